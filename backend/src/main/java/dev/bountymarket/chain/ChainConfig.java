@@ -1,0 +1,41 @@
+package dev.bountymarket.chain;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The chain the marketplace runs on and its contract. Environment variables: CHAIN_RPC_URL and so on. */
+@ConfigMapping(prefix = "chain")
+public interface ChainConfig {
+
+    /** JSON-RPC URL of the chain. */
+    @WithDefault("http://127.0.0.1:8545")
+    String rpcUrl();
+
+    /** Timeout of one JSON-RPC call. */
+    @WithDefault("30s")
+    Duration rpcTimeout();
+
+    /** Address of a deployed BountyMarket to use; when absent, the one recorded in the database for this chain. */
+    Optional<String> contractAddress();
+
+    /** Deploy the contract when none is recorded for this chain. The run command turns it on for its local chain. */
+    @WithDefault("false")
+    boolean autoDeploy();
+
+    /** Private key (hex) that deploys the contract when auto-deploy is on. */
+    Optional<String> deployerKey();
+
+    /** Treasury that receives the protocol fee, set at deployment; the deployer when absent. */
+    Optional<String> treasury();
+
+    /** Protocol fee in basis points of each paid reward, set at deployment. */
+    @WithDefault("0")
+    int protocolFeeBps();
+
+    /** Print the chain's funded dev accounts at start (the local chain only: their keys are public). */
+    @WithDefault("false")
+    boolean devAccounts();
+}

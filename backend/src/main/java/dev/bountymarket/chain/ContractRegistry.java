@@ -1,0 +1,167 @@
+package dev.bountymarket.chain;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+
+import dev.bountymarket.contracts.BountyMarket;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Knows where the BountyMarket contract is on the configured chain: the configured address, else the one recorded
+ * for this chain id, else (only with auto-deploy, as on the local chain) a fresh deployment that is then recorded.
+ * A restart against the same chain therefore reuses the contract and never deploys twice.
+ */
+@ApplicationScoped
+public class ContractRegistry {
+
+    /** Serialises deployments of several servers sharing one database. */
+    private static final long DEPLOY_LOCK = 0x426f756e74794dL;
+
+    @Inject
+    Web3j web3j;
+
+    @Inject
+    ChainConfig config;
+
+    @Inject
+    EntityManager entityManager;
+
+    private volatile ContractDeployment current;
+
+    /** Thrown when the contract cannot be found or deployed; the message says which setting to fix. */
+    public static final class ContractUnavailable extends RuntimeException {
+        ContractUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        try {
+            ContractDeployment deployment = current();
+            Log.infof("BountyMarket at %s on chain %d", deployment.address, deployment.chainId);
+        } catch (RuntimeException e) {
+            // The server still starts: readiness reports the chain DOWN with this reason until it is fixed.
+            Log.warnf("Chain not ready: %s", e.getMessage());
+        }
+    }
+
+    /** The contract on the configured chain, resolving it on first use. */
+    public ContractDeployment current() {
+        ContractDeployment resolved = current;
+        if (resolved == null) {
+            synchronized (this) {
+                if (current == null) {
+                    current = resolve();
+                }
+                resolved = current;
+            }
+        }
+        return resolved;
+    }
+
+    /** Forgets what was resolved, so that the next {@link #current()} looks again (as a restart would). */
+    public synchronized void forget() {
+        current = null;
+    }
+
+    public long chainId() {
+        try {
+            return web3j.ethChainId().send().getChainId().longValueExact();
+        } catch (IOException e) {
+            throw new ContractUnavailable("chain at " + config.rpcUrl() + " unreachable (CHAIN_RPC_URL): " + e.getMessage());
+        }
+    }
+
+    public boolean hasCode(String address) {
+        try {
+            String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+            return code != null && code.length() > 2;
+        } catch (IOException e) {
+            throw new ContractUnavailable("chain at " + config.rpcUrl() + " unreachable (CHAIN_RPC_URL): " + e.getMessage());
+        }
+    }
+
+    @Transactional
+    ContractDeployment resolve() {
+        long chainId = chainId();
+        entityManager.createNativeQuery("SELECT pg_advisory_xact_lock(" + DEPLOY_LOCK + ")").getSingleResult();
+        Optional<ContractDeployment> recorded = ContractDeployment.find(chainId, ContractDeployment.BOUNTY_MARKET);
+
+        if (config.contractAddress().isPresent()) {
+            String address = config.contractAddress().get().toLowerCase(Locale.ROOT);
+            if (!hasCode(address)) {
+                throw new ContractUnavailable("no contract at " + address + " on chain " + chainId
+                        + " (CHAIN_CONTRACT_ADDRESS)");
+            }
+            if (recorded.isPresent() && recorded.get().address.equals(address)) {
+                return recorded.get();
+            }
+            recorded.ifPresent(ContractDeployment::delete);
+            return record(chainId, address, null, 0);
+        }
+        if (recorded.isPresent()) {
+            if (hasCode(recorded.get().address)) {
+                return recorded.get();
+            }
+            if (!config.autoDeploy()) {
+                throw new ContractUnavailable("the contract recorded for chain " + chainId + " at "
+                        + recorded.get().address + " has no code there; set CHAIN_CONTRACT_ADDRESS");
+            }
+            // Only a throwaway chain loses a contract: its state was reset, so the old record means nothing now.
+            Log.warnf("Chain %d has no code at the recorded %s (chain state reset?): deploying again", chainId,
+                    recorded.get().address);
+            recorded.get().delete();
+            entityManager.flush();
+        } else if (!config.autoDeploy()) {
+            throw new ContractUnavailable("no BountyMarket recorded for chain " + chainId
+                    + ": set CHAIN_CONTRACT_ADDRESS, or CHAIN_AUTO_DEPLOY=true with CHAIN_DEPLOYER_KEY");
+        }
+        return deploy(chainId);
+    }
+
+    private ContractDeployment deploy(long chainId) {
+        Credentials deployer = Credentials.create(config.deployerKey().orElseThrow(() -> new ContractUnavailable(
+                "CHAIN_AUTO_DEPLOY is on but CHAIN_DEPLOYER_KEY is not set")));
+        String treasury = config.treasury().orElse(deployer.getAddress());
+        try {
+            BountyMarket market = BountyMarket.deploy(web3j, new RawTransactionManager(web3j, deployer, chainId),
+                    new DefaultGasProvider(), treasury, BigInteger.valueOf(config.protocolFeeBps())).send();
+            var receipt = market.getTransactionReceipt().orElseThrow();
+            Log.infof("Deployed BountyMarket at %s on chain %d (tx %s)", market.getContractAddress(), chainId,
+                    receipt.getTransactionHash());
+            return record(chainId, market.getContractAddress().toLowerCase(Locale.ROOT), receipt.getTransactionHash(),
+                    receipt.getBlockNumber().longValueExact());
+        } catch (Exception e) {
+            // web3j's send() declares Exception.
+            throw new ContractUnavailable("deploying BountyMarket on chain " + chainId + " failed: " + e.getMessage());
+        }
+    }
+
+    private ContractDeployment record(long chainId, String address, String txHash, long blockNumber) {
+        ContractDeployment deployment = new ContractDeployment();
+        deployment.chainId = chainId;
+        deployment.name = ContractDeployment.BOUNTY_MARKET;
+        deployment.address = address;
+        deployment.txHash = txHash;
+        deployment.blockNumber = blockNumber;
+        deployment.recordedAt = Instant.now();
+        deployment.persist();
+        return deployment;
+    }
+}
