@@ -23,7 +23,8 @@ import java.util.Optional;
 public final class LocalStack implements AutoCloseable {
 
     static final int DEFAULT_HTTP_PORT = 8080;
-    static final int LOCAL_CHAIN_PORT = 8545;
+    /** The local chain's port: fixed, so that a wallet's network settings keep working across runs. */
+    static final int DEFAULT_CHAIN_PORT = 8545;
 
     private final Path home;
     private EmbeddedDatabase database;
@@ -66,10 +67,11 @@ public final class LocalStack implements AutoCloseable {
         if (rpcUrl.isPresent()) {
             checkChain(rpcUrl.get());
         } else {
-            requireFreePort(LOCAL_CHAIN_PORT, "Port " + LOCAL_CHAIN_PORT + " for the local chain is in use (another"
+            int chainPort = Integer.getInteger("local-stack.chain-port", DEFAULT_CHAIN_PORT);
+            requireFreePort(chainPort, "Port " + chainPort + " for the local chain is in use (another"
                     + " anvil?): stop it, or set CHAIN_RPC_URL to use that chain.");
             try {
-                anvil = Anvil.start(LOCAL_CHAIN_PORT, home.resolve("anvil-state.json"), home.resolve("anvil.log"));
+                anvil = Anvil.start(chainPort, home.resolve("anvil-state.json"), home.resolve("anvil.log"));
             } catch (IOException | IllegalStateException e) {
                 throw new BadSetting("Could not start the local chain: " + e.getMessage());
             }
@@ -129,7 +131,7 @@ public final class LocalStack implements AutoCloseable {
                     .build();
             answer = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException | IllegalArgumentException e) {
-            throw new BadSetting("Cannot reach the chain at " + rpcUrl + " (CHAIN_RPC_URL): " + firstLine(String.valueOf(e.getMessage())));
+            throw new BadSetting("Cannot reach the chain at " + rpcUrl + " (CHAIN_RPC_URL): " + describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BadSetting("Interrupted while checking CHAIN_RPC_URL");
@@ -138,6 +140,11 @@ public final class LocalStack implements AutoCloseable {
             throw new BadSetting(rpcUrl + " (CHAIN_RPC_URL) is not an Ethereum JSON-RPC endpoint: eth_chainId answered "
                     + firstLine(answer.length() > 120 ? answer.substring(0, 120) + "..." : answer));
         }
+    }
+
+    /** Some network exceptions carry no message (a refused connection): their type then says what happened. */
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage());
     }
 
     private static String firstLine(String text) {

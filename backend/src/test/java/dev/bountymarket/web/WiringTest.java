@@ -56,7 +56,7 @@ class WiringTest {
         List<String> applied = entityManager.createNativeQuery(
                 "SELECT script FROM flyway_schema_history WHERE success ORDER BY installed_rank").getResultList();
         try (var files = Files.list(Path.of("../migrations"))) {
-            List<String> migrations = files.map(p -> p.getFileName().toString()).sorted().toList();
+            List<String> migrations = files.map(p -> "db/migration/" + p.getFileName()).sorted().toList();
             assertEquals(migrations, applied.stream().sorted().toList(), "every file in migrations/ applied, nothing else");
         }
     }

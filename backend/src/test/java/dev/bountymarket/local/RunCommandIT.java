@@ -1,0 +1,130 @@
+package dev.bountymarket.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run command as a user runs it: the packaged server with its local stack, started, stopped, started again.
+ * The second start must reuse the contract and the data, and a stop must leave no anvil or PostgreSQL behind.
+ */
+class RunCommandIT {
+
+    private static final Pattern CONTRACT = Pattern.compile("\"contract\"\\s*:\\s*\"(0x[0-9a-f]{40})\"");
+    private static final Pattern BLOCK = Pattern.compile("\"latestBlock\"\\s*:\\s*(\\d+)");
+
+    @TempDir
+    Path home;
+
+    @Test
+    void run_reusesContractAndDataAcrossRestartsAndLeavesNoStrayProcess() throws Exception {
+        int httpPort = freePort();
+        int chainPort = freePort();
+
+        Path firstLog = home.resolve("first.log");
+        Process first = start(httpPort, chainPort, firstLog);
+        String ready = awaitReady(first, httpPort, firstLog);
+        String contract = find(CONTRACT, ready);
+        long block = Long.parseLong(find(BLOCK, ready));
+        stop(first);
+        assertTrue(Files.readString(firstLog).contains("Deployed BountyMarket at " + contract));
+        assertNoProcessUses(home);
+
+        Path secondLog = home.resolve("second.log");
+        Process second = start(httpPort, chainPort, secondLog);
+        String readyAgain = awaitReady(second, httpPort, secondLog);
+        stop(second);
+
+        assertEquals(contract, find(CONTRACT, readyAgain), "the same contract");
+        assertTrue(Long.parseLong(find(BLOCK, readyAgain)) >= block, "the chain kept its blocks");
+        String secondOutput = Files.readString(secondLog);
+        assertFalse(secondOutput.contains("Deployed BountyMarket"), "no second deployment:\n" + secondOutput);
+        assertTrue(secondOutput.contains("Dev accounts"), "prints the dev accounts:\n" + secondOutput);
+        assertNoProcessUses(home);
+    }
+
+    private Process start(int httpPort, int chainPort, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-Dlocal-stack=" + home, "-Dlocal-stack.chain-port=" + chainPort,
+                "-Dquarkus.http.port=" + httpPort, "-Danvil.path=" + System.getProperty("anvil.path"),
+                "-jar", System.getProperty("app.jar")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    private static String awaitReady(Process app, int httpPort, Path log) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!app.isAlive()) {
+                fail("the server exited with " + app.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return response.body();
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        app.destroyForcibly();
+        throw new AssertionError("not ready within 120 s:\n" + Files.readString(log));
+    }
+
+    /** What Ctrl-C does to the server: a signal that runs its shutdown hooks. */
+    private static void stop(Process app) throws InterruptedException {
+        app.destroy();
+        assertTrue(app.waitFor(60, TimeUnit.SECONDS), "the server stops within 60 s");
+    }
+
+    private static void assertNoProcessUses(Path home) throws InterruptedException {
+        // PostgreSQL's postmaster may take a moment to exit after pg_ctl returns.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> strays;
+        do {
+            strays = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                    .toList();
+            if (strays.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        fail("processes left behind: " + strays);
+    }
+
+    private static String find(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        assertTrue(matcher.find(), pattern + " not in " + text);
+        return matcher.group(1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
