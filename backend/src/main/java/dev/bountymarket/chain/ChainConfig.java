@@ -18,6 +18,10 @@ public interface ChainConfig {
     @WithDefault("30s")
     Duration rpcTimeout();
 
+    /** Blocks that must follow an event's block before the indexer takes the event as final: 0 on a local chain. */
+    @WithDefault("0")
+    int confirmations();
+
     /** Address of a deployed BountyMarket to use; when absent, the one recorded in the database for this chain. */
     Optional<String> contractAddress();
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +20,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.core.methods.response.VoidResponse;
-import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Convert;
@@ -33,6 +29,7 @@ import org.web3j.utils.Numeric;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.local.Anvil;
 import dev.bountymarket.local.DevAccounts;
+import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.TestChain;
 
 /**
@@ -46,7 +43,7 @@ class BountyMarketLifecycleTest {
     private static final long HOUR = 3600;
 
     private static Anvil anvil;
-    private static HttpService rpc;
+    private static ChainDriver chain;
     private static Web3j web3j;
 
     private final Credentials deployer = DevAccounts.account(0);
@@ -65,13 +62,13 @@ class BountyMarketLifecycleTest {
     static void startChain() throws Exception {
         int port = TestChain.freePort();
         anvil = Anvil.start(port, null, Path.of("target", "anvil-lifecycle-" + port + ".log"));
-        rpc = new HttpService(anvil.rpcUrl());
-        web3j = Web3j.build(rpc);
+        chain = new ChainDriver(anvil.rpcUrl());
+        web3j = chain.web3j;
     }
 
     @AfterAll
     static void stopChain() {
-        web3j.shutdown();
+        chain.close();
         anvil.close();
     }
 
@@ -84,11 +81,11 @@ class BountyMarketLifecycleTest {
         // Create: 3 ETH and 7 wei, so that rounding is visible; top-3 shares; threshold 0.5.
         BigInteger reward = Convert.toWei("3", Convert.Unit.ETHER).toBigIntegerExact().add(BigInteger.valueOf(7));
         List<BigInteger> shares = List.of(BigInteger.valueOf(6000), BigInteger.valueOf(3000), BigInteger.valueOf(1000));
-        byte[] testSetSha256 = sha256("x1,x2,label\n0.5,1.5,1\n".getBytes(StandardCharsets.UTF_8));
+        byte[] testSetSha256 = ChainDriver.sha256("x1,x2,label\n0.5,1.5,1\n");
         byte[] salt = new byte[32];
         new SecureRandom().nextBytes(salt);
         byte[] testSetCommitment = Hash.sha3(concat(testSetSha256, salt));
-        long now = latestTimestamp();
+        long now = chain.latestTimestamp();
         var params = new BountyMarket.BountyParams(
                 "0x0000000000000000000000000000000000000000", reward, testSetCommitment,
                 Hash.sha3("spec".getBytes(StandardCharsets.UTF_8)), BigInteger.ZERO, BigInteger.valueOf(500_000),
@@ -105,16 +102,16 @@ class BountyMarketLifecycleTest {
         List<byte[]> models = new ArrayList<>();
         for (int i = 0; i < contributors.size(); i++) {
             Credentials contributor = contributors.get(i);
-            byte[] modelSha256 = sha256(("model " + i).getBytes(StandardCharsets.UTF_8));
+            byte[] modelSha256 = ChainDriver.sha256("model " + i);
             models.add(modelSha256);
-            byte[] commitment = commitment(modelSha256, contributor.getAddress());
+            byte[] commitment = ChainDriver.commitment(modelSha256, contributor.getAddress());
             TransactionReceipt submitted = send(contributor, as(contributor, address).submit(bountyId, commitment));
             var event = BountyMarket.getSubmittedEvents(submitted).get(0);
             assertEquals(BigInteger.valueOf(i), event.index);
             assertArrayEquals(commitment, as(keeper, address).getCommitment(bountyId, BigInteger.valueOf(i)).send());
         }
 
-        travel(HOUR + 1);
+        chain.travel(HOUR + 1);
         List<BountyMarket.ResultEntry> ranking = List.of(
                 entry(0, models.get(0), 910_000), entry(1, models.get(1), 870_000), entry(2, models.get(2), 400_000));
         byte[] reportHash = Hash.sha3("report".getBytes(StandardCharsets.UTF_8));
@@ -126,7 +123,7 @@ class BountyMarketLifecycleTest {
         TransactionReceipt revealed = send(sponsor, as(sponsor, address).revealTestSet(bountyId, testSetSha256, salt));
         assertArrayEquals(testSetSha256, BountyMarket.getTestSetRevealedEvents(revealed).get(0).testSetSha256);
 
-        travel(HOUR + 1);
+        chain.travel(HOUR + 1);
         BigInteger[] before = {balance(contributors.get(0)), balance(contributors.get(1)), balance(contributors.get(2))};
         BigInteger treasuryBefore = balance(treasury);
         BigInteger sponsorBefore = balance(sponsor);
@@ -161,10 +158,6 @@ class BountyMarketLifecycleTest {
                 BigInteger.valueOf(score));
     }
 
-    /** keccak256(abi.encode(modelSha256, contributor)): two 32-byte words. */
-    private static byte[] commitment(byte[] modelSha256, String contributor) {
-        return Hash.sha3(concat(modelSha256, Numeric.toBytesPadded(Numeric.toBigInt(contributor), 32)));
-    }
 
     private BountyMarket as(Credentials account, String address) {
         return BountyMarket.load(address, web3j, tm(account), new DefaultGasProvider());
@@ -191,19 +184,8 @@ class BountyMarketLifecycleTest {
         return web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send().getBalance();
     }
 
-    private static long latestTimestamp() throws Exception {
-        return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp()
-                .longValueExact();
-    }
 
-    private static void travel(long seconds) throws Exception {
-        new Request<>("evm_increaseTime", List.of(seconds), rpc, VoidResponse.class).send();
-        new Request<>("evm_mine", List.of(), rpc, VoidResponse.class).send();
-    }
 
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
-    }
 
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] both = new byte[a.length + b.length];

@@ -1,0 +1,286 @@
+package dev.bountymarket.chain;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterNumber;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
+
+import dev.bountymarket.contracts.BountyMarket;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Copies the contract's events into {@code chain_event}: in bounded block ranges from a stored cursor, only once
+ * they have the configured confirmations, at most once per (transaction hash, log index). Before each read it
+ * checks that the last block it read is still on the chain; if not (a reorg), it deletes what the orphaned blocks
+ * brought, moves the cursor back to where the chains agree, and tells the projections which bounties to derive again.
+ */
+@ApplicationScoped
+public class ChainIndexer {
+
+    /** Serialises indexing by several servers sharing one database. */
+    private static final long INDEX_LOCK = 0x496e646578L;
+
+    /** Event name by topic 0, from the generated wrapper's ABI. */
+    static final Map<String, String> EVENT_NAMES = eventNames();
+
+    @Inject
+    Web3j web3j;
+
+    @Inject
+    ContractRegistry registry;
+
+    @Inject
+    ChainConfig chain;
+
+    @Inject
+    IndexerConfig config;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    Event<EventsIndexed> indexed;
+
+    @Inject
+    Event<ChainReorganized> reorganized;
+
+    /** New events were stored, in chain order. */
+    public record EventsIndexed(List<Long> eventIds) {
+    }
+
+    /** Blocks after {@code forkBlock} were replaced; these bounties must be derived again from their events. */
+    public record ChainReorganized(long forkBlock, Set<BigInteger> bountyIds) {
+    }
+
+    /** What one step did. */
+    public record Step(long fromBlock, long toBlock, int events, boolean reorg, boolean caughtUp) {
+    }
+
+    @Scheduled(every = "${indexer.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Disabled.class)
+    void poll() {
+        try {
+            catchUp();
+        } catch (RuntimeException e) {
+            io.quarkus.logging.Log.warnf("Indexer: %s", e.getMessage());
+        }
+    }
+
+    /** Steps until the confirmed head is read. */
+    public int catchUp() {
+        int events = 0;
+        Step step;
+        do {
+            step = step();
+            events += step.events();
+        } while (!step.caughtUp());
+        return events;
+    }
+
+    /** Handles a reorg if there is one, then reads at most one block range. */
+    @Transactional
+    public Step step() {
+        ContractDeployment contract = registry.current();
+        boolean locked = (Boolean) entityManager.createNativeQuery("SELECT pg_try_advisory_xact_lock(" + INDEX_LOCK + ")")
+                .getSingleResult();
+        if (!locked) {
+            return new Step(0, 0, 0, false, true);
+        }
+        IndexerCursor cursor = IndexerCursor.findById(contract.address);
+        if (cursor == null) {
+            cursor = new IndexerCursor();
+            cursor.contract = contract.address;
+            cursor.chainId = contract.chainId;
+            cursor.nextBlock = contract.blockNumber;
+            cursor.updatedAt = Instant.now();
+            cursor.persist();
+        }
+        boolean reorg = rollBackIfReorganized(cursor);
+
+        long safeHead = blockNumber() - chain.confirmations();
+        long from = cursor.nextBlock;
+        if (from > safeHead) {
+            return new Step(from, from - 1, 0, reorg, true);
+        }
+        long to = Math.min(safeHead, from + config.maxBlockRange() - 1);
+        // The hash of the range's last block is read before the logs: if the chain changes in between, the next
+        // step sees that hash no longer on the chain and reads the range again.
+        String toHash = blockHash(to);
+        List<Log> logs = logs(contract.address, from, to);
+        List<Long> ids = store(contract, logs);
+        rememberBlock(contract.address, to, toHash);
+        cursor.nextBlock = to + 1;
+        cursor.updatedAt = Instant.now();
+        if (!ids.isEmpty()) {
+            indexed.fire(new EventsIndexed(ids));
+        }
+        return new Step(from, to, ids.size(), reorg, to == safeHead);
+    }
+
+    private boolean rollBackIfReorganized(IndexerCursor cursor) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> remembered = entityManager.createNativeQuery(
+                "SELECT block_number, block_hash FROM indexed_block WHERE contract = ?1 ORDER BY block_number DESC")
+                .setParameter(1, cursor.contract).getResultList();
+        if (remembered.isEmpty() || blockHash(((Number) remembered.get(0)[0]).longValue()).equals(remembered.get(0)[1])) {
+            return false;
+        }
+        long fork = -1;
+        for (Object[] block : remembered) {
+            long number = ((Number) block[0]).longValue();
+            if (blockHash(number).equals(block[1])) {
+                fork = number;
+                break;
+            }
+        }
+        long restart = fork >= 0 ? fork + 1 : registry.current().blockNumber;
+        @SuppressWarnings("unchecked")
+        List<BigDecimal> touched = entityManager.createNativeQuery(
+                "SELECT DISTINCT bounty_id FROM chain_event WHERE contract = ?1 AND block_number >= ?2 AND bounty_id IS NOT NULL")
+                .setParameter(1, cursor.contract).setParameter(2, restart).getResultList();
+        int deleted = entityManager.createNativeQuery("DELETE FROM chain_event WHERE contract = ?1 AND block_number >= ?2")
+                .setParameter(1, cursor.contract).setParameter(2, restart).executeUpdate();
+        entityManager.createNativeQuery("DELETE FROM indexed_block WHERE contract = ?1 AND block_number >= ?2")
+                .setParameter(1, cursor.contract).setParameter(2, restart).executeUpdate();
+        io.quarkus.logging.Log.warnf("Reorg on chain %d: blocks from %d replaced, %d events rolled back", cursor.chainId, restart, deleted);
+        cursor.nextBlock = restart;
+        Set<BigInteger> bounties = new LinkedHashSet<>();
+        touched.forEach(id -> bounties.add(id.toBigIntegerExact()));
+        reorganized.fire(new ChainReorganized(restart - 1, bounties));
+        return true;
+    }
+
+    private List<Long> store(ContractDeployment contract, List<Log> logs) {
+        if (logs.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = new java.util.ArrayList<>(logs.size());
+        Timestamp now = Timestamp.from(Instant.now());
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO chain_event (id, chain_id, contract, block_number, block_hash, tx_hash, log_index, name,
+                                             bounty_id, topics, data, indexed_at)
+                    VALUES (nextval('chain_event_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (tx_hash, log_index) DO NOTHING
+                    RETURNING id""")) {
+                for (Log log : logs) {
+                    String name = EVENT_NAMES.get(log.getTopics().get(0));
+                    if (name == null || log.isRemoved()) {
+                        continue;
+                    }
+                    insert.setLong(1, contract.chainId);
+                    insert.setString(2, contract.address);
+                    insert.setLong(3, log.getBlockNumber().longValueExact());
+                    insert.setString(4, log.getBlockHash());
+                    insert.setString(5, log.getTransactionHash());
+                    insert.setInt(6, log.getLogIndex().intValueExact());
+                    insert.setString(7, name);
+                    // Every event but Withdrawn has the bounty id as its first indexed parameter.
+                    insert.setBigDecimal(8, name.equals("Withdrawn") ? null
+                            : new BigDecimal(Numeric.toBigInt(log.getTopics().get(1))));
+                    insert.setArray(9, connection.createArrayOf("text", log.getTopics().toArray()));
+                    insert.setString(10, log.getData());
+                    insert.setTimestamp(11, now);
+                    try (var inserted = insert.executeQuery()) {
+                        if (inserted.next()) {
+                            ids.add(inserted.getLong(1));
+                        }
+                    }
+                }
+            }
+        });
+        return ids;
+    }
+
+    private void rememberBlock(String contract, long number, String hash) {
+        entityManager.createNativeQuery("""
+                INSERT INTO indexed_block (contract, block_number, block_hash) VALUES (?1, ?2, ?3)
+                ON CONFLICT (contract, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash""")
+                .setParameter(1, contract).setParameter(2, number).setParameter(3, hash).executeUpdate();
+        entityManager.createNativeQuery("DELETE FROM indexed_block WHERE contract = ?1 AND block_number <= ?2")
+                .setParameter(1, contract).setParameter(2, number - config.reorgDepth()).executeUpdate();
+    }
+
+    private long blockNumber() {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+        } catch (IOException e) {
+            throw new IllegalStateException("chain unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    private String blockHash(long number) {
+        try {
+            var block = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
+                    .send().getBlock();
+            return block == null ? "" : block.getHash().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            throw new IllegalStateException("chain unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Log> logs(String address, long from, long to) {
+        EthFilter filter = new EthFilter(new DefaultBlockParameterNumber(from), new DefaultBlockParameterNumber(to), address);
+        try {
+            EthLog response = web3j.ethGetLogs(filter).send();
+            if (response.hasError()) {
+                throw new IllegalStateException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
+            }
+            return response.getLogs().stream().map(result -> (Log) result.get()).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("chain unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> eventNames() {
+        Map<String, String> names = new HashMap<>();
+        for (Field field : BountyMarket.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == org.web3j.abi.datatypes.Event.class) {
+                try {
+                    var event = (org.web3j.abi.datatypes.Event) field.get(null);
+                    names.put(EventEncoder.encode(event), event.getName());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Map.copyOf(names);
+    }
+
+    /** Skips scheduled polls when the indexer is turned off. */
+    public static class Disabled implements Scheduled.SkipPredicate {
+        @Inject
+        IndexerConfig config;
+
+        @Override
+        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+            return !config.enabled();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.bountymarket.testing;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.core.methods.response.VoidResponse;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.utils.Numeric;
+
+import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.local.Anvil;
+
+/** Drives a test chain the way users and anvil's test methods do: transactions from dev accounts, time travel, snapshots. */
+public final class ChainDriver implements AutoCloseable {
+
+    public static final String ETH = "0x0000000000000000000000000000000000000000";
+
+    private final HttpService rpc;
+    public final Web3j web3j;
+
+    public ChainDriver(String rpcUrl) {
+        this.rpc = new HttpService(rpcUrl);
+        this.web3j = Web3j.build(rpc);
+    }
+
+    public BountyMarket market(String address, Credentials account) {
+        return BountyMarket.load(address, web3j, new RawTransactionManager(web3j, account, Anvil.CHAIN_ID),
+                new DefaultGasProvider());
+    }
+
+    public static TransactionReceipt send(RemoteFunctionCall<TransactionReceipt> call) {
+        try {
+            TransactionReceipt receipt = call.send();
+            if (!receipt.isStatusOK()) {
+                throw new AssertionError("transaction reverted: " + receipt);
+            }
+            return receipt;
+        } catch (Exception e) {
+            // web3j's send() declares Exception
+            throw new AssertionError("transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** An ETH bounty with a one-hour submission window and winner-takes-all. Returns its id. */
+    public BigInteger createBounty(String market, Credentials sponsor, Credentials evaluator, Credentials arbiter,
+            BigInteger reward, byte[] testSetCommitment) {
+        long now = latestTimestamp();
+        var params = new BountyMarket.BountyParams(ETH, reward, testSetCommitment,
+                Hash.sha3("spec".getBytes(StandardCharsets.UTF_8)), BigInteger.ZERO, BigInteger.valueOf(500_000),
+                BigInteger.ZERO, BigInteger.valueOf(now + 3600), BigInteger.valueOf(now + 7200),
+                BigInteger.valueOf(3600), evaluator.getAddress(), arbiter.getAddress(), BigInteger.valueOf(3),
+                BigInteger.TEN.pow(17));
+        TransactionReceipt receipt = send(market(market, sponsor).createBounty(params, List.of(BigInteger.valueOf(10_000)),
+                reward));
+        return BountyMarket.getBountyCreatedEvents(receipt).get(0).bountyId;
+    }
+
+    public TransactionReceipt submit(String market, Credentials contributor, BigInteger bountyId, byte[] modelSha256) {
+        return send(market(market, contributor).submit(bountyId, commitment(modelSha256, contributor.getAddress())));
+    }
+
+    /** keccak256(abi.encode(modelSha256, contributor)). */
+    public static byte[] commitment(byte[] modelSha256, String contributor) {
+        byte[] both = new byte[64];
+        System.arraycopy(modelSha256, 0, both, 0, 32);
+        System.arraycopy(Numeric.toBytesPadded(Numeric.toBigInt(contributor), 32), 0, both, 32, 32);
+        return Hash.sha3(both);
+    }
+
+    public static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long latestTimestamp() {
+        try {
+            return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp()
+                    .longValueExact();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void travel(long seconds) {
+        call("evm_increaseTime", List.of(seconds));
+        call("evm_mine", List.of());
+    }
+
+    /** anvil's evm_snapshot: an id to revert to. */
+    public String snapshot() {
+        return call("evm_snapshot", List.of()).getResult().toString();
+    }
+
+    public void revert(String snapshot) {
+        call("evm_revert", List.of(snapshot));
+    }
+
+    private Response<?> call(String method, List<?> params) {
+        try {
+            Response<?> response = new Request<>(method, params, rpc, SnapshotResponse.class).send();
+            if (response.hasError()) {
+                throw new IllegalStateException(method + ": " + response.getError().getMessage());
+            }
+            return response;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static class SnapshotResponse extends Response<Object> {
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+}
