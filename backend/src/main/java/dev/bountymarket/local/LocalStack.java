@@ -63,6 +63,10 @@ public final class LocalStack implements AutoCloseable {
             System.setProperty("quarkus.datasource.username", database.username());
         }
 
+        if (setting("storage.directory", "STORAGE_DIRECTORY").isEmpty()) {
+            System.setProperty("storage.directory", home.resolve("storage").toString());
+        }
+
         Optional<String> rpcUrl = setting("chain.rpc-url", "CHAIN_RPC_URL");
         if (rpcUrl.isPresent()) {
             checkChain(rpcUrl.get());
