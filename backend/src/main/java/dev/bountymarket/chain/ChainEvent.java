@@ -69,7 +69,7 @@ public class ChainEvent extends PanacheEntity {
     }
 
     /** The events of a bounty in chain order. */
-    public static List<ChainEvent> ofBounty(BigInteger bountyId) {
-        return list("bountyId = ?1 order by blockNumber, logIndex", bountyId);
+    public static List<ChainEvent> ofBounty(String contract, BigInteger bountyId) {
+        return list("contract = ?1 and bountyId = ?2 order by blockNumber, logIndex", contract, bountyId);
     }
 }

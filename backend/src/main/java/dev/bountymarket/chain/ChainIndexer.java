@@ -75,7 +75,7 @@ public class ChainIndexer {
     }
 
     /** Blocks after {@code forkBlock} were replaced; these bounties must be derived again from their events. */
-    public record ChainReorganized(long forkBlock, Set<BigInteger> bountyIds) {
+    public record ChainReorganized(String contract, long forkBlock, Set<BigInteger> bountyIds) {
     }
 
     /** What one step did. */
@@ -172,7 +172,7 @@ public class ChainIndexer {
         cursor.nextBlock = restart;
         Set<BigInteger> bounties = new LinkedHashSet<>();
         touched.forEach(id -> bounties.add(id.toBigIntegerExact()));
-        reorganized.fire(new ChainReorganized(restart - 1, bounties));
+        reorganized.fire(new ChainReorganized(cursor.contract, restart - 1, bounties));
         return true;
     }
 

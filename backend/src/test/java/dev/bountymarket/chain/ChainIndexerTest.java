@@ -71,7 +71,7 @@ class ChainIndexerTest {
         assertEquals(4, indexer.catchUp());
         assertEquals(0, indexer.catchUp(), "nothing new: nothing stored twice");
 
-        List<ChainEvent> events = QuarkusTransaction.requiringNew().call(() -> ChainEvent.ofBounty(bounty));
+        List<ChainEvent> events = QuarkusTransaction.requiringNew().call(() -> ChainEvent.ofBounty(market, bounty));
         assertEquals(List.of("BountyCreated", "BountyTerms", "Submitted", "Submitted"),
                 events.stream().map(e -> e.name).toList());
         ChainEvent first = events.get(2);
@@ -99,7 +99,7 @@ class ChainIndexerTest {
 
         indexer.catchUp();
 
-        List<ChainEvent> events = QuarkusTransaction.requiringNew().call(() -> ChainEvent.ofBounty(bounty));
+        List<ChainEvent> events = QuarkusTransaction.requiringNew().call(() -> ChainEvent.ofBounty(market, bounty));
         assertEquals(List.of("BountyCreated", "BountyTerms", "Submitted"), events.stream().map(e -> e.name).toList());
         assertEquals(replacement.getTransactionHash(), events.get(2).txHash, "bob's submission replaced alice's");
         assertEquals(bob.getAddress(), BountyMarket.getSubmittedEventFromLog(events.get(2).toLog()).contributor);
@@ -108,6 +108,6 @@ class ChainIndexerTest {
     }
 
     private List<String> names(BigInteger bounty) {
-        return QuarkusTransaction.requiringNew().call(() -> ChainEvent.ofBounty(bounty)).stream().map(e -> e.name).toList();
+        return QuarkusTransaction.requiringNew().call(() -> ChainEvent.ofBounty(market, bounty)).stream().map(e -> e.name).toList();
     }
 }

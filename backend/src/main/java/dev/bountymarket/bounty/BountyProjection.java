@@ -1,0 +1,211 @@
+package dev.bountymarket.bounty;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.web3j.utils.Numeric;
+
+import dev.bountymarket.chain.ChainEvent;
+import dev.bountymarket.chain.ChainIndexer.ChainReorganized;
+import dev.bountymarket.chain.ChainIndexer.EventsIndexed;
+import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.submission.Submission;
+import io.quarkus.logging.Log;
+
+/**
+ * Derives the on-chain half of bounties, submissions and payouts from indexed events, inside the indexer's
+ * transaction. After a reorg it derives an affected bounty again from scratch: its chain fields are cleared and its
+ * remaining events applied in order, so the database never keeps what an orphaned block said.
+ */
+@ApplicationScoped
+public class BountyProjection {
+
+    private static final String[] PAYOUT_KINDS = {"Prize", "Refund", "Fee", "ChallengeReward", "BondReturned",
+            "BondForfeited"};
+
+    void onIndexed(@Observes EventsIndexed indexed) {
+        List<ChainEvent> events = ChainEvent.list("id in ?1 order by blockNumber, logIndex", indexed.eventIds());
+        events.forEach(this::apply);
+    }
+
+    void onReorg(@Observes ChainReorganized reorg) {
+        for (BigInteger onchainId : reorg.bountyIds()) {
+            Bounty.findOnChain(reorg.contract(), onchainId).ifPresent(this::reset);
+            ChainEvent.ofBounty(reorg.contract(), onchainId).forEach(this::apply);
+        }
+    }
+
+    /** Back to what was drafted here, as if the chain had said nothing yet. */
+    void reset(Bounty bounty) {
+        Payout.delete("bountyId", bounty.id);
+        Submission.delete("bountyId = ?1 and modelKey is null", bounty.id);
+        for (Submission submission : Submission.ofBounty(bounty.id)) {
+            submission.chainIndex = null;
+            submission.committedTx = null;
+            submission.committedAt = null;
+            clearRank(submission);
+        }
+        if (bounty.testSetKey == null) {
+            // Created on-chain without this marketplace: it exists only because of its events.
+            Submission.delete("bountyId", bounty.id);
+            bounty.delete();
+            return;
+        }
+        bounty.onchainId = null;
+        bounty.status = BountyStatus.DRAFT;
+        bounty.reward = null;
+        bounty.submissionCount = 0;
+        bounty.reportHash = null;
+        bounty.challengeDeadline = null;
+        bounty.challenger = null;
+        bounty.testSetRevealed = false;
+        bounty.resultsOverturned = false;
+        bounty.createdTx = null;
+        bounty.updatedAt = Instant.now();
+    }
+
+    void apply(ChainEvent event) {
+        if (event.bountyId == null) {
+            return;
+        }
+        var log = event.toLog();
+        if (event.name.equals("BountyCreated")) {
+            created(event, BountyMarket.getBountyCreatedEventFromLog(log));
+            return;
+        }
+        Bounty bounty = Bounty.findOnChain(event.contract, event.bountyId).orElse(null);
+        if (bounty == null) {
+            Log.warnf("%s for unknown bounty %s in tx %s", event.name, event.bountyId, event.txHash);
+            return;
+        }
+        bounty.updatedAt = Instant.now();
+        switch (event.name) {
+            case "BountyTerms" -> {
+                var e = BountyMarket.getBountyTermsEventFromLog(log);
+                bounty.higherIsBetter = e.metricDirection.signum() == 0;
+                bounty.threshold = e.threshold.longValueExact();
+                bounty.revealPolicy = e.revealPolicy.signum() == 0 ? "public" : "confidential";
+                bounty.maxSubmissions = e.maxSubmissionsPerContributor.intValueExact();
+                bounty.shares = e.shares.stream().mapToInt(BigInteger::intValueExact).toArray();
+                bounty.challengeWindowSeconds = e.challengeWindow.longValueExact();
+                bounty.challengeBond = e.challengeBond;
+            }
+            case "ToppedUp" -> bounty.reward = BountyMarket.getToppedUpEventFromLog(log).newReward;
+            case "BountyCancelled" -> bounty.status = BountyStatus.CANCELLED;
+            case "Submitted" -> submitted(bounty, event, BountyMarket.getSubmittedEventFromLog(log));
+            case "ResultRanked" -> ranked(bounty, BountyMarket.getResultRankedEventFromLog(log));
+            case "ResultsProposed" -> {
+                var e = BountyMarket.getResultsProposedEventFromLog(log);
+                bounty.status = BountyStatus.PROPOSED;
+                bounty.reportHash = Numeric.toHexString(e.reportHash);
+                bounty.challengeDeadline = Instant.ofEpochSecond(e.challengeDeadline.longValueExact());
+            }
+            case "TestSetRevealed" -> bounty.testSetRevealed = true;
+            case "ChallengeDeadlineExtended" -> bounty.challengeDeadline = Instant.ofEpochSecond(
+                    BountyMarket.getChallengeDeadlineExtendedEventFromLog(log).challengeDeadline.longValueExact());
+            case "Challenged" -> {
+                bounty.status = BountyStatus.DISPUTED;
+                bounty.challenger = BountyMarket.getChallengedEventFromLog(log).challenger;
+            }
+            case "ResultsUpheld" -> bounty.status = BountyStatus.RESOLVED;
+            case "ResultsOverturned" -> {
+                bounty.status = BountyStatus.RESOLVED;
+                bounty.resultsOverturned = true;
+                bounty.reportHash = Numeric.toHexString(BountyMarket.getResultsOverturnedEventFromLog(log).reportHash);
+            }
+            case "BountyFinalized" -> bounty.status = BountyStatus.FINALIZED;
+            case "BountyExpired" -> bounty.status = BountyStatus.EXPIRED;
+            case "Payout" -> payout(bounty, event, BountyMarket.getPayoutEventFromLog(log));
+            default -> Log.debugf("%s changes no bounty field", event.name);
+        }
+    }
+
+    private void created(ChainEvent event, BountyMarket.BountyCreatedEventResponse e) {
+        String commitment = Numeric.toHexString(e.testSetCommitment);
+        // The draft is found by its sponsor too: someone who copies a pending commitment gets a bounty of their own.
+        Bounty bounty = Bounty.findDraft(event.contract, e.sponsor, commitment).orElse(null);
+        if (bounty == null) {
+            bounty = new Bounty();
+            bounty.chainId = event.chainId;
+            bounty.contract = event.contract;
+            bounty.sponsor = e.sponsor;
+            bounty.title = "Bounty #" + e.bountyId;
+            bounty.description = "Created on-chain outside this marketplace; its spec is not known here.";
+            bounty.specHash = Numeric.toHexString(e.specHash);
+            bounty.testSetCommitment = commitment;
+            bounty.createdAt = Instant.now();
+        }
+        bounty.onchainId = e.bountyId;
+        bounty.status = BountyStatus.OPEN;
+        bounty.specHash = Numeric.toHexString(e.specHash);
+        bounty.token = e.token;
+        bounty.reward = e.amount;
+        bounty.submissionDeadline = Instant.ofEpochSecond(e.submissionDeadline.longValueExact());
+        bounty.evaluationDeadline = Instant.ofEpochSecond(e.evaluationDeadline.longValueExact());
+        bounty.evaluator = e.evaluator;
+        bounty.arbiter = e.arbiter;
+        bounty.createdTx = event.txHash;
+        bounty.updatedAt = Instant.now();
+        bounty.persist();
+    }
+
+    private void submitted(Bounty bounty, ChainEvent event, BountyMarket.SubmittedEventResponse e) {
+        String commitment = Numeric.toHexString(e.commitment);
+        Submission submission = Submission.findUncommitted(bounty.id, commitment).orElseGet(() -> {
+            Submission committedElsewhere = new Submission();
+            committedElsewhere.bountyId = bounty.id;
+            committedElsewhere.contributor = e.contributor;
+            committedElsewhere.commitment = commitment;
+            committedElsewhere.createdAt = Instant.now();
+            return committedElsewhere;
+        });
+        submission.chainIndex = e.index.intValueExact();
+        submission.committedTx = event.txHash;
+        submission.committedAt = Instant.now();
+        submission.persist();
+        bounty.submissionCount = Math.max(bounty.submissionCount, submission.chainIndex + 1);
+    }
+
+    private void ranked(Bounty bounty, BountyMarket.ResultRankedEventResponse e) {
+        if (e.rank.signum() == 0) {
+            // A new ranking (proposed, or the arbiter's replacement) starts: forget the previous one.
+            Submission.<Submission>list("bountyId", bounty.id).forEach(BountyProjection::clearRank);
+        }
+        Submission.findByIndex(bounty.id, e.submissionIndex.intValueExact()).ifPresent(submission -> {
+            submission.rank = e.rank.intValueExact();
+            submission.privateScore = e.score.longValueExact();
+            submission.qualified = e.qualified;
+            submission.paid = e.paid;
+            if (submission.modelSha256 == null) {
+                submission.modelSha256 = Numeric.toHexStringNoPrefix(e.modelSha256);
+            }
+        });
+    }
+
+    private void payout(Bounty bounty, ChainEvent event, BountyMarket.PayoutEventResponse e) {
+        if (Payout.count("txHash = ?1 and logIndex = ?2", event.txHash, event.logIndex) > 0) {
+            return;
+        }
+        Payout payout = new Payout();
+        payout.bountyId = bounty.id;
+        payout.recipient = e.recipient;
+        payout.token = e.token;
+        payout.kind = PAYOUT_KINDS[e.kind.intValueExact()];
+        payout.amount = e.amount;
+        payout.credited = e.credited;
+        payout.txHash = event.txHash;
+        payout.logIndex = event.logIndex;
+        payout.persist();
+    }
+
+    private static void clearRank(Submission submission) {
+        submission.rank = null;
+        submission.privateScore = null;
+        submission.qualified = null;
+        submission.paid = null;
+    }
+}

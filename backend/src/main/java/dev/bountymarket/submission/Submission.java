@@ -1,0 +1,89 @@
+package dev.bountymarket.submission;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+
+import dev.bountymarket.storage.StoredObject;
+import io.quarkus.hibernate.orm.panache.PanacheEntity;
+
+/**
+ * A contributor's model for a bounty: uploaded here (model fields), committed on-chain (chain fields, from the
+ * Submitted and ResultRanked events), scored (public score from the sample; private score from the results).
+ */
+@Entity
+@Table(name = "submission")
+public class Submission extends PanacheEntity {
+
+    @Column(name = "bounty_id", nullable = false)
+    public long bountyId;
+
+    @Column(nullable = false)
+    public String contributor;
+
+    @Column(name = "model_key")
+    public String modelKey;
+
+    @Column(name = "model_sha256")
+    public String modelSha256;
+
+    @Column(name = "model_size")
+    public Long modelSize;
+
+    /** keccak256(abi.encode(modelSha256, contributor)), 0x hex. */
+    @Column(nullable = false)
+    public String commitment;
+
+    @Column(name = "chain_index")
+    public Integer chainIndex;
+
+    @Column(name = "committed_tx")
+    public String committedTx;
+
+    @Column(name = "committed_at")
+    public Instant committedAt;
+
+    public Integer rank;
+
+    /** Fixed point 1e6, from the proposed (or arbiter's) results. */
+    @Column(name = "private_score")
+    public Long privateScore;
+
+    public Boolean qualified;
+
+    public Boolean paid;
+
+    @Column(name = "public_score")
+    public Long publicScore;
+
+    @Column(name = "public_report")
+    public String publicReport;
+
+    @Column(name = "validation_error")
+    public String validationError;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    public Optional<StoredObject> model() {
+        return modelKey == null ? Optional.empty() : Optional.of(new StoredObject(modelKey, modelSha256, modelSize, false));
+    }
+
+    /** The uploaded submission this commitment is waiting for its Submitted event, oldest first. */
+    public static Optional<Submission> findUncommitted(long bountyId, String commitment) {
+        return find("bountyId = ?1 and commitment = ?2 and chainIndex is null order by id", bountyId, commitment)
+                .firstResultOptional();
+    }
+
+    public static Optional<Submission> findByIndex(long bountyId, int chainIndex) {
+        return find("bountyId = ?1 and chainIndex = ?2", bountyId, chainIndex).firstResultOptional();
+    }
+
+    public static List<Submission> ofBounty(long bountyId) {
+        return list("bountyId = ?1 order by chainIndex nulls last, id", bountyId);
+    }
+}
