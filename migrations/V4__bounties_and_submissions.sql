@@ -10,6 +10,8 @@ CREATE TABLE bounty (
     description              TEXT        NOT NULL,
     spec_json                TEXT,
     spec_hash                TEXT        NOT NULL,
+    task                     TEXT,
+    metric                   TEXT,
     test_set_commitment      TEXT        NOT NULL,
     -- hidden test set: encrypted at rest; the salt opens the on-chain commitment
     test_set_key             TEXT,
@@ -79,6 +81,8 @@ CREATE TABLE submission (
 CREATE INDEX submission_bounty_index ON submission (bounty_id, chain_index);
 CREATE INDEX submission_contributor ON submission (contributor);
 CREATE INDEX submission_commitment ON submission (bounty_id, commitment);
+CREATE INDEX submission_public_board ON submission (bounty_id, public_score) WHERE public_score IS NOT NULL;
+CREATE INDEX submission_private_board ON submission (bounty_id, rank) WHERE rank IS NOT NULL;
 
 -- Money out of the escrow, one row per Payout event.
 CREATE SEQUENCE payout_seq START WITH 1 INCREMENT BY 50;

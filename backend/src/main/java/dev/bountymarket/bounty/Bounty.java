@@ -51,6 +51,12 @@ public class Bounty extends PanacheEntity {
     @Column(name = "spec_hash", nullable = false)
     public String specHash;
 
+    /** From the spec: binary_classification, multiclass_classification or regression; null when unknown. */
+    public String task;
+
+    /** From the spec: the primary metric. */
+    public String metric;
+
     @Column(name = "test_set_commitment", nullable = false)
     public String testSetCommitment;
 

@@ -6,17 +6,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
+import dev.bountymarket.testing.Wallet;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -157,13 +156,7 @@ class SignInTest {
                 .post("/api/auth/sign-in");
     }
 
-    /** What a wallet's personal_sign returns: r, s and v (27 or 28) as one hex string. */
-    static String sign(String message, Credentials account) {
-        Sign.SignatureData s = Sign.signPrefixedMessage(message.getBytes(StandardCharsets.UTF_8), account.getEcKeyPair());
-        byte[] bytes = new byte[65];
-        System.arraycopy(s.getR(), 0, bytes, 0, 32);
-        System.arraycopy(s.getS(), 0, bytes, 32, 32);
-        bytes[64] = s.getV()[0];
-        return Numeric.toHexString(bytes);
+    private static String sign(String message, Credentials account) {
+        return Wallet.sign(message, account);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -25,6 +24,7 @@ import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.testing.ChainDriver;
+import dev.bountymarket.testing.Drafts;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -147,37 +147,11 @@ class BountyProjectionTest {
     }
 
     private long draft(byte[] commitment) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Bounty bounty = new Bounty();
-            bounty.chainId = 31337;
-            bounty.contract = market;
-            bounty.sponsor = sponsor.getAddress();
-            bounty.title = "Predict churn";
-            bounty.description = "";
-            bounty.specHash = Numeric.toHexString(Hash.sha3("spec".getBytes()));
-            bounty.testSetCommitment = Numeric.toHexString(commitment);
-            bounty.testSetKey = "00000000-0000-0000-0000-000000000000";
-            bounty.status = BountyStatus.DRAFT;
-            bounty.createdAt = Instant.now();
-            bounty.updatedAt = Instant.now();
-            bounty.persist();
-            return bounty.id;
-        });
+        return Drafts.bounty(market, sponsor, commitment, "Predict churn");
     }
 
     private long uploaded(long bountyId, Credentials contributor, byte[] modelSha256) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Submission submission = new Submission();
-            submission.bountyId = bountyId;
-            submission.contributor = contributor.getAddress();
-            submission.modelKey = Numeric.toHexStringNoPrefix(modelSha256);
-            submission.modelSha256 = Numeric.toHexStringNoPrefix(modelSha256);
-            submission.modelSize = 1L;
-            submission.commitment = Numeric.toHexString(ChainDriver.commitment(modelSha256, contributor.getAddress()));
-            submission.createdAt = Instant.now();
-            submission.persist();
-            return submission.id;
-        });
+        return Drafts.submission(bountyId, contributor, modelSha256);
     }
 
     private static Bounty bounty(long id) {

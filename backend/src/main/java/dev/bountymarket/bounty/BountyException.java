@@ -1,0 +1,26 @@
+package dev.bountymarket.bounty;
+
+/** A bounty request that cannot be served; the message says why and what to do. */
+public class BountyException extends RuntimeException {
+
+    public enum Code {
+        INVALID_REQUEST(400),
+        FORBIDDEN(403),
+        BOUNTY_NOT_FOUND(404),
+        /** The action is not possible in the bounty's current state (the contract would revert). */
+        NOT_NOW(409);
+
+        public final int status;
+
+        Code(int status) {
+            this.status = status;
+        }
+    }
+
+    public final Code code;
+
+    public BountyException(Code code, String message) {
+        super(message);
+        this.code = code;
+    }
+}

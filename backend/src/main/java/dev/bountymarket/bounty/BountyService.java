@@ -1,0 +1,196 @@
+package dev.bountymarket.bounty;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.chain.Transactions;
+import dev.bountymarket.chain.WalletTransaction;
+import dev.bountymarket.submission.LeaderboardEntry;
+import dev.bountymarket.submission.Submission;
+import dev.bountymarket.web.Page;
+import io.quarkus.panache.common.Sort;
+
+/** Finding bounties, their leaderboards, and preparing the wallet transactions their users may send now. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class BountyService {
+
+    private static final String ETH = "0x0000000000000000000000000000000000000000";
+
+    @Inject
+    Transactions transactions;
+
+    /** What the browse page and GET /api/bounties ask for. */
+    public record Query(String status, String task, String token, String search, String sort, int page, int size) {
+    }
+
+    public Page<BountyView> list(Query query) {
+        Instant now = Instant.now();
+        StringBuilder where = new StringBuilder("status <> :draft");
+        Map<String, Object> params = new HashMap<>();
+        params.put("draft", BountyStatus.DRAFT);
+        if (query.status() != null && !query.status().isBlank()) {
+            BountyStatus status = parseStatus(query.status());
+            if (status == BountyStatus.OPEN || status == BountyStatus.CLOSED) {
+                where.append(status == BountyStatus.OPEN ? " and status = :open and submissionDeadline > :now"
+                        : " and status = :open and submissionDeadline <= :now");
+                params.put("open", BountyStatus.OPEN);
+                params.put("now", now);
+            } else {
+                where.append(" and status = :status");
+                params.put("status", status);
+            }
+        }
+        if (query.task() != null && !query.task().isBlank()) {
+            where.append(" and task = :task");
+            params.put("task", query.task());
+        }
+        if (query.token() != null && !query.token().isBlank()) {
+            where.append(" and lower(token) = :token");
+            params.put("token", query.token().equalsIgnoreCase("ETH") ? ETH : query.token().toLowerCase(Locale.ROOT));
+        }
+        if (query.search() != null && !query.search().isBlank()) {
+            where.append(" and (lower(title) like :search or lower(description) like :search)");
+            params.put("search", "%" + query.search().toLowerCase(Locale.ROOT).replace("%", "\\%") + "%");
+        }
+        Sort sort = switch (query.sort() == null ? "newest" : query.sort()) {
+            case "deadline" -> Sort.ascending("submissionDeadline").and("id");
+            case "reward" -> Sort.descending("reward").and("id");
+            case "newest" -> Sort.descending("id");
+            default -> throw new BountyException(Code.INVALID_REQUEST,
+                    "sort must be newest, deadline or reward, not '" + query.sort() + "'");
+        };
+        var found = Bounty.<Bounty>find(where.toString(), sort, params).page(query.page(), query.size());
+        List<BountyView> items = found.list().stream().map(b -> BountyView.of(b, now)).toList();
+        return new Page<>(items, query.page(), query.size(), found.count());
+    }
+
+    public BountyView get(long id) {
+        return BountyView.of(bounty(id), Instant.now());
+    }
+
+    /**
+     * A leaderboard page. The public board ranks uploaded models by their score on the public sample, live while the
+     * bounty is open; the private board is the ranking posted on-chain with the results.
+     */
+    public Page<LeaderboardEntry> leaderboard(long id, String board, int page, int size) {
+        Bounty bounty = bounty(id);
+        boolean higherIsBetter = bounty.higherIsBetter == null || bounty.higherIsBetter;
+        io.quarkus.hibernate.orm.panache.PanacheQuery<Submission> query = switch (board) {
+            case "public" -> Submission.find("bountyId = ?1 and publicScore is not null",
+                    (higherIsBetter ? Sort.descending("publicScore") : Sort.ascending("publicScore"))
+                            .and("chainIndex", Sort.NullPrecedence.NULLS_LAST).and("id"), id);
+            case "private" -> Submission.find("bountyId = ?1 and rank is not null", Sort.ascending("rank"), id);
+            default -> throw new BountyException(Code.INVALID_REQUEST, "board must be public or private, not '" + board + "'");
+        };
+        List<Submission> rows = query.page(page, size).list();
+        List<LeaderboardEntry> entries = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Submission s = rows.get(i);
+            boolean isPublic = board.equals("public");
+            entries.add(new LeaderboardEntry(isPublic ? page * size + i + 1 : s.rank + 1, s.id, s.chainIndex,
+                    s.contributor, s.modelSha256, isPublic ? s.publicScore : s.privateScore,
+                    isPublic ? null : s.qualified, isPublic ? null : s.paid, s.committedAt));
+        }
+        return new Page<>(entries, page, size, query.count());
+    }
+
+    // ---- wallet transactions: checked here against the mirrored state so users get a reason, not a revert ----
+
+    public WalletTransaction topUp(long id, BigInteger amount) {
+        Bounty bounty = onChain(id);
+        if (amount == null || amount.signum() <= 0) {
+            throw new BountyException(Code.INVALID_REQUEST, "amount must be a positive whole number of wei or token units");
+        }
+        requireStatus(bounty, BountyStatus.OPEN, "Only an open bounty takes top-ups");
+        return transactions.topUp(bounty.onchainId, amount, isEth(bounty));
+    }
+
+    public WalletTransaction cancel(long id, String caller) {
+        Bounty bounty = onChain(id);
+        if (!bounty.sponsor.equals(caller)) {
+            throw new BountyException(Code.FORBIDDEN, "Only the sponsor " + bounty.sponsor + " can cancel this bounty");
+        }
+        requireStatus(bounty, BountyStatus.OPEN, "Only an open bounty can be cancelled");
+        if (bounty.submissionCount > 0) {
+            throw new BountyException(Code.NOT_NOW, "The bounty has submissions: its reward is locked and goes by the rules");
+        }
+        return transactions.cancel(bounty.onchainId);
+    }
+
+    public WalletTransaction challenge(long id) {
+        Bounty bounty = onChain(id);
+        requireStatus(bounty, BountyStatus.PROPOSED, "Only proposed results can be challenged");
+        if (!Instant.now().isBefore(bounty.challengeDeadline)) {
+            throw new BountyException(Code.NOT_NOW, "The challenge window closed at " + bounty.challengeDeadline);
+        }
+        return transactions.challenge(bounty.onchainId, bounty.challengeBond, isEth(bounty));
+    }
+
+    public WalletTransaction finalizeBounty(long id) {
+        Bounty bounty = onChain(id);
+        BountyStatus status = bounty.effectiveStatus(Instant.now());
+        boolean windowOver = status == BountyStatus.PROPOSED && !Instant.now().isBefore(bounty.challengeDeadline);
+        if (!windowOver && status != BountyStatus.RESOLVED && status != BountyStatus.DISPUTED) {
+            throw new BountyException(Code.NOT_NOW, status == BountyStatus.PROPOSED
+                    ? "The challenge window is open until " + bounty.challengeDeadline
+                    : "A " + status.name().toLowerCase(Locale.ROOT) + " bounty cannot be paid out");
+        }
+        return transactions.finalizeBounty(bounty.onchainId);
+    }
+
+    public WalletTransaction expire(long id) {
+        Bounty bounty = onChain(id);
+        if (bounty.status != BountyStatus.OPEN || Instant.now().isBefore(bounty.evaluationDeadline)) {
+            throw new BountyException(Code.NOT_NOW, "Only a bounty without results after its evaluation deadline ("
+                    + bounty.evaluationDeadline + ") can expire");
+        }
+        return transactions.expire(bounty.onchainId);
+    }
+
+    private static void requireStatus(Bounty bounty, BountyStatus wanted, String rule) {
+        BountyStatus status = bounty.effectiveStatus(Instant.now());
+        if (status != wanted) {
+            throw new BountyException(Code.NOT_NOW, rule + "; this one is " + status.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static boolean isEth(Bounty bounty) {
+        return ETH.equalsIgnoreCase(bounty.token);
+    }
+
+    private static Bounty onChain(long id) {
+        Bounty bounty = bounty(id);
+        if (bounty.onchainId == null) {
+            throw new BountyException(Code.NOT_NOW, "Bounty " + id + " is not on the chain yet");
+        }
+        return bounty;
+    }
+
+    private static Bounty bounty(long id) {
+        Bounty bounty = Bounty.findById(id);
+        if (bounty == null) {
+            throw new BountyException(Code.BOUNTY_NOT_FOUND, "There is no bounty " + id);
+        }
+        return bounty;
+    }
+
+    private static BountyStatus parseStatus(String status) {
+        try {
+            return BountyStatus.valueOf(status.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BountyException(Code.INVALID_REQUEST, "status must be one of open, closed, proposed, disputed,"
+                    + " resolved, finalized, cancelled, expired; not '" + status + "'");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.bountymarket.chain;
+
+import java.math.BigInteger;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+
+import dev.bountymarket.contracts.BountyMarket;
+
+/**
+ * Encodes the contract calls users make from their wallets, with the generated wrapper, so that the browser only
+ * forwards {to, data, value} and never encodes ABI itself.
+ */
+@ApplicationScoped
+public class Transactions {
+
+    private static final String NOBODY = "0x0000000000000000000000000000000000000000";
+
+    @Inject
+    Web3j web3j;
+
+    @Inject
+    ContractRegistry registry;
+
+    public WalletTransaction createBounty(BountyMarket.BountyParams params, List<BigInteger> shares, String description) {
+        BigInteger value = params.token.equals(NOBODY) ? params.amount : BigInteger.ZERO;
+        return wallet(market().createBounty(params, shares, value), value, description);
+    }
+
+    public WalletTransaction topUp(BigInteger bountyId, BigInteger amount, boolean eth) {
+        BigInteger value = eth ? amount : BigInteger.ZERO;
+        return wallet(market().topUp(bountyId, amount, value), value, "Add " + amount + " to bounty #" + bountyId);
+    }
+
+    public WalletTransaction cancel(BigInteger bountyId) {
+        return wallet(market().cancel(bountyId), BigInteger.ZERO, "Cancel bounty #" + bountyId + " and take back its reward");
+    }
+
+    public WalletTransaction submit(BigInteger bountyId, byte[] commitment) {
+        return wallet(market().submit(bountyId, commitment), BigInteger.ZERO,
+                "Commit your model to bounty #" + bountyId);
+    }
+
+    public WalletTransaction challenge(BigInteger bountyId, BigInteger bond, boolean eth) {
+        BigInteger value = eth ? bond : BigInteger.ZERO;
+        return wallet(market().challenge(bountyId, value), value,
+                "Challenge the results of bounty #" + bountyId + ", posting a bond of " + bond);
+    }
+
+    public WalletTransaction finalizeBounty(BigInteger bountyId) {
+        return wallet(market().finalize(bountyId), BigInteger.ZERO, "Pay out bounty #" + bountyId);
+    }
+
+    public WalletTransaction expire(BigInteger bountyId) {
+        return wallet(market().expire(bountyId), BigInteger.ZERO, "Refund bounty #" + bountyId + ", which got no results in time");
+    }
+
+    public WalletTransaction withdraw(String token) {
+        return wallet(market().withdraw(token), BigInteger.ZERO, "Withdraw your credit");
+    }
+
+    private BountyMarket market() {
+        // Only used to encode: nothing is sent through this transaction manager.
+        return BountyMarket.load(registry.current().address, web3j, new ReadonlyTransactionManager(web3j, NOBODY),
+                new DefaultGasProvider());
+    }
+
+    private WalletTransaction wallet(RemoteFunctionCall<?> call, BigInteger value, String description) {
+        ContractDeployment contract = registry.current();
+        return new WalletTransaction(Long.toString(contract.chainId), contract.address, call.encodeFunctionCall(),
+                value.toString(), description);
+    }
+}

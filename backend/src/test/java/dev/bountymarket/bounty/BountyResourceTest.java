@@ -1,0 +1,164 @@
+package dev.bountymarket.bounty;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+
+import dev.bountymarket.chain.ChainConfig;
+import dev.bountymarket.chain.ChainIndexer;
+import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.local.DevAccounts;
+import dev.bountymarket.testing.ChainDriver;
+import dev.bountymarket.testing.Drafts;
+import dev.bountymarket.testing.TestChain;
+import dev.bountymarket.testing.TestDatabase;
+import dev.bountymarket.testing.Wallet;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestChain.class)
+class BountyResourceTest {
+
+    private final Credentials sponsor = DevAccounts.account(1);
+    private final Credentials evaluator = DevAccounts.account(2);
+    private final Credentials arbiter = DevAccounts.account(3);
+    private final Credentials alice = DevAccounts.account(4);
+    private final Credentials funder = DevAccounts.account(7);
+
+    @Inject
+    ChainIndexer indexer;
+
+    @Inject
+    ContractRegistry registry;
+
+    @Inject
+    ChainConfig config;
+
+    ChainDriver chain;
+    String market;
+
+    @BeforeEach
+    void connect() {
+        chain = new ChainDriver(config.rpcUrl());
+        market = registry.current().address;
+        indexer.catchUp();
+    }
+
+    @AfterEach
+    void disconnect() {
+        chain.close();
+    }
+
+    @Test
+    void list_findsOpenBountiesBySearchAndStatus() {
+        long id = openBounty("Detect fraudulent transactions", "fraud");
+
+        given().queryParam("q", "FRAUDULENT").get("/api/bounties").then().statusCode(200)
+                .body("items.id", hasItem((int) id))
+                .body("items.find { it.id == " + id + " }.status", equalTo("OPEN"))
+                .body("items.find { it.id == " + id + " }.reward", equalTo("1000000000000000000"));
+        given().queryParam("status", "closed").get("/api/bounties").then().statusCode(200)
+                .body("items.id", not(hasItem((int) id)));
+        given().queryParam("sort", "cheapest").get("/api/bounties").then().statusCode(400)
+                .body("code", equalTo("INVALID_REQUEST"))
+                .body("message", containsString("sort must be newest, deadline or reward"));
+    }
+
+    @Test
+    void get_says404WithReasonForUnknownBounty() {
+        given().get("/api/bounties/987654").then().statusCode(404)
+                .body("code", equalTo("BOUNTY_NOT_FOUND"))
+                .body("message", equalTo("There is no bounty 987654"));
+    }
+
+    @Test
+    void topUp_preparesTransactionThatTheWalletSendsAndTheIndexerSees() {
+        long id = openBounty("Classify galaxies", "galaxies");
+
+        var tx = given().contentType(ContentType.JSON).body(Map.of("amount", "250000000000000000"))
+                .post("/api/bounties/" + id + "/transactions/top-up").then().statusCode(200)
+                .body("to", equalTo(market))
+                .body("value", equalTo("250000000000000000"))
+                .body("chainId", equalTo("31337"))
+                .extract().jsonPath();
+        assertTrue(Wallet.send(chain.web3j, funder, tx).isStatusOK());
+        indexer.catchUp();
+
+        given().get("/api/bounties/" + id).then().statusCode(200).body("reward", equalTo("1250000000000000000"));
+    }
+
+    @Test
+    void cancel_isForTheSponsorAndOnlyWithoutSubmissions() {
+        long id = openBounty("Forecast demand", "demand");
+        chain.submit(market, alice, onchainId(id), ChainDriver.sha256("a model"));
+        indexer.catchUp();
+
+        given().auth().oauth2(Wallet.apiToken(alice)).post("/api/bounties/" + id + "/transactions/cancel").then()
+                .statusCode(403).body("message", containsString("Only the sponsor"));
+        given().auth().oauth2(Wallet.apiToken(sponsor)).post("/api/bounties/" + id + "/transactions/cancel").then()
+                .statusCode(409).body("message", containsString("its reward is locked"));
+    }
+
+    @Test
+    void challengeAndFinalize_sayWhyNotWhileOpen() {
+        long id = openBounty("Segment roads", "roads");
+
+        given().post("/api/bounties/" + id + "/transactions/challenge").then().statusCode(409)
+                .body("message", equalTo("Only proposed results can be challenged; this one is open"));
+        given().post("/api/bounties/" + id + "/transactions/finalize").then().statusCode(409)
+                .body("code", equalTo("NOT_NOW"));
+    }
+
+    @Test
+    void leaderboard_showsThePostedRankingAfterResults() {
+        long id = openBounty("Rank search results", "ranking");
+        BigInteger onchainId = onchainId(id);
+        byte[] model = ChainDriver.sha256("alice ranking model");
+        chain.submit(market, alice, onchainId, model);
+        chain.travel(3601);
+        ChainDriver.send(chain.market(market, evaluator).proposeResults(onchainId, List.of(
+                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), model, BigInteger.valueOf(912_345))),
+                Hash.sha3(new byte[] {7})));
+        indexer.catchUp();
+
+        given().queryParam("board", "private").get("/api/bounties/" + id + "/leaderboard").then().statusCode(200)
+                .body("total", equalTo(1))
+                .body("items[0].rank", equalTo(1))
+                .body("items[0].contributor", equalTo(alice.getAddress()))
+                .body("items[0].score", equalTo(912_345))
+                .body("items[0].qualified", equalTo(true))
+                .body("items[0].paid", equalTo(true));
+    }
+
+    private long openBounty(String title, String salt) {
+        byte[] commitment = Hash.sha3(ChainDriver.sha256(salt));
+        long id = Drafts.bounty(market, sponsor, commitment, title);
+        chain.createBounty(market, sponsor, evaluator, arbiter, BigInteger.TEN.pow(18), commitment);
+        indexer.catchUp();
+        return id;
+    }
+
+    private BigInteger onchainId(long id) {
+        return new BigInteger(given().get("/api/bounties/" + id).then().extract().jsonPath().getString("onchainId"));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.bountymarket.testing;
+
+import java.time.Instant;
+
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.bounty.BountyStatus;
+import dev.bountymarket.submission.Submission;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Rows as the drafting endpoints leave them, for tests of what happens once the chain speaks. */
+public final class Drafts {
+
+    private Drafts() {
+    }
+
+    public static long bounty(String market, Credentials sponsor, byte[] testSetCommitment, String title) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Bounty bounty = new Bounty();
+            bounty.chainId = 31337;
+            bounty.contract = market;
+            bounty.sponsor = sponsor.getAddress();
+            bounty.title = title;
+            bounty.description = "A test bounty";
+            bounty.task = "binary_classification";
+            bounty.metric = "roc_auc";
+            bounty.specHash = Numeric.toHexString(Hash.sha3("spec".getBytes()));
+            bounty.testSetCommitment = Numeric.toHexString(testSetCommitment);
+            bounty.testSetKey = "00000000-0000-0000-0000-000000000000";
+            bounty.status = BountyStatus.DRAFT;
+            bounty.createdAt = Instant.now();
+            bounty.updatedAt = Instant.now();
+            bounty.persist();
+            return bounty.id;
+        });
+    }
+
+    public static long submission(long bountyId, Credentials contributor, byte[] modelSha256) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Submission submission = new Submission();
+            submission.bountyId = bountyId;
+            submission.contributor = contributor.getAddress();
+            submission.modelKey = Numeric.toHexStringNoPrefix(modelSha256);
+            submission.modelSha256 = Numeric.toHexStringNoPrefix(modelSha256);
+            submission.modelSize = 1L;
+            submission.commitment = Numeric.toHexString(ChainDriver.commitment(modelSha256, contributor.getAddress()));
+            submission.createdAt = Instant.now();
+            submission.persist();
+            return submission.id;
+        });
+    }
+}
