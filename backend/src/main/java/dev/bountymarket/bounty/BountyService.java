@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.submission.LeaderboardEntry;
@@ -30,12 +31,15 @@ public class BountyService {
     @Inject
     Transactions transactions;
 
+    @Inject
+    ChainClock clock;
+
     /** What the browse page and GET /api/bounties ask for. */
     public record Query(String status, String task, String token, String search, String sort, int page, int size) {
     }
 
     public Page<BountyView> list(Query query) {
-        Instant now = Instant.now();
+        Instant now = clock.now();
         StringBuilder where = new StringBuilder("status <> :draft");
         Map<String, Object> params = new HashMap<>();
         params.put("draft", BountyStatus.DRAFT);
@@ -76,7 +80,7 @@ public class BountyService {
     }
 
     public BountyView get(long id) {
-        return BountyView.of(bounty(id), Instant.now());
+        return BountyView.of(bounty(id), clock.now());
     }
 
     /**
@@ -131,7 +135,7 @@ public class BountyService {
     public WalletTransaction challenge(long id) {
         Bounty bounty = onChain(id);
         requireStatus(bounty, BountyStatus.PROPOSED, "Only proposed results can be challenged");
-        if (!Instant.now().isBefore(bounty.challengeDeadline)) {
+        if (!clock.now().isBefore(bounty.challengeDeadline)) {
             throw new BountyException(Code.NOT_NOW, "The challenge window closed at " + bounty.challengeDeadline);
         }
         return transactions.challenge(bounty.onchainId, bounty.challengeBond, isEth(bounty));
@@ -139,8 +143,8 @@ public class BountyService {
 
     public WalletTransaction finalizeBounty(long id) {
         Bounty bounty = onChain(id);
-        BountyStatus status = bounty.effectiveStatus(Instant.now());
-        boolean windowOver = status == BountyStatus.PROPOSED && !Instant.now().isBefore(bounty.challengeDeadline);
+        BountyStatus status = bounty.effectiveStatus(clock.now());
+        boolean windowOver = status == BountyStatus.PROPOSED && !clock.now().isBefore(bounty.challengeDeadline);
         if (!windowOver && status != BountyStatus.RESOLVED && status != BountyStatus.DISPUTED) {
             throw new BountyException(Code.NOT_NOW, status == BountyStatus.PROPOSED
                     ? "The challenge window is open until " + bounty.challengeDeadline
@@ -151,15 +155,15 @@ public class BountyService {
 
     public WalletTransaction expire(long id) {
         Bounty bounty = onChain(id);
-        if (bounty.status != BountyStatus.OPEN || Instant.now().isBefore(bounty.evaluationDeadline)) {
+        if (bounty.status != BountyStatus.OPEN || clock.now().isBefore(bounty.evaluationDeadline)) {
             throw new BountyException(Code.NOT_NOW, "Only a bounty without results after its evaluation deadline ("
                     + bounty.evaluationDeadline + ") can expire");
         }
         return transactions.expire(bounty.onchainId);
     }
 
-    private static void requireStatus(Bounty bounty, BountyStatus wanted, String rule) {
-        BountyStatus status = bounty.effectiveStatus(Instant.now());
+    private void requireStatus(Bounty bounty, BountyStatus wanted, String rule) {
+        BountyStatus status = bounty.effectiveStatus(clock.now());
         if (status != wanted) {
             throw new BountyException(Code.NOT_NOW, rule + "; this one is " + status.name().toLowerCase(Locale.ROOT));
         }

@@ -38,6 +38,21 @@ public final class Drafts {
         });
     }
 
+    /** A drafted bounty with its hidden test set's hash and salt, so that the keeper can reveal it. */
+    public static long bountyWithTestSet(String market, Credentials sponsor, String evaluator, byte[] testSetSha256,
+            byte[] salt, String title) {
+        byte[] both = new byte[64];
+        System.arraycopy(testSetSha256, 0, both, 0, 32);
+        System.arraycopy(salt, 0, both, 32, 32);
+        long id = bounty(market, sponsor, Hash.sha3(both), title);
+        QuarkusTransaction.requiringNew().run(() -> {
+            Bounty bounty = Bounty.findById(id);
+            bounty.testSetSha256 = Numeric.toHexStringNoPrefix(testSetSha256);
+            bounty.testSetSalt = Numeric.toHexStringNoPrefix(salt);
+        });
+        return id;
+    }
+
     public static long submission(long bountyId, Credentials contributor, byte[] modelSha256) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Submission submission = new Submission();

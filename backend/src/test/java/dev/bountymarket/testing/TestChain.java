@@ -13,6 +13,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /** A real local chain for a test run: anvil on a free port with fresh state; account 0 deploys the contract. */
 public class TestChain implements QuarkusTestResourceLifecycleManager {
 
+    /** The dev account the platform's keeper (evaluator) uses in tests. */
+    public static final int KEEPER = 9;
+
     private Anvil anvil;
 
     @Override
@@ -25,7 +28,8 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of("chain.rpc-url", anvil.rpcUrl(),
                 "chain.auto-deploy", "true",
-                "chain.deployer-key", DevAccounts.account(0).getEcKeyPair().getPrivateKey().toString(16));
+                "chain.deployer-key", DevAccounts.account(0).getEcKeyPair().getPrivateKey().toString(16),
+                "keeper.private-key", DevAccounts.account(KEEPER).getEcKeyPair().getPrivateKey().toString(16));
     }
 
     public static int freePort() throws IOException {
