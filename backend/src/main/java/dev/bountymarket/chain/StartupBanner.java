@@ -24,6 +24,9 @@ public class StartupBanner {
     @Inject
     ChainConfig config;
 
+    @Inject
+    dev.bountymarket.keeper.KeeperSender keeper;
+
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int httpPort;
 
@@ -36,6 +39,9 @@ public class StartupBanner {
         } catch (RuntimeException e) {
             banner.append("  Chain NOT READY: ").append(e.getMessage()).append('\n');
         }
+        keeper.account().ifPresentOrElse(
+                account -> banner.append("  Keeper (the platform's evaluator): ").append(account.getAddress()).append('\n'),
+                () -> banner.append("  No keeper: set KEEPER_PRIVATE_KEY so that results are posted and bounties paid\n"));
         if (config.devAccounts()) {
             banner.append("  Dev accounts, funded on this local chain only (import a key into your wallet):\n");
             for (int i = 0; i < DEV_ACCOUNTS; i++) {

@@ -10,6 +10,9 @@ import org.web3j.crypto.MnemonicUtils;
 /** The accounts anvil funds at start: derived from its mnemonic on the standard Ethereum path m/44'/60'/0'/0/i. */
 public final class DevAccounts {
 
+    /** The account the run command's keeper (the platform's evaluator) uses; not offered to users. */
+    public static final int KEEPER = 9;
+
     private static final int HARDENED = 0x80000000;
 
     private DevAccounts() {

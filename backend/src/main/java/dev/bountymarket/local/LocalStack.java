@@ -83,6 +83,10 @@ public final class LocalStack implements AutoCloseable {
             // The local chain's first funded account deploys the contract; it is public knowledge, never use it elsewhere.
             System.setProperty("chain.deployer-key", DevAccounts.account(0).getEcKeyPair().getPrivateKey().toString(16));
             System.setProperty("chain.auto-deploy", "true");
+            if (setting("keeper.private-key", "KEEPER_PRIVATE_KEY").isEmpty()) {
+                System.setProperty("keeper.private-key",
+                        DevAccounts.account(DevAccounts.KEEPER).getEcKeyPair().getPrivateKey().toString(16));
+            }
             System.setProperty("chain.dev-accounts", "true");
         }
     }

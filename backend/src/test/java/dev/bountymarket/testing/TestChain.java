@@ -13,8 +13,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /** A real local chain for a test run: anvil on a free port with fresh state; account 0 deploys the contract. */
 public class TestChain implements QuarkusTestResourceLifecycleManager {
 
-    /** The dev account the platform's keeper (evaluator) uses in tests. */
-    public static final int KEEPER = 9;
+    /** The dev account the platform's keeper (evaluator) uses in tests, as in the run command. */
+    public static final int KEEPER = DevAccounts.KEEPER;
 
     private Anvil anvil;
 
