@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IBountyMarket} from "./IBountyMarket.sol";
+
+/// @title BountyMarket
+/// @notice Escrowed ML-model bounties; see `IBountyMarket` for the rules and docs/protocol.md for the
+/// lifecycle. No owner, no upgrade path: the treasury and the fee are fixed at deployment.
+/// @dev Storage is packed so that `submit` touches one bounty slot, and a bounty takes 8 fresh slots.
+/// Requires an EVM with Cancun (EIP-1153 transient storage for the reentrancy guard).
+contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant BPS = 10_000;
+    uint256 private constant MAX_FEE_BPS = 1_000;
+    uint256 private constant MAX_SHARES = 10;
+    uint256 private constant MIN_CHALLENGE_WINDOW = 1 hours;
+    uint256 private constant MAX_CHALLENGE_WINDOW = 30 days;
+    uint256 private constant MAX_BOUNTY_DURATION = 3650 days;
+    /// @dev Time the arbiter has after the end of the challenge window; then the proposed results stand.
+    uint64 private constant ARBITRATION_PERIOD = 30 days;
+    /// @dev Gas forwarded with an ETH push (on top of the 2300 stipend): enough for a wallet that logs or a
+    /// proxy that forwards, too little for a payee to grief the other payees of a finalization.
+    uint256 private constant ETH_PUSH_GAS = 10_000;
+    /// @dev Gas forwarded to an ERC-20 `transfer` push: several times what real tokens need, yet bounded,
+    /// so a token that burns gas for one payee turns that payment into a credit instead of blocking all.
+    uint256 private constant TOKEN_PUSH_GAS = 100_000;
+
+    // Bit offsets of the fields of a bounty's first slot, read by `submit` directly.
+    uint256 private constant HEAD_DEADLINE_SHIFT = 160;
+    uint256 private constant HEAD_STATUS_SHIFT = 200;
+    uint256 private constant HEAD_COUNT_SHIFT = 208;
+    uint256 private constant HEAD_LIMIT_SHIFT = 240;
+
+    struct Bounty {
+        // slot 0: everything `submit` reads and writes (bit offsets: HEAD_*_SHIFT)
+        address sponsor;
+        uint40 submissionDeadline;
+        Status status;
+        uint32 submissionCount;
+        uint16 maxSubmissionsPerContributor;
+        // slot 1
+        address token;
+        uint40 evaluationDeadline;
+        uint32 challengeWindow;
+        uint8 shareCount;
+        MetricDirection metricDirection;
+        RevealPolicy revealPolicy;
+        // slot 2
+        address evaluator;
+        uint40 challengeDeadline;
+        uint8 winnerCount;
+        bool testSetRevealed;
+        bool resultsOverturned;
+        // slot 3
+        address arbiter;
+        uint96 challengeBond;
+        // slot 4
+        uint128 reward;
+        int128 threshold;
+        // slot 5: written only by a challenge
+        address challenger;
+        uint96 bondHeld;
+        // slots 6 to 9
+        bytes32 testSetCommitment;
+        bytes32 specHash;
+        uint256 packedShares; // 16 bits per rank, rank 0 in the lowest bits
+        bytes32 reportHash;
+    }
+
+    /// @dev A paid rank: one slot.
+    struct StoredWinner {
+        address contributor;
+        uint32 submissionIndex;
+    }
+
+    /// @dev Working values of `_recordResults`, kept in memory to stay clear of the stack limit.
+    struct Ranking {
+        uint256 bountyId;
+        uint256 submissionCount;
+        int256 threshold;
+        uint256 shareCount;
+        bool higherIsBetter;
+        int256 previousScore;
+        uint256 previousIndex;
+        uint256 winnerCount;
+    }
+
+    address private immutable _treasury;
+    uint16 private immutable _protocolFeeBps;
+
+    uint256 private _bountyCount;
+    mapping(uint256 bountyId => Bounty) private _bounties;
+    mapping(uint256 bountyId => mapping(uint256 index => bytes32)) private _commitments;
+    mapping(uint256 bountyId => mapping(address contributor => uint256)) private _submissionsBy;
+    mapping(uint256 bountyId => StoredWinner[MAX_SHARES]) private _winners;
+    mapping(address account => mapping(address token => uint256)) private _credits;
+
+    /// @param treasury_ Receives protocol fees and forfeited challenge bonds.
+    /// @param protocolFeeBps_ Fee taken from each prize, in basis points (at most 1000).
+    constructor(address treasury_, uint16 protocolFeeBps_) {
+        if (treasury_ == address(0)) revert ZeroTreasury();
+        if (protocolFeeBps_ > MAX_FEE_BPS) revert FeeTooHigh(protocolFeeBps_, MAX_FEE_BPS);
+        _treasury = treasury_;
+        _protocolFeeBps = protocolFeeBps_;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Sponsor
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBountyMarket
+    function createBounty(BountyParams calldata params, uint16[] calldata shares)
+        external
+        payable
+        nonReentrant
+        returns (uint256 bountyId)
+    {
+        uint256 packedShares = _validate(params, shares);
+        if (params.token != address(0) && params.token.code.length == 0) revert TokenNotContract(params.token);
+        uint256 received = _pullFunds(params.token, params.amount);
+        if (received == 0) revert ZeroAmount();
+        if (received > type(uint128).max) revert AmountTooLarge(received);
+
+        bountyId = ++_bountyCount;
+        Bounty storage b = _bounties[bountyId];
+        b.sponsor = msg.sender;
+        b.submissionDeadline = uint40(params.submissionDeadline);
+        b.status = Status.Open;
+        b.maxSubmissionsPerContributor = params.maxSubmissionsPerContributor;
+        b.token = params.token;
+        b.evaluationDeadline = uint40(params.evaluationDeadline);
+        b.challengeWindow = uint32(params.challengeWindow);
+        b.shareCount = uint8(shares.length);
+        b.metricDirection = params.metricDirection;
+        b.revealPolicy = params.revealPolicy;
+        b.evaluator = params.evaluator;
+        b.arbiter = params.arbiter;
+        b.challengeBond = uint96(params.challengeBond);
+        b.reward = uint128(received);
+        b.threshold = int128(params.threshold);
+        b.testSetCommitment = params.testSetCommitment;
+        b.specHash = params.specHash;
+        b.packedShares = packedShares;
+
+        _emitCreated(bountyId, params, shares, received);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function topUp(uint256 bountyId, uint256 amount) external payable nonReentrant returns (uint256 received) {
+        Bounty storage b = _bounty(bountyId);
+        if (b.status != Status.Open) revert BountyNotOpen(bountyId);
+        if (block.timestamp >= b.submissionDeadline) revert SubmissionsClosed(bountyId, b.submissionDeadline);
+        if (amount == 0) revert ZeroAmount();
+        received = _pullFunds(b.token, amount);
+        uint256 newReward = b.reward + received;
+        if (newReward > type(uint128).max) revert AmountTooLarge(newReward);
+        b.reward = uint128(newReward);
+        emit ToppedUp(bountyId, msg.sender, received, newReward);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function cancel(uint256 bountyId) external nonReentrant {
+        Bounty storage b = _bounty(bountyId);
+        if (b.status != Status.Open) revert BountyNotOpen(bountyId);
+        if (msg.sender != b.sponsor) revert NotSponsor(bountyId, msg.sender);
+        if (b.submissionCount != 0) revert FundsLocked(bountyId);
+        b.status = Status.Cancelled;
+        uint256 refund = b.reward;
+        emit BountyCancelled(bountyId, refund);
+        _pay(bountyId, b.token, msg.sender, refund, PayoutKind.Refund);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Contributor
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBountyMarket
+    /// @dev The hot path: the bounty's first slot is read once and written once (see `Bounty` for its
+    /// layout; `test_submit_headLayoutMatchesStruct` pins it).
+    function submit(uint256 bountyId, bytes32 commitment) external returns (uint256 index) {
+        Bounty storage b = _bounties[bountyId];
+        uint256 head;
+        assembly ("memory-safe") {
+            head := sload(b.slot)
+        }
+        Status status = Status(uint8(head >> HEAD_STATUS_SHIFT));
+        if (status != Status.Open) {
+            if (status == Status.None) revert BountyNotFound(bountyId);
+            revert BountyNotOpen(bountyId);
+        }
+        uint64 deadline = uint40(head >> HEAD_DEADLINE_SHIFT);
+        if (block.timestamp >= deadline) revert SubmissionsClosed(bountyId, deadline);
+        if (commitment == bytes32(0)) revert ZeroCommitment();
+
+        mapping(address => uint256) storage submitted = _submissionsBy[bountyId];
+        uint256 used = submitted[msg.sender];
+        uint16 limit = uint16(head >> HEAD_LIMIT_SHIFT);
+        if (used >= limit) revert SubmissionLimitReached(bountyId, limit);
+        submitted[msg.sender] = used + 1;
+
+        index = uint32(head >> HEAD_COUNT_SHIFT);
+        uint256 count = uint32(index) + 1; // checked: reverts rather than wrap into the next field
+        head = (head & ~(uint256(type(uint32).max) << HEAD_COUNT_SHIFT)) | (count << HEAD_COUNT_SHIFT);
+        assembly ("memory-safe") {
+            sstore(b.slot, head)
+        }
+        _commitments[bountyId][index] = commitment;
+        emit Submitted(bountyId, index, msg.sender, commitment);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Evaluator, anyone, arbiter
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBountyMarket
+    function proposeResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external {
+        Bounty storage b = _bounty(bountyId);
+        if (b.status != Status.Open) revert BountyNotOpen(bountyId);
+        if (msg.sender != b.evaluator) revert NotEvaluator(bountyId, msg.sender);
+        if (block.timestamp < b.submissionDeadline) revert SubmissionsStillOpen(bountyId, b.submissionDeadline);
+        if (block.timestamp >= b.evaluationDeadline) {
+            revert EvaluationDeadlinePassed(bountyId, b.evaluationDeadline);
+        }
+        uint256 winnerCount = _recordResults(bountyId, b, entries, reportHash);
+        uint40 challengeDeadline = uint40(block.timestamp + b.challengeWindow);
+        b.status = Status.Proposed;
+        b.challengeDeadline = challengeDeadline;
+        emit ResultsProposed(bountyId, reportHash, entries.length, winnerCount, challengeDeadline);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function revealTestSet(uint256 bountyId, bytes32 testSetSha256, bytes32 salt) external {
+        Bounty storage b = _bounty(bountyId);
+        if (block.timestamp < b.submissionDeadline) revert RevealTooEarly(bountyId, b.submissionDeadline);
+        if (b.testSetRevealed) revert TestSetAlreadyRevealed(bountyId);
+        if (keccak256(abi.encode(testSetSha256, salt)) != b.testSetCommitment) revert TestSetMismatch(bountyId);
+        b.testSetRevealed = true;
+        emit TestSetRevealed(bountyId, testSetSha256, salt);
+
+        // A public bounty promises everyone a full window to re-run the evaluation on the revealed data.
+        if (b.status == Status.Proposed && b.revealPolicy == RevealPolicy.Public) {
+            uint40 current = b.challengeDeadline;
+            uint40 restarted = uint40(block.timestamp) + b.challengeWindow;
+            if (block.timestamp < current && restarted > current) {
+                b.challengeDeadline = restarted;
+                emit ChallengeDeadlineExtended(bountyId, restarted);
+            }
+        }
+    }
+
+    /// @inheritdoc IBountyMarket
+    function challenge(uint256 bountyId) external payable nonReentrant {
+        Bounty storage b = _bounty(bountyId);
+        if (b.status != Status.Proposed) revert ResultsNotProposed(bountyId);
+        uint40 challengeDeadline = b.challengeDeadline;
+        if (block.timestamp >= challengeDeadline) revert ChallengeWindowClosed(bountyId, challengeDeadline);
+        b.status = Status.Disputed;
+        b.challenger = msg.sender;
+        uint256 bond = _pullFunds(b.token, b.challengeBond);
+        b.bondHeld = uint96(bond);
+        emit Challenged(bountyId, msg.sender, bond, _arbitrationDeadline(b));
+    }
+
+    /// @inheritdoc IBountyMarket
+    function upholdResults(uint256 bountyId) external nonReentrant {
+        Bounty storage b = _disputedForArbiter(bountyId);
+        uint256 bond = b.bondHeld;
+        b.bondHeld = 0;
+        b.status = Status.Resolved;
+        emit ResultsUpheld(bountyId, msg.sender);
+        _pay(bountyId, b.token, _treasury, bond, PayoutKind.BondForfeited);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash)
+        external
+        nonReentrant
+    {
+        Bounty storage b = _disputedForArbiter(bountyId);
+        uint256 winnerCount = _recordResults(bountyId, b, entries, reportHash);
+        uint256 bond = b.bondHeld;
+        b.bondHeld = 0;
+        b.status = Status.Resolved;
+        b.resultsOverturned = true;
+        emit ResultsOverturned(bountyId, msg.sender, reportHash, entries.length, winnerCount);
+        _pay(bountyId, b.token, b.challenger, bond, PayoutKind.BondReturned);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function finalize(uint256 bountyId) external nonReentrant {
+        Bounty storage b = _bounty(bountyId);
+        Status status = b.status;
+        address feeRecipient = _treasury;
+        PayoutKind feeKind = PayoutKind.Fee;
+        uint256 bondToReturn;
+        if (status == Status.Proposed) {
+            uint40 challengeDeadline = b.challengeDeadline;
+            if (block.timestamp < challengeDeadline) revert ChallengeWindowOpen(bountyId, challengeDeadline);
+        } else if (status == Status.Disputed) {
+            // The arbiter never ruled: the proposed results stand and the challenger gets the bond back.
+            uint64 arbitrationDeadline = _arbitrationDeadline(b);
+            if (block.timestamp < arbitrationDeadline) revert ArbitrationPending(bountyId, arbitrationDeadline);
+            bondToReturn = b.bondHeld;
+            b.bondHeld = 0;
+        } else if (status == Status.Resolved) {
+            if (b.resultsOverturned) {
+                feeRecipient = b.challenger;
+                feeKind = PayoutKind.ChallengeReward;
+            }
+        } else {
+            revert NotFinalizable(bountyId, _effectiveStatus(b));
+        }
+        b.status = Status.Finalized;
+        _distribute(bountyId, b, feeRecipient, feeKind);
+        if (bondToReturn != 0) _pay(bountyId, b.token, b.challenger, bondToReturn, PayoutKind.BondReturned);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function expire(uint256 bountyId) external nonReentrant {
+        Bounty storage b = _bounty(bountyId);
+        if (b.status != Status.Open) revert BountyNotOpen(bountyId);
+        if (block.timestamp < b.evaluationDeadline) {
+            revert EvaluationDeadlineNotReached(bountyId, b.evaluationDeadline);
+        }
+        b.status = Status.Expired;
+        uint256 refund = b.reward;
+        emit BountyExpired(bountyId, refund);
+        _pay(bountyId, b.token, b.sponsor, refund, PayoutKind.Refund);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function withdraw(address token) external nonReentrant returns (uint256 amount) {
+        return _withdraw(token, msg.sender);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function withdrawTo(address token, address recipient) external nonReentrant returns (uint256 amount) {
+        if (recipient == address(0)) revert InvalidRecipient();
+        return _withdraw(token, recipient);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBountyMarket
+    function getBounty(uint256 bountyId) external view returns (BountyInfo memory info) {
+        Bounty storage b = _bounty(bountyId);
+        info.status = _effectiveStatus(b);
+        info.sponsor = b.sponsor;
+        info.token = b.token;
+        info.reward = b.reward;
+        info.testSetCommitment = b.testSetCommitment;
+        info.specHash = b.specHash;
+        info.metricDirection = b.metricDirection;
+        info.threshold = b.threshold;
+        info.revealPolicy = b.revealPolicy;
+        info.submissionDeadline = b.submissionDeadline;
+        info.evaluationDeadline = b.evaluationDeadline;
+        info.challengeWindow = b.challengeWindow;
+        info.evaluator = b.evaluator;
+        info.arbiter = b.arbiter;
+        info.maxSubmissionsPerContributor = b.maxSubmissionsPerContributor;
+        info.challengeBond = b.challengeBond;
+        info.shareCount = b.shareCount;
+        info.submissionCount = b.submissionCount;
+        info.winnerCount = b.winnerCount;
+        info.reportHash = b.reportHash;
+        info.challengeDeadline = b.challengeDeadline;
+        if (b.challengeDeadline != 0) info.arbitrationDeadline = _arbitrationDeadline(b);
+        info.challenger = b.challenger;
+        info.bondHeld = b.bondHeld;
+        info.testSetRevealed = b.testSetRevealed;
+        info.resultsOverturned = b.resultsOverturned;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function getShares(uint256 bountyId) external view returns (uint16[] memory shares) {
+        Bounty storage b = _bounty(bountyId);
+        uint256 packed = b.packedShares;
+        shares = new uint16[](b.shareCount);
+        for (uint256 rank; rank < shares.length; ++rank) {
+            shares[rank] = uint16(packed >> (16 * rank));
+        }
+    }
+
+    /// @inheritdoc IBountyMarket
+    function getWinners(uint256 bountyId) external view returns (Winner[] memory winners) {
+        Bounty storage b = _bounty(bountyId);
+        uint256 reward = b.reward;
+        uint256 shares = b.packedShares;
+        winners = new Winner[](b.winnerCount);
+        for (uint256 rank; rank < winners.length; ++rank) {
+            StoredWinner storage w = _winners[bountyId][rank];
+            (, uint256 net) = _prize(reward, shares, rank);
+            winners[rank] = Winner({submissionIndex: w.submissionIndex, contributor: w.contributor, prize: net});
+        }
+    }
+
+    /// @inheritdoc IBountyMarket
+    function getCommitment(uint256 bountyId, uint256 index) external view returns (bytes32 commitment) {
+        return _commitments[bountyId][index];
+    }
+
+    /// @inheritdoc IBountyMarket
+    function submissionCount(uint256 bountyId) external view returns (uint256 count) {
+        return _bounty(bountyId).submissionCount;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function submissionsBy(uint256 bountyId, address contributor) external view returns (uint256 count) {
+        return _submissionsBy[bountyId][contributor];
+    }
+
+    /// @inheritdoc IBountyMarket
+    function creditOf(address account, address token) external view returns (uint256 amount) {
+        return _credits[account][token];
+    }
+
+    /// @inheritdoc IBountyMarket
+    function bountyCount() external view returns (uint256 count) {
+        return _bountyCount;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function treasury() external view returns (address treasuryAddress) {
+        return _treasury;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function protocolFeeBps() external view returns (uint16 feeBps) {
+        return _protocolFeeBps;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function computeCommitment(bytes32 modelSha256, address contributor) external pure returns (bytes32 commitment) {
+        return keccak256(abi.encode(modelSha256, contributor));
+    }
+
+    /// @inheritdoc IBountyMarket
+    function computeTestSetCommitment(bytes32 testSetSha256, bytes32 salt) external pure returns (bytes32 commitment) {
+        return keccak256(abi.encode(testSetSha256, salt));
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------------
+
+    function _bounty(uint256 bountyId) private view returns (Bounty storage b) {
+        b = _bounties[bountyId];
+        if (b.status == Status.None) revert BountyNotFound(bountyId);
+    }
+
+    function _effectiveStatus(Bounty storage b) private view returns (Status) {
+        Status status = b.status;
+        if (status == Status.Open && block.timestamp >= b.submissionDeadline) return Status.Closed;
+        return status;
+    }
+
+    function _disputedForArbiter(uint256 bountyId) private view returns (Bounty storage b) {
+        b = _bounty(bountyId);
+        if (b.status != Status.Disputed) revert NotDisputed(bountyId);
+        if (msg.sender != b.arbiter) revert NotArbiter(bountyId, msg.sender);
+        uint64 arbitrationDeadline = _arbitrationDeadline(b);
+        if (block.timestamp >= arbitrationDeadline) revert ArbitrationClosed(bountyId, arbitrationDeadline);
+    }
+
+    function _arbitrationDeadline(Bounty storage b) private view returns (uint64) {
+        return b.challengeDeadline + ARBITRATION_PERIOD;
+    }
+
+    /// @dev Checks every creation parameter except the funds; returns the shares packed 16 bits per rank.
+    function _validate(BountyParams calldata params, uint16[] calldata shares)
+        private
+        view
+        returns (uint256 packedShares)
+    {
+        uint256 count = shares.length;
+        if (count == 0 || count > MAX_SHARES) revert InvalidShareCount(count);
+        uint256 sum;
+        uint256 previous = BPS;
+        for (uint256 rank; rank < count; ++rank) {
+            uint256 share = shares[rank];
+            if (share == 0 || share > previous) revert InvalidShare(rank, share);
+            sum += share;
+            previous = share;
+            packedShares |= share << (16 * rank);
+        }
+        if (sum != BPS) revert InvalidShareSum(sum);
+
+        if (params.submissionDeadline <= block.timestamp) revert InvalidSubmissionDeadline(params.submissionDeadline);
+        if (
+            params.evaluationDeadline <= params.submissionDeadline
+                || params.evaluationDeadline > block.timestamp + MAX_BOUNTY_DURATION
+        ) revert InvalidEvaluationDeadline(params.evaluationDeadline);
+        if (params.challengeWindow < MIN_CHALLENGE_WINDOW || params.challengeWindow > MAX_CHALLENGE_WINDOW) {
+            revert InvalidChallengeWindow(params.challengeWindow);
+        }
+        if (params.evaluator == address(0)) revert InvalidEvaluator(params.evaluator);
+        if (params.arbiter == address(0) || params.arbiter == params.evaluator) revert InvalidArbiter(params.arbiter);
+        if (params.maxSubmissionsPerContributor == 0) revert ZeroMaxSubmissions();
+        if (params.challengeBond == 0 || params.challengeBond > type(uint96).max) {
+            revert InvalidChallengeBond(params.challengeBond);
+        }
+        if (params.testSetCommitment == bytes32(0)) revert ZeroTestSetCommitment();
+        if (params.specHash == bytes32(0)) revert ZeroSpecHash();
+        if (params.threshold < type(int128).min || params.threshold > type(int128).max) {
+            revert ThresholdOutOfRange(params.threshold);
+        }
+        if (params.amount == 0) revert ZeroAmount();
+    }
+
+    function _emitCreated(uint256 bountyId, BountyParams calldata params, uint16[] calldata shares, uint256 amount)
+        private
+    {
+        emit BountyCreated(
+            bountyId,
+            msg.sender,
+            params.token,
+            amount,
+            params.testSetCommitment,
+            params.specHash,
+            params.submissionDeadline,
+            params.evaluationDeadline,
+            params.evaluator,
+            params.arbiter
+        );
+        emit BountyTerms(
+            bountyId,
+            params.metricDirection,
+            params.threshold,
+            params.revealPolicy,
+            params.maxSubmissionsPerContributor,
+            params.challengeWindow,
+            params.challengeBond,
+            shares
+        );
+    }
+
+    /// @dev Validates ranked entries and stores the paid ranks; returns how many ranks are paid.
+    function _recordResults(uint256 bountyId, Bounty storage b, ResultEntry[] calldata entries, bytes32 reportHash)
+        private
+        returns (uint256)
+    {
+        if (reportHash == bytes32(0)) revert ZeroReportHash();
+        Ranking memory r = Ranking({
+            bountyId: bountyId,
+            submissionCount: b.submissionCount,
+            threshold: b.threshold,
+            shareCount: b.shareCount,
+            higherIsBetter: b.metricDirection == MetricDirection.HigherIsBetter,
+            previousScore: 0,
+            previousIndex: 0,
+            winnerCount: 0
+        });
+        // One bit per submission: a listed index must be unique.
+        uint256[] memory seen = new uint256[]((r.submissionCount + 255) >> 8);
+        address[] memory paid = new address[](r.shareCount);
+        for (uint256 rank; rank < entries.length; ++rank) {
+            _recordEntry(r, seen, paid, rank, entries[rank]);
+        }
+        b.winnerCount = uint8(r.winnerCount);
+        b.reportHash = reportHash;
+        return r.winnerCount;
+    }
+
+    function _recordEntry(
+        Ranking memory r,
+        uint256[] memory seen,
+        address[] memory paid,
+        uint256 rank,
+        ResultEntry calldata entry
+    ) private {
+        uint256 index = entry.submissionIndex;
+        if (index >= r.submissionCount) revert UnknownSubmission(index);
+        // forge-lint: disable-next-line(incorrect-shift)
+        uint256 bit = 1 << (index & 255); // one bit per submission index
+        uint256 word = seen[index >> 8];
+        if (word & bit != 0) revert DuplicateSubmission(index);
+        seen[index >> 8] = word | bit;
+
+        address contributor = entry.contributor;
+        bytes32 modelSha256 = entry.modelSha256;
+        if (_commitments[r.bountyId][index] != keccak256(abi.encode(modelSha256, contributor))) {
+            revert CommitmentMismatch(index);
+        }
+
+        int256 score = entry.score;
+        if (rank != 0) {
+            bool ordered;
+            if (score == r.previousScore) ordered = index > r.previousIndex;
+            else ordered = r.higherIsBetter ? score < r.previousScore : score > r.previousScore;
+            if (!ordered) revert RankingOutOfOrder(rank);
+        }
+        r.previousScore = score;
+        r.previousIndex = index;
+
+        // Entries are ordered, so the qualifying ones form a prefix of the ranking.
+        bool qualified = r.higherIsBetter ? score >= r.threshold : score <= r.threshold;
+        bool isPaid = qualified && rank < r.shareCount;
+        if (isPaid) {
+            for (uint256 j; j < rank; ++j) {
+                if (paid[j] == contributor) revert DuplicateWinner(contributor);
+            }
+            paid[rank] = contributor;
+            _winners[r.bountyId][rank] = StoredWinner({contributor: contributor, submissionIndex: uint32(index)});
+            r.winnerCount = rank + 1;
+        }
+        emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
+    }
+
+    /// @dev Pays each paid rank its share less the fee, the fee to `feeRecipient` and the rest (unpaid
+    /// shares and rounding dust) to the sponsor: exactly the reward leaves the escrow.
+    function _distribute(uint256 bountyId, Bounty storage b, address feeRecipient, PayoutKind feeKind) private {
+        address token = b.token;
+        uint256 reward = b.reward;
+        uint256 shares = b.packedShares;
+        uint256 awarded;
+        uint256 fee;
+        StoredWinner[MAX_SHARES] storage winners = _winners[bountyId];
+        for (uint256 rank; rank < b.winnerCount; ++rank) {
+            (uint256 gross, uint256 net) = _prize(reward, shares, rank);
+            awarded += gross;
+            fee += gross - net;
+            _pay(bountyId, token, winners[rank].contributor, net, PayoutKind.Prize);
+        }
+        uint256 refund = reward - awarded;
+        emit BountyFinalized(bountyId, awarded - fee, fee, refund);
+        _pay(bountyId, token, feeRecipient, fee, feeKind);
+        _pay(bountyId, token, b.sponsor, refund, PayoutKind.Refund);
+    }
+
+    /// @dev Gross share of `rank` and what its winner receives after the protocol fee (both rounded down).
+    function _prize(uint256 reward, uint256 packedShares, uint256 rank)
+        private
+        view
+        returns (uint256 gross, uint256 net)
+    {
+        gross = reward * ((packedShares >> (16 * rank)) & 0xffff) / BPS;
+        net = gross * (BPS - _protocolFeeBps) / BPS;
+    }
+
+    /// @dev Takes `amount` from the caller: ETH must come as `msg.value`; an ERC-20 is pulled and the
+    /// balance increase is what counts (fee-on-transfer tokens deliver less than `amount`).
+    function _pullFunds(address token, uint256 amount) private returns (uint256 received) {
+        if (token == address(0)) {
+            if (msg.value != amount) revert ValueMismatch(amount, msg.value);
+            return amount;
+        }
+        if (msg.value != 0) revert ValueMismatch(0, msg.value);
+        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        received = IERC20(token).balanceOf(address(this)) - balanceBefore;
+    }
+
+    /// @dev Pushes a payment; when the push fails (a reverting or greedy receiver, a token that refuses
+    /// the transfer) the amount becomes a credit for `withdraw`, so one payee can never block the others.
+    function _pay(uint256 bountyId, address token, address to, uint256 amount, PayoutKind kind) private {
+        if (amount == 0) return;
+        bool pushed;
+        if (token == address(0)) {
+            assembly ("memory-safe") {
+                pushed := call(ETH_PUSH_GAS, to, amount, 0, 0, 0, 0)
+            }
+        } else {
+            pushed = _tryTransfer(token, to, amount);
+        }
+        if (!pushed) _credits[to][token] += amount;
+        emit Payout(bountyId, to, token, kind, amount, !pushed);
+    }
+
+    /// @dev SafeERC20's `trySafeTransfer` with a gas bound: true if the token returned true, or returned
+    /// nothing (USDT-style) and is a contract. Copies at most 32 bytes of return data.
+    function _tryTransfer(address token, address to, uint256 amount) private returns (bool ok) {
+        bytes4 selector = IERC20.transfer.selector;
+        assembly ("memory-safe") {
+            let fmp := mload(0x40)
+            mstore(0x00, selector)
+            mstore(0x04, and(to, shr(96, not(0))))
+            mstore(0x24, amount)
+            ok := call(TOKEN_PUSH_GAS, token, 0, 0x00, 0x44, 0x00, 0x20)
+            if iszero(and(ok, eq(mload(0x00), 1))) {
+                ok := and(ok, and(iszero(returndatasize()), gt(extcodesize(token), 0)))
+            }
+            mstore(0x40, fmp) // the amount overwrote the free memory pointer
+        }
+    }
+
+    function _withdraw(address token, address recipient) private returns (uint256 amount) {
+        amount = _credits[msg.sender][token];
+        if (amount == 0) revert NothingToWithdraw(msg.sender, token);
+        _credits[msg.sender][token] = 0;
+        emit Withdrawn(msg.sender, token, recipient, amount);
+        if (token == address(0)) {
+            (bool sent,) = recipient.call{value: amount}("");
+            if (!sent) revert EthTransferFailed(recipient, amount);
+        } else {
+            IERC20(token).safeTransfer(recipient, amount);
+        }
+    }
+}

@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title IBountyMarket
+/// @notice Escrowed bounties for machine-learning models: a sponsor posts a reward and a committed hidden
+/// test set, contributors commit model hashes, an evaluator posts ranked scores, anyone may challenge them
+/// with a bond during a window, an arbiter settles challenges, and the escrow is paid out by fixed rules.
+/// @dev Every deadline is exclusive: an action allowed "before" a deadline is allowed while
+/// `block.timestamp < deadline`, an action allowed "after" it from `block.timestamp >= deadline` on.
+/// Amounts are in the bounty's token: `address(0)` for ETH (wei), otherwise an ERC-20 (its base units).
+/// Scores and thresholds are fixed point with 6 decimals (1.5 is 1_500_000).
+interface IBountyMarket {
+    // ------------------------------------------------------------------------------------------------
+    // Types
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Lifecycle of a bounty. `Closed` is never stored: views report an `Open` bounty whose
+    /// submission deadline has passed as `Closed`.
+    enum Status {
+        None,
+        Open,
+        Closed,
+        Proposed,
+        Disputed,
+        Resolved,
+        Finalized,
+        Cancelled,
+        Expired
+    }
+
+    /// @notice Whether a larger or a smaller score is better.
+    enum MetricDirection {
+        HigherIsBetter,
+        LowerIsBetter
+    }
+
+    /// @notice `Public`: the test set is revealed after the results so anyone can re-run the evaluation;
+    /// revealing it while the results are proposed restarts the challenge window.
+    /// `Confidential`: the test set stays private and is handed only to the arbiter on a challenge.
+    enum RevealPolicy {
+        Public,
+        Confidential
+    }
+
+    /// @notice What a payment is for.
+    enum PayoutKind {
+        Prize,
+        Refund,
+        Fee,
+        ChallengeReward,
+        BondReturned,
+        BondForfeited
+    }
+
+    /// @notice Parameters of `createBounty` (the payout shares are a separate argument).
+    /// @param token Reward token: `address(0)` for ETH, otherwise an ERC-20 contract.
+    /// @param amount Reward; for ETH it must equal `msg.value`. For an ERC-20 the contract pulls it and
+    /// escrows what it actually received (fee-on-transfer tokens escrow less).
+    /// @param testSetCommitment `keccak256(abi.encode(sha256(testSetFile), salt))`.
+    /// @param specHash Hash of the off-chain bounty specification (task, metric, input schema).
+    /// @param metricDirection Whether higher or lower scores are better.
+    /// @param threshold Score an entry must reach to qualify for payment (at least as good as it);
+    /// must fit in int128.
+    /// @param revealPolicy Public or confidential test set.
+    /// @param submissionDeadline Submissions are accepted before this timestamp.
+    /// @param evaluationDeadline Results must be proposed before this timestamp, else the bounty expires.
+    /// @param challengeWindow Seconds during which proposed results can be challenged.
+    /// @param evaluator The only address allowed to propose results.
+    /// @param arbiter The only address allowed to settle a challenge; must differ from the evaluator.
+    /// @param maxSubmissionsPerContributor Submissions one address may make (at least 1).
+    /// @param challengeBond Bond a challenger must post, in the bounty's token (non-zero, fits in uint96).
+    struct BountyParams {
+        address token;
+        uint256 amount;
+        bytes32 testSetCommitment;
+        bytes32 specHash;
+        MetricDirection metricDirection;
+        int256 threshold;
+        RevealPolicy revealPolicy;
+        uint64 submissionDeadline;
+        uint64 evaluationDeadline;
+        uint64 challengeWindow;
+        address evaluator;
+        address arbiter;
+        uint16 maxSubmissionsPerContributor;
+        uint256 challengeBond;
+    }
+
+    /// @notice One ranked entry of a result: rank is the position in the array (0 is best).
+    /// @param submissionIndex Index of the submission (0-based order of `submit` calls on the bounty).
+    /// @param contributor Address the commitment names.
+    /// @param modelSha256 SHA-256 of the model file.
+    /// @param score Score on the private test set, fixed point 1e6.
+    struct ResultEntry {
+        uint32 submissionIndex;
+        address contributor;
+        bytes32 modelSha256;
+        int256 score;
+    }
+
+    /// @notice A paid rank of the current results.
+    /// @param submissionIndex The winning submission.
+    /// @param contributor Who is paid.
+    /// @param prize Net amount the contributor receives at finalization (share of the reward less the fee).
+    struct Winner {
+        uint32 submissionIndex;
+        address contributor;
+        uint256 prize;
+    }
+
+    /// @notice Full state of a bounty, as returned by `getBounty`.
+    /// @param status Current status (`Closed` is derived, see `Status`).
+    /// @param reward Escrowed reward (creation amount plus top-ups, as received).
+    /// @param shareCount Number of paid ranks k (1 for winner-takes-all); the shares are in `getShares`.
+    /// @param submissionCount Submissions so far.
+    /// @param winnerCount Paid ranks of the current results: min(k, qualifying entries).
+    /// @param reportHash keccak256 of the canonical evaluation report of the current results (0 before).
+    /// @param challengeDeadline End of the challenge window (0 before results are proposed).
+    /// @param arbitrationDeadline The arbiter must settle a challenge before this; afterwards anyone may
+    /// finalize with the proposed results standing (0 before results are proposed).
+    /// @param challenger Who challenged (0 if nobody).
+    /// @param bondHeld Bond currently held for an open challenge (0 once settled).
+    /// @param testSetRevealed Whether `revealTestSet` succeeded.
+    /// @param resultsOverturned Whether the arbiter replaced the proposed results.
+    struct BountyInfo {
+        Status status;
+        address sponsor;
+        address token;
+        uint256 reward;
+        bytes32 testSetCommitment;
+        bytes32 specHash;
+        MetricDirection metricDirection;
+        int256 threshold;
+        RevealPolicy revealPolicy;
+        uint64 submissionDeadline;
+        uint64 evaluationDeadline;
+        uint64 challengeWindow;
+        address evaluator;
+        address arbiter;
+        uint16 maxSubmissionsPerContributor;
+        uint256 challengeBond;
+        uint8 shareCount;
+        uint32 submissionCount;
+        uint8 winnerCount;
+        bytes32 reportHash;
+        uint64 challengeDeadline;
+        uint64 arbitrationDeadline;
+        address challenger;
+        uint256 bondHeld;
+        bool testSetRevealed;
+        bool resultsOverturned;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Events
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice A bounty was created; `BountyTerms` follows in the same transaction.
+    /// @param amount Reward actually escrowed.
+    event BountyCreated(
+        uint256 indexed bountyId,
+        address indexed sponsor,
+        address indexed token,
+        uint256 amount,
+        bytes32 testSetCommitment,
+        bytes32 specHash,
+        uint64 submissionDeadline,
+        uint64 evaluationDeadline,
+        address evaluator,
+        address arbiter
+    );
+
+    /// @notice Scoring, challenge and payout terms of a new bounty.
+    /// @param shares Basis points per paid rank, best first, summing to 10000.
+    event BountyTerms(
+        uint256 indexed bountyId,
+        MetricDirection metricDirection,
+        int256 threshold,
+        RevealPolicy revealPolicy,
+        uint16 maxSubmissionsPerContributor,
+        uint64 challengeWindow,
+        uint256 challengeBond,
+        uint16[] shares
+    );
+
+    /// @notice Someone added to the reward of an open bounty.
+    /// @param amount Amount actually received. @param newReward Reward after the top-up.
+    event ToppedUp(uint256 indexed bountyId, address indexed funder, uint256 amount, uint256 newReward);
+
+    /// @notice The sponsor cancelled a bounty that had no submission; the reward was refunded.
+    event BountyCancelled(uint256 indexed bountyId, uint256 refund);
+
+    /// @notice A model commitment was recorded.
+    /// @param index Submission index (order of submission, used to break ties).
+    /// @param contributor The sender (informational: the commitment itself names who gets paid).
+    event Submitted(uint256 indexed bountyId, uint256 index, address indexed contributor, bytes32 commitment);
+
+    /// @notice The evaluator proposed results; the challenge window runs until `challengeDeadline`.
+    /// One `ResultRanked` event per entry precedes it.
+    /// @param entryCount Ranked entries listed. @param winnerCount Paid ranks.
+    event ResultsProposed(
+        uint256 indexed bountyId, bytes32 reportHash, uint256 entryCount, uint256 winnerCount, uint64 challengeDeadline
+    );
+
+    /// @notice One entry of proposed (or arbiter-replaced) results.
+    /// @param rank 0-based rank. @param qualified Whether the score passes the threshold.
+    /// @param paid Whether this rank is paid (qualified and within the k paid ranks).
+    event ResultRanked(
+        uint256 indexed bountyId,
+        uint256 rank,
+        uint256 submissionIndex,
+        address indexed contributor,
+        bytes32 modelSha256,
+        int256 score,
+        bool qualified,
+        bool paid
+    );
+
+    /// @notice The test-set commitment was opened.
+    event TestSetRevealed(uint256 indexed bountyId, bytes32 testSetSha256, bytes32 salt);
+
+    /// @notice A reveal restarted the challenge window of a public bounty.
+    event ChallengeDeadlineExtended(uint256 indexed bountyId, uint64 challengeDeadline);
+
+    /// @notice Proposed results were challenged.
+    /// @param bond Bond actually held. @param arbitrationDeadline The arbiter must settle before this.
+    event Challenged(uint256 indexed bountyId, address indexed challenger, uint256 bond, uint64 arbitrationDeadline);
+
+    /// @notice The arbiter rejected the challenge: the proposed results stand, the bond is forfeited.
+    event ResultsUpheld(uint256 indexed bountyId, address indexed arbiter);
+
+    /// @notice The arbiter accepted the challenge and replaced the results (`ResultRanked` events precede it).
+    event ResultsOverturned(
+        uint256 indexed bountyId, address indexed arbiter, bytes32 reportHash, uint256 entryCount, uint256 winnerCount
+    );
+
+    /// @notice The bounty was paid out.
+    /// @param prizes Net amount paid to winners. @param fee Protocol fee (to the treasury, or to a successful
+    /// challenger). @param refund Remainder returned to the sponsor.
+    event BountyFinalized(uint256 indexed bountyId, uint256 prizes, uint256 fee, uint256 refund);
+
+    /// @notice The evaluation deadline passed without results; the reward was refunded.
+    event BountyExpired(uint256 indexed bountyId, uint256 refund);
+
+    /// @notice A payment out of the escrow.
+    /// @param credited True if the push failed and the amount was credited for `withdraw` instead.
+    event Payout(
+        uint256 indexed bountyId,
+        address indexed recipient,
+        address token,
+        PayoutKind kind,
+        uint256 amount,
+        bool credited
+    );
+
+    /// @notice Credits were withdrawn.
+    event Withdrawn(address indexed account, address indexed token, address recipient, uint256 amount);
+
+    // ------------------------------------------------------------------------------------------------
+    // Errors
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Constructor: the treasury is the zero address.
+    error ZeroTreasury();
+    /// @notice Constructor: the fee exceeds the cap.
+    error FeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
+
+    /// @notice No bounty has this id.
+    error BountyNotFound(uint256 bountyId);
+    /// @notice The reward is zero (or the token delivered nothing).
+    error ZeroAmount();
+    /// @notice The reward would not fit in 128 bits.
+    error AmountTooLarge(uint256 amount);
+    /// @notice `msg.value` is wrong: it must equal the ETH amount, and be zero for ERC-20 bounties.
+    error ValueMismatch(uint256 expected, uint256 actual);
+    /// @notice The reward token is not a contract.
+    error TokenNotContract(address token);
+    /// @notice The test-set commitment is zero.
+    error ZeroTestSetCommitment();
+    /// @notice The spec hash is zero.
+    error ZeroSpecHash();
+    /// @notice The threshold does not fit in int128.
+    error ThresholdOutOfRange(int256 threshold);
+    /// @notice There must be between 1 and 10 shares.
+    error InvalidShareCount(uint256 count);
+    /// @notice A share is zero or larger than the share of the rank above it.
+    error InvalidShare(uint256 rank, uint256 share);
+    /// @notice The shares do not sum to 10000 basis points.
+    error InvalidShareSum(uint256 sum);
+    /// @notice The submission deadline is not in the future.
+    error InvalidSubmissionDeadline(uint64 submissionDeadline);
+    /// @notice The evaluation deadline is not after the submission deadline, or is more than 10 years away.
+    error InvalidEvaluationDeadline(uint64 evaluationDeadline);
+    /// @notice The challenge window is shorter than 1 hour or longer than 30 days.
+    error InvalidChallengeWindow(uint64 challengeWindow);
+    /// @notice The evaluator is the zero address.
+    error InvalidEvaluator(address evaluator);
+    /// @notice The arbiter is the zero address or the evaluator.
+    error InvalidArbiter(address arbiter);
+    /// @notice The per-contributor submission limit is zero.
+    error ZeroMaxSubmissions();
+    /// @notice The challenge bond is zero or does not fit in uint96.
+    error InvalidChallengeBond(uint256 challengeBond);
+
+    /// @notice The bounty is not open (it has results, or was settled).
+    error BountyNotOpen(uint256 bountyId);
+    /// @notice The submission deadline has passed.
+    error SubmissionsClosed(uint256 bountyId, uint64 submissionDeadline);
+    /// @notice The caller is not the sponsor.
+    error NotSponsor(uint256 bountyId, address caller);
+    /// @notice The bounty has submissions, so its reward is locked.
+    error FundsLocked(uint256 bountyId);
+    /// @notice The submission commitment is zero.
+    error ZeroCommitment();
+    /// @notice The caller reached the per-contributor submission limit.
+    error SubmissionLimitReached(uint256 bountyId, uint16 maxSubmissionsPerContributor);
+
+    /// @notice The caller is not the bounty's evaluator.
+    error NotEvaluator(uint256 bountyId, address caller);
+    /// @notice Results cannot be proposed before the submission deadline.
+    error SubmissionsStillOpen(uint256 bountyId, uint64 submissionDeadline);
+    /// @notice The evaluation deadline has passed.
+    error EvaluationDeadlinePassed(uint256 bountyId, uint64 evaluationDeadline);
+    /// @notice The report hash is zero.
+    error ZeroReportHash();
+    /// @notice A ranked entry names a submission index that does not exist.
+    error UnknownSubmission(uint256 submissionIndex);
+    /// @notice keccak256(abi.encode(modelSha256, contributor)) differs from the stored commitment.
+    error CommitmentMismatch(uint256 submissionIndex);
+    /// @notice A submission index is listed twice.
+    error DuplicateSubmission(uint256 submissionIndex);
+    /// @notice The entry at `rank` is not ordered after the previous one (score in the metric's direction,
+    /// then earlier submission first).
+    error RankingOutOfOrder(uint256 rank);
+    /// @notice A contributor holds more than one paid rank.
+    error DuplicateWinner(address contributor);
+
+    /// @notice The test set cannot be revealed before the submission deadline.
+    error RevealTooEarly(uint256 bountyId, uint64 submissionDeadline);
+    /// @notice The test set was already revealed.
+    error TestSetAlreadyRevealed(uint256 bountyId);
+    /// @notice keccak256(abi.encode(testSetSha256, salt)) differs from the commitment.
+    error TestSetMismatch(uint256 bountyId);
+
+    /// @notice The bounty has no proposed, unchallenged results.
+    error ResultsNotProposed(uint256 bountyId);
+    /// @notice The challenge window has closed.
+    error ChallengeWindowClosed(uint256 bountyId, uint64 challengeDeadline);
+    /// @notice The bounty is not disputed.
+    error NotDisputed(uint256 bountyId);
+    /// @notice The caller is not the bounty's arbiter.
+    error NotArbiter(uint256 bountyId, address caller);
+    /// @notice The arbitration deadline has passed.
+    error ArbitrationClosed(uint256 bountyId, uint64 arbitrationDeadline);
+
+    /// @notice The bounty cannot be finalized in its status.
+    error NotFinalizable(uint256 bountyId, Status status);
+    /// @notice The challenge window is still open.
+    error ChallengeWindowOpen(uint256 bountyId, uint64 challengeDeadline);
+    /// @notice A challenge awaits the arbiter until `arbitrationDeadline`.
+    error ArbitrationPending(uint256 bountyId, uint64 arbitrationDeadline);
+    /// @notice The evaluation deadline has not passed yet.
+    error EvaluationDeadlineNotReached(uint256 bountyId, uint64 evaluationDeadline);
+
+    /// @notice The account has no credit in this token.
+    error NothingToWithdraw(address account, address token);
+    /// @notice The withdrawal recipient is the zero address.
+    error InvalidRecipient();
+    /// @notice Sending ETH to the withdrawal recipient failed.
+    error EthTransferFailed(address recipient, uint256 amount);
+
+    // ------------------------------------------------------------------------------------------------
+    // Sponsor
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Creates a bounty and escrows its reward (ETH in `msg.value`, or an ERC-20 pulled from the
+    /// caller, who must have approved at least `params.amount`). The caller becomes the sponsor.
+    /// @param params See `BountyParams`.
+    /// @param shares Basis points per paid rank, best first: 1 to 10 non-zero, non-increasing values
+    /// summing to 10000. `[10000]` is winner-takes-all.
+    /// @return bountyId The new bounty's id (ids start at 1).
+    function createBounty(BountyParams calldata params, uint16[] calldata shares)
+        external
+        payable
+        returns (uint256 bountyId);
+
+    /// @notice Adds to the reward of an open bounty before its submission deadline. Anyone may call it;
+    /// a top-up is a gift to the bounty: any part not awarded returns to the sponsor.
+    /// @param amount Amount to add (ETH: must equal `msg.value`; ERC-20: pulled from the caller).
+    /// @return received Amount actually added.
+    function topUp(uint256 bountyId, uint256 amount) external payable returns (uint256 received);
+
+    /// @notice Cancels an open bounty that has no submission and refunds the whole reward to the sponsor.
+    function cancel(uint256 bountyId) external;
+
+    // ------------------------------------------------------------------------------------------------
+    // Contributor
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Records a model commitment before the submission deadline.
+    /// @param commitment `keccak256(abi.encode(modelSha256, contributor))`; only `contributor` can be paid
+    /// for it, whoever sends it.
+    /// @return index The submission index (order of submission).
+    function submit(uint256 bountyId, bytes32 commitment) external returns (uint256 index);
+
+    // ------------------------------------------------------------------------------------------------
+    // Evaluator, anyone, arbiter
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Posts the ranked results (evaluator only, after the submission deadline and before the
+    /// evaluation deadline) and starts the challenge window. Entries must be ordered best first (score in
+    /// the metric's direction, ties by earlier submission), each must open its submission's commitment,
+    /// and no submission may appear twice. Entries that do not pass the threshold may be listed (they are
+    /// never paid). The first min(k, qualifying) entries are the paid ranks; a contributor may hold at
+    /// most one of them. An empty list is allowed (nobody qualifies).
+    /// @param reportHash keccak256 of the canonical evaluation report.
+    function proposeResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
+
+    /// @notice Opens the test-set commitment. Anyone holding the preimage may call it, once, after the
+    /// submission deadline. For a public bounty whose results are proposed and unchallenged, the challenge
+    /// window is restarted from now (never shortened).
+    function revealTestSet(uint256 bountyId, bytes32 testSetSha256, bytes32 salt) external;
+
+    /// @notice Challenges proposed results during the challenge window, posting the bond in the bounty's
+    /// token (ETH: `msg.value` must equal it; ERC-20: pulled from the caller). One challenge per bounty.
+    function challenge(uint256 bountyId) external payable;
+
+    /// @notice Arbiter only, before the arbitration deadline: rejects the challenge. The proposed results
+    /// stand and the bond goes to the treasury.
+    function upholdResults(uint256 bountyId) external;
+
+    /// @notice Arbiter only, before the arbitration deadline: accepts the challenge and replaces the results
+    /// (same rules as `proposeResults`). The bond returns to the challenger, who will also receive the
+    /// protocol fee of the bounty at finalization.
+    function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
+
+    /// @notice Pays out a bounty: after the challenge window if unchallenged, at once after the arbiter
+    /// settled a challenge, or after the arbitration deadline if the arbiter did not (the proposed results
+    /// then stand and the bond returns to the challenger). Anyone may call it. Each paid rank gets its
+    /// share of the reward less the protocol fee; the rest returns to the sponsor. Payments are pushed
+    /// and become withdrawable credits when a push fails.
+    function finalize(uint256 bountyId) external;
+
+    /// @notice Refunds the whole reward to the sponsor of an open bounty whose evaluation deadline passed
+    /// without results. Anyone may call it.
+    function expire(uint256 bountyId) external;
+
+    /// @notice Withdraws the caller's whole credit in `token` to the caller.
+    /// @return amount Amount withdrawn.
+    function withdraw(address token) external returns (uint256 amount);
+
+    /// @notice Withdraws the caller's whole credit in `token` to `recipient` (for instance when a token
+    /// blocks transfers to the caller).
+    /// @return amount Amount withdrawn.
+    function withdrawTo(address token, address recipient) external returns (uint256 amount);
+
+    // ------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Full state of a bounty. Reverts with `BountyNotFound` for an unknown id.
+    function getBounty(uint256 bountyId) external view returns (BountyInfo memory info);
+
+    /// @notice Payout shares of a bounty in basis points, best rank first.
+    function getShares(uint256 bountyId) external view returns (uint16[] memory shares);
+
+    /// @notice Paid ranks of the current results, best first, with the prize each will receive.
+    /// The full ranking (every listed entry and score) is in the `ResultRanked` events.
+    function getWinners(uint256 bountyId) external view returns (Winner[] memory winners);
+
+    /// @notice Commitment of a submission (zero if the index does not exist).
+    function getCommitment(uint256 bountyId, uint256 index) external view returns (bytes32 commitment);
+
+    /// @notice Number of submissions of a bounty.
+    function submissionCount(uint256 bountyId) external view returns (uint256 count);
+
+    /// @notice Number of submissions an address has made to a bounty.
+    function submissionsBy(uint256 bountyId, address contributor) external view returns (uint256 count);
+
+    /// @notice Withdrawable credit of an account in a token (`address(0)` for ETH).
+    function creditOf(address account, address token) external view returns (uint256 amount);
+
+    /// @notice Number of bounties created (the latest id).
+    function bountyCount() external view returns (uint256 count);
+
+    /// @notice Address receiving protocol fees and forfeited bonds.
+    function treasury() external view returns (address treasuryAddress);
+
+    /// @notice Protocol fee in basis points, taken from each prize.
+    function protocolFeeBps() external view returns (uint16 feeBps);
+
+    /// @notice The submission commitment formula: `keccak256(abi.encode(modelSha256, contributor))`.
+    function computeCommitment(bytes32 modelSha256, address contributor) external pure returns (bytes32 commitment);
+
+    /// @notice The test-set commitment formula: `keccak256(abi.encode(testSetSha256, salt))`.
+    function computeTestSetCommitment(bytes32 testSetSha256, bytes32 salt) external pure returns (bytes32 commitment);
+}

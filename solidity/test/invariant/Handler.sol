@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Test} from "../utils/Test.sol";
+import {Vm} from "../utils/Vm.sol";
+import {MockERC20, FeeOnTransferToken, BlacklistToken, RevertingReceiver, ExpensiveReceiver} from "../utils/Mocks.sol";
+import {BountyMarket} from "../../src/BountyMarket.sol";
+import {IBountyMarket} from "../../src/IBountyMarket.sol";
+
+/// @notice Drives the market through random but meaningful sequences (each action checks its own
+/// preconditions, so most calls do something) and keeps ghost accounts of what went in and out.
+contract Handler is Test {
+    address internal constant ETH = address(0);
+    uint256 internal constant MAX_BOUNTIES = 8;
+
+    BountyMarket public immutable market;
+    address public immutable treasury;
+    address public immutable evaluator;
+    address public immutable arbiter;
+    BlacklistToken public immutable blacklistToken;
+
+    address[] internal _tokens;
+    address[] internal _actors; // sponsors, contributors, challengers, two contract wallets
+    uint256[] internal _ids;
+
+    struct Sub {
+        uint32 index;
+        address contributor;
+        bytes32 model;
+    }
+
+    mapping(uint256 => Sub[]) internal _subs;
+
+    // ghosts
+    mapping(uint256 => uint256) public ghostDeposited; // reward received + bond received, per bounty
+    mapping(uint256 => uint256) public ghostPaidOut; // sum of Payout events, per bounty
+    mapping(uint256 => uint256) public ghostSettlements; // successful finalize/cancel/expire, per bounty
+    uint256 public ghostSecondSettlements; // a settled bounty that settled again (must stay 0)
+    uint256 public ghostLivenessViolations; // an allowed settlement that failed, or a forbidden one that passed
+    mapping(bytes32 => uint256) public calls;
+
+    constructor(BountyMarket market_, address treasury_, address evaluator_, address arbiter_) {
+        market = market_;
+        treasury = treasury_;
+        evaluator = evaluator_;
+        arbiter = arbiter_;
+        blacklistToken = new BlacklistToken();
+        _tokens.push(ETH);
+        _tokens.push(address(new MockERC20("DAI", 18)));
+        _tokens.push(address(new FeeOnTransferToken(100)));
+        _tokens.push(address(blacklistToken));
+        for (uint256 i; i < 6; ++i) {
+            _actors.push(makeAddr(string(abi.encodePacked("actor", bytes1(uint8(48 + i))))));
+        }
+        _actors.push(address(new RevertingReceiver()));
+        _actors.push(address(new ExpensiveReceiver()));
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views for the invariant contract
+    // ------------------------------------------------------------------------------------------------
+
+    function tokens() external view returns (address[] memory) {
+        return _tokens;
+    }
+
+    function actors() external view returns (address[] memory) {
+        return _actors;
+    }
+
+    function ids() external view returns (uint256[] memory) {
+        return _ids;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Actions
+    // ------------------------------------------------------------------------------------------------
+
+    function createBounty(uint256 actorSeed, uint256 tokenSeed, uint256 amount, uint256 k, uint256 timing) external {
+        if (_ids.length >= MAX_BOUNTIES) return;
+        address sponsor = _actors[actorSeed % 6]; // EOAs only: they sign the creation
+        address token = _tokens[tokenSeed % _tokens.length];
+        amount = bound(amount, 1e6, 1e24);
+        k = bound(k, 1, 4);
+        _fund(sponsor, token, amount);
+
+        IBountyMarket.BountyParams memory p;
+        p.token = token;
+        p.amount = amount;
+        p.testSetCommitment = keccak256(abi.encode(bytes32(uint256(1)), bytes32(uint256(2))));
+        p.specHash = keccak256("spec");
+        p.metricDirection = IBountyMarket.MetricDirection(timing % 2);
+        p.threshold = 0;
+        p.revealPolicy = IBountyMarket.RevealPolicy((timing >> 1) % 2);
+        p.submissionDeadline = uint64(block.timestamp + bound(timing >> 8, 6 hours, 5 days));
+        p.evaluationDeadline = p.submissionDeadline + uint64(bound(timing >> 40, 1 hours, 3 days));
+        p.challengeWindow = uint64(bound(timing >> 72, 1 hours, 2 days));
+        p.evaluator = evaluator;
+        p.arbiter = arbiter;
+        p.maxSubmissionsPerContributor = uint16(bound(timing >> 104, 1, 3));
+        p.challengeBond = bound(timing >> 120, 1e6, 1e20);
+        uint16[] memory shares = new uint16[](k);
+        for (uint256 i; i < k; ++i) {
+            shares[i] = uint16(10_000 / k);
+        }
+        shares[0] += uint16(10_000 % k); // rank 0 takes the remainder
+
+        vm.prank(sponsor);
+        uint256 id = market.createBounty{value: token == ETH ? amount : 0}(p, shares);
+        _ids.push(id);
+        ghostDeposited[id] += market.getBounty(id).reward;
+        calls["createBounty"]++;
+    }
+
+    function topUp(uint256 idSeed, uint256 actorSeed, uint256 amount) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Open);
+        if (id == 0 || info.status != IBountyMarket.Status.Open) return;
+        address funder = _actors[actorSeed % 6];
+        amount = bound(amount, 1, 1e22);
+        _fund(funder, info.token, amount);
+        vm.prank(funder);
+        uint256 received = market.topUp{value: info.token == ETH ? amount : 0}(id, amount);
+        ghostDeposited[id] += received;
+        calls["topUp"]++;
+    }
+
+    function cancel(uint256 idSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pick(idSeed);
+        if (id == 0 || (idSeed >> 128) % 4 != 0) return; // sponsors rarely cancel
+        bool allowed = (info.status == IBountyMarket.Status.Open || info.status == IBountyMarket.Status.Closed)
+            && info.submissionCount == 0;
+        _settle(id, abi.encodeCall(market.cancel, (id)), info.sponsor, allowed);
+        calls["cancel"]++;
+    }
+
+    function submit(uint256 idSeed, uint256 actorSeed, uint256 modelSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Open);
+        if (id == 0 || info.status != IBountyMarket.Status.Open) return;
+        address contributor = _actors[actorSeed % _actors.length];
+        if (market.submissionsBy(id, contributor) >= info.maxSubmissionsPerContributor) return;
+        bytes32 model = keccak256(abi.encode(modelSeed));
+        vm.prank(contributor);
+        uint256 index = market.submit(id, keccak256(abi.encode(model, contributor)));
+        _subs[id].push(Sub({index: uint32(index), contributor: contributor, model: model}));
+        calls["submit"]++;
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 1 minutes, 12 hours));
+        calls["warp"]++;
+    }
+
+    function proposeResults(uint256 idSeed, uint256 scoreSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pick(idSeed);
+        if (id == 0) return;
+        if (info.status == IBountyMarket.Status.Open) _warpTo(info.submissionDeadline); // fast-forward
+        else if (info.status != IBountyMarket.Status.Closed) return;
+        if (block.timestamp >= info.evaluationDeadline) return;
+        vm.prank(evaluator);
+        market.proposeResults(id, _ranking(id, info, scoreSeed), keccak256(abi.encode("report", scoreSeed)));
+        calls["proposeResults"]++;
+    }
+
+    function revealTestSet(uint256 idSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pick(idSeed);
+        if (id == 0 || info.testSetRevealed || block.timestamp < info.submissionDeadline) return;
+        market.revealTestSet(id, bytes32(uint256(1)), bytes32(uint256(2)));
+        calls["revealTestSet"]++;
+    }
+
+    function challenge(uint256 idSeed, uint256 actorSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Proposed);
+        if (id == 0 || info.status != IBountyMarket.Status.Proposed || block.timestamp >= info.challengeDeadline) {
+            return;
+        }
+        address challenger = _actors[actorSeed % 6];
+        _fund(challenger, info.token, info.challengeBond);
+        vm.prank(challenger);
+        market.challenge{value: info.token == ETH ? info.challengeBond : 0}(id);
+        ghostDeposited[id] += market.getBounty(id).bondHeld;
+        calls["challenge"]++;
+    }
+
+    function upholdResults(uint256 idSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Disputed);
+        if (id == 0 || info.status != IBountyMarket.Status.Disputed || block.timestamp >= info.arbitrationDeadline) {
+            return;
+        }
+        _recorded(id, arbiter, abi.encodeCall(market.upholdResults, (id)));
+        calls["upholdResults"]++;
+    }
+
+    function overturnResults(uint256 idSeed, uint256 scoreSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Disputed);
+        if (id == 0 || info.status != IBountyMarket.Status.Disputed || block.timestamp >= info.arbitrationDeadline) {
+            return;
+        }
+        IBountyMarket.ResultEntry[] memory entries = _ranking(id, info, scoreSeed);
+        _recorded(id, arbiter, abi.encodeCall(market.overturnResults, (id, entries, keccak256("fixed"))));
+        calls["overturnResults"]++;
+    }
+
+    function finalize(uint256 idSeed, bool fastForward) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pick(idSeed);
+        if (id == 0) return;
+        if (fastForward && info.status == IBountyMarket.Status.Proposed) _warpTo(info.challengeDeadline);
+        if (fastForward && info.status == IBountyMarket.Status.Disputed) _warpTo(info.arbitrationDeadline);
+        bool allowed = (info.status == IBountyMarket.Status.Proposed && block.timestamp >= info.challengeDeadline)
+            || (info.status == IBountyMarket.Status.Disputed && block.timestamp >= info.arbitrationDeadline)
+            || info.status == IBountyMarket.Status.Resolved;
+        _settle(id, abi.encodeCall(market.finalize, (id)), address(this), allowed);
+        calls["finalize"]++;
+    }
+
+    function expire(uint256 idSeed, bool fastForward) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pick(idSeed);
+        if (id == 0) return;
+        if (fastForward && info.status == IBountyMarket.Status.Closed) _warpTo(info.evaluationDeadline);
+        bool allowed = (info.status == IBountyMarket.Status.Open || info.status == IBountyMarket.Status.Closed)
+            && block.timestamp >= info.evaluationDeadline;
+        _settle(id, abi.encodeCall(market.expire, (id)), address(this), allowed);
+        calls["expire"]++;
+    }
+
+    function withdraw(uint256 actorSeed, uint256 tokenSeed) external {
+        // Find someone with a credit, starting from a random account and token.
+        for (uint256 i; i < _actors.length * _tokens.length; ++i) {
+            address account = _actors[(actorSeed + i) % _actors.length];
+            address token = _tokens[(tokenSeed + i / _actors.length) % _tokens.length];
+            if (market.creditOf(account, token) == 0) continue;
+            // Contract wallets and blacklisted accounts move their credit to a fresh address.
+            vm.prank(account);
+            market.withdrawTo(token, makeAddr("withdrawal sink"));
+            calls["withdraw"]++;
+            return;
+        }
+    }
+
+    function toggleBlacklist(uint256 actorSeed) external {
+        address account = _actors[actorSeed % _actors.length];
+        blacklistToken.setBlacklisted(account, !blacklistToken.blacklisted(account));
+        calls["toggleBlacklist"]++;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Helpers
+    // ------------------------------------------------------------------------------------------------
+
+    function _warpTo(uint256 timestamp) internal {
+        if (block.timestamp < timestamp) vm.warp(timestamp);
+    }
+
+    function _pick(uint256 seed) internal view returns (uint256 id, IBountyMarket.BountyInfo memory info) {
+        if (_ids.length == 0) return (0, info);
+        id = _ids[seed % _ids.length];
+        info = market.getBounty(id);
+    }
+
+    /// @dev The first bounty in `wanted` status, scanning from a random start; id 0 if there is none.
+    function _pickIn(uint256 seed, IBountyMarket.Status wanted)
+        internal
+        view
+        returns (uint256 id, IBountyMarket.BountyInfo memory info)
+    {
+        uint256 n = _ids.length;
+        for (uint256 i; i < n; ++i) {
+            uint256 candidate = _ids[(seed + i) % n];
+            IBountyMarket.BountyInfo memory candidateInfo = market.getBounty(candidate);
+            if (candidateInfo.status == wanted) return (candidate, candidateInfo);
+        }
+    }
+
+    function _fund(address account, address token, uint256 amount) internal {
+        if (token == ETH) {
+            vm.deal(account, account.balance + amount);
+        } else {
+            bool wasBlacklisted = token == address(blacklistToken) && blacklistToken.blacklisted(account);
+            if (wasBlacklisted) blacklistToken.setBlacklisted(account, false);
+            MockERC20(token).mint(account, amount);
+            vm.prank(account);
+            MockERC20(token).approve(address(market), type(uint256).max);
+            if (wasBlacklisted) blacklistToken.setBlacklisted(account, true);
+        }
+    }
+
+    /// @dev A valid ranking of some of the bounty's submissions: each contributor at most once, random
+    /// scores around the threshold (0), sorted by the bounty's direction then submission order.
+    function _ranking(uint256 id, IBountyMarket.BountyInfo memory info, uint256 seed)
+        internal
+        view
+        returns (IBountyMarket.ResultEntry[] memory entries)
+    {
+        Sub[] storage subs = _subs[id];
+        IBountyMarket.ResultEntry[] memory picked = new IBountyMarket.ResultEntry[](subs.length);
+        uint256 n;
+        for (uint256 i; i < subs.length; ++i) {
+            if ((uint256(keccak256(abi.encode(seed, i))) & 3) == 0) continue; // leave some out
+            bool seen;
+            for (uint256 j; j < n; ++j) {
+                if (picked[j].contributor == subs[i].contributor) seen = true;
+            }
+            if (seen) continue;
+            int256 score = int256(uint256(keccak256(abi.encode(seed, "score", i))) % 7) - 3;
+            picked[n++] = IBountyMarket.ResultEntry(subs[i].index, subs[i].contributor, subs[i].model, score);
+        }
+        bool higher = info.metricDirection == IBountyMarket.MetricDirection.HigherIsBetter;
+        entries = new IBountyMarket.ResultEntry[](n);
+        for (uint256 i; i < n; ++i) {
+            IBountyMarket.ResultEntry memory e = picked[i];
+            uint256 j = i;
+            while (j > 0 && _before(e, entries[j - 1], higher)) {
+                entries[j] = entries[j - 1];
+                --j;
+            }
+            entries[j] = e;
+        }
+    }
+
+    function _before(IBountyMarket.ResultEntry memory a, IBountyMarket.ResultEntry memory b, bool higher)
+        internal
+        pure
+        returns (bool)
+    {
+        if (a.score == b.score) return a.submissionIndex < b.submissionIndex;
+        return higher ? a.score > b.score : a.score < b.score;
+    }
+
+    /// @dev Calls a settling function; a bounty that settles twice is recorded as a violation.
+    function _settle(uint256 id, bytes memory data, address caller, bool allowed) internal {
+        bool alreadySettled = ghostSettlements[id] != 0;
+        bool ok = _recorded(id, caller, data);
+        if (ok) {
+            if (alreadySettled) ghostSecondSettlements++;
+            ghostSettlements[id]++;
+        }
+        // An allowed settlement must succeed (liveness), a forbidden one must not.
+        if (ok != allowed) ghostLivenessViolations++;
+    }
+
+    /// @dev Calls the market as `caller`, adding the bounty's Payout events to the ghost ledger.
+    function _recorded(uint256 id, address caller, bytes memory data) internal returns (bool ok) {
+        vm.recordLogs();
+        vm.prank(caller);
+        (ok,) = address(market).call(data);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(market) || logs[i].topics[0] != IBountyMarket.Payout.selector) continue;
+            require(uint256(logs[i].topics[1]) == id, "payout for another bounty");
+            (,, uint256 amount,) = abi.decode(logs[i].data, (address, IBountyMarket.PayoutKind, uint256, bool));
+            ghostPaidOut[id] += amount;
+        }
+    }
+}
