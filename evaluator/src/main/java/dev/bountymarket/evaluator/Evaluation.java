@@ -1,0 +1,149 @@
+package dev.bountymarket.evaluator;
+
+import ai.djl.engine.EngineException;
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import dev.bountymarket.evaluator.dataset.Batch;
+import dev.bountymarket.evaluator.dataset.PrefetchingReader;
+import dev.bountymarket.evaluator.dataset.TestSets;
+import dev.bountymarket.evaluator.metric.ClassificationMetrics;
+import dev.bountymarket.evaluator.metric.RegressionMetrics;
+import dev.bountymarket.evaluator.model.OnnxModel;
+import dev.bountymarket.evaluator.model.DeviceSelection;
+import dev.bountymarket.evaluator.report.Hashes;
+import dev.bountymarket.evaluator.report.Report;
+import dev.bountymarket.evaluator.report.ReportBuilder;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import dev.bountymarket.evaluator.spec.OutputKind;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * The in-process evaluation engine: load and check the model, stream the test set in batches, run each
+ * batch through DJL, check the outputs, accumulate the metrics in row order, and build the canonical
+ * report. It runs whatever model it is given inside this JVM; untrusted models go through
+ * {@link dev.bountymarket.evaluator.sandbox.SandboxedEvaluator}, which runs this in a child process.
+ * Stateless and thread-safe (each call has its own model and buffers).
+ */
+public final class Evaluation {
+    private static final Logger LOG = Logger.getLogger(Evaluation.class.getName());
+
+    private Evaluation() {}
+
+    /** Scores the model on the test set. */
+    public static EvaluationResult evaluate(EvaluationRequest request) throws EvaluationException {
+        long start = System.nanoTime();
+        BountySpec spec = request.spec();
+        String modelSha256;
+        try {
+            modelSha256 = Hashes.sha256(request.model());
+        } catch (IOException e) {
+            throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "cannot read the model file "
+                    + request.model().getFileName() + ": " + e.getMessage(), e);
+        }
+        try (OnnxModel model = OnnxModel.load(request.model(), spec, request.options());
+                Predictor<Batch, double[]> predictor = model.newPredictor();
+                PrefetchingReader reader = TestSets.openPrefetching(request.testSet(), spec,
+                        model.rowsPerCall(Batch.rowsFor(spec.input().rowWidth())))) {
+            LOG.fine(() -> "evaluating " + model);
+            ClassificationMetrics classification = spec.task().isClassification()
+                    ? new ClassificationMetrics(spec.classCount(), spec.output().kind())
+                    : null;
+            RegressionMetrics regression = classification == null ? new RegressionMetrics() : null;
+            long firstBatchAt = 0;
+            long rows = 0;
+            Batch batch;
+            while ((batch = reader.next()) != null) {
+                double[] out = predict(predictor, batch, reader);
+                if (firstBatchAt == 0) {
+                    firstBatchAt = System.currentTimeMillis();
+                }
+                int n = batch.size();
+                int width = out.length / n;
+                checkOutputs(spec, batch, out, width, reader);
+                for (int i = 0; i < n; i++) {
+                    if (classification != null) {
+                        classification.add(batch.classIndex(i), out, i * width, width);
+                    } else {
+                        regression.add(batch.target(i), out[i]);
+                    }
+                }
+                rows += n;
+                reader.release(batch);
+            }
+            Report report;
+            if (classification != null) {
+                ClassificationMetrics.Result result = classification.finish();
+                report = ReportBuilder.build(spec, modelSha256, reader.sha256(), rows, result.values(),
+                        result.confusion(), result.rocCurve());
+            } else {
+                report = ReportBuilder.build(spec, modelSha256, reader.sha256(), rows, regression.finish(), null, null);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            return new EvaluationResult(report, DeviceSelection.describe(model.device()),
+                    new Timings(millis, firstBatchAt, peakHeapBytes(), rows));
+        }
+    }
+
+    /**
+     * The upload-time check: the model loads, its input and output fit the spec, and it runs on the
+     * bounty's public sample. The report it returns carries the public score.
+     */
+    public static EvaluationResult validate(BountySpec spec, Path model, Path publicSample) throws EvaluationException {
+        return evaluate(new EvaluationRequest(spec, model, publicSample));
+    }
+
+    private static double[] predict(Predictor<Batch, double[]> predictor, Batch batch, PrefetchingReader reader)
+            throws EvaluationException {
+        try {
+            return predictor.predict(batch);
+        } catch (TranslateException | EngineException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof EvaluationException typed) {
+                    throw new EvaluationException(typed.code(), typed.getMessage(), e);
+                }
+            }
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new EvaluationException(ErrorCode.INFERENCE_FAILED, "ONNX Runtime failed on rows "
+                    + (batch.firstRow() + 1) + " to " + (batch.firstRow() + batch.size()) + " ("
+                    + reader.describeLine(batch.line(0)) + " onwards): " + root.getMessage(), e);
+        }
+    }
+
+    private static void checkOutputs(BountySpec spec, Batch batch, double[] out, int width, PrefetchingReader reader)
+            throws EvaluationException {
+        boolean labels = spec.output().kind() == OutputKind.LABELS;
+        int classes = spec.classCount();
+        for (int i = 0; i < out.length; i++) {
+            double v = out[i];
+            int row = i / width;
+            if (!Double.isFinite(v)) {
+                throw new EvaluationException(ErrorCode.NON_FINITE_OUTPUT, "the model output is " + v + " for row "
+                        + (batch.firstRow() + row + 1) + " of the test set (" + reader.describeLine(batch.line(row))
+                        + "); outputs must be finite");
+            }
+            if (labels && (v != Math.rint(v) || v < 0 || v >= classes)) {
+                throw new EvaluationException(ErrorCode.OUTPUT_OUT_OF_RANGE, "the model's label output is " + v
+                        + " for row " + (batch.firstRow() + row + 1) + " of the test set ("
+                        + reader.describeLine(batch.line(row)) + "); labels are class indices 0.." + (classes - 1));
+            }
+        }
+    }
+
+    private static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.bountymarket.evaluator.dataset;
+
+import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import dev.bountymarket.evaluator.spec.ImageInput;
+import dev.bountymarket.evaluator.spec.TabularInput;
+import java.nio.file.Path;
+
+/** Opens a test set in the form the spec's input kind calls for. */
+public final class TestSets {
+    private TestSets() {}
+
+    public static BatchSource open(Path file, BountySpec spec) throws EvaluationException {
+        if (spec.input() instanceof TabularInput) {
+            return new CsvBatchSource(file, spec);
+        }
+        if (spec.input() instanceof ImageInput) {
+            return new ImageZipBatchSource(file, spec);
+        }
+        throw new IllegalArgumentException("unknown input kind " + spec.input());
+    }
+
+    /** {@link #open} with batches read ahead on a background thread. */
+    public static PrefetchingReader openPrefetching(Path file, BountySpec spec, int rowsPerBatch)
+            throws EvaluationException {
+        BatchSource source = open(file, spec);
+        return new PrefetchingReader(source, rowsPerBatch, spec.input().rowWidth(),
+                spec.task().isClassification(), 3);
+    }
+}

@@ -1,0 +1,299 @@
+package dev.bountymarket.evaluator.sandbox;
+
+import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.EvaluationRequest;
+import dev.bountymarket.evaluator.EvaluationResult;
+import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Runs each evaluation in its own child JVM with a heap limit, a resident-memory limit and a wall-clock
+ * limit, so a model that crashes the native runtime, loops or exhausts memory ends only its own
+ * evaluation. This is the API the backend's workers call. Thread-safe: every call has its own child
+ * process and scratch folder, so several workers may share one instance.
+ */
+public final class SandboxedEvaluator {
+    private static final Logger LOG = Logger.getLogger(SandboxedEvaluator.class.getName());
+    private static final long POLL_MILLIS = 100;
+    private static final int STDERR_TAIL = 8192;
+
+    private final SandboxLimits limits;
+
+    public SandboxedEvaluator() {
+        this(SandboxLimits.defaults());
+    }
+
+    public SandboxedEvaluator(SandboxLimits limits) {
+        this.limits = limits;
+    }
+
+    public SandboxLimits limits() {
+        return limits;
+    }
+
+    /** Scores a model on a (hidden) test set under the full limits. */
+    public EvaluationOutcome evaluate(EvaluationRequest request) {
+        return run(request, limits.timeout());
+    }
+
+    /**
+     * The upload-time check on the public sample, under the validation time limit: the model loads, fits
+     * the spec and runs; the report carries the public score.
+     */
+    public EvaluationOutcome validate(BountySpec spec, Path model, Path publicSample) {
+        return run(new EvaluationRequest(spec, model, publicSample), limits.validationTimeout());
+    }
+
+    private EvaluationOutcome run(EvaluationRequest request, Duration timeout) {
+        try {
+            return new EvaluationOutcome.Success(runChild(request, timeout));
+        } catch (EvaluationException e) {
+            return new EvaluationOutcome.Failure(e);
+        }
+    }
+
+    private EvaluationResult runChild(EvaluationRequest request, Duration timeout) throws EvaluationException {
+        checkModelFile(request.model());
+        Path work = null;
+        try {
+            work = Files.createTempDirectory(limits.workRoot(), "evaluation-");
+            Path tmp = Files.createDirectories(work.resolve("tmp"));
+            Path requestFile = work.resolve("request.json");
+            Path resultFile = work.resolve("result.json");
+            Path stderr = work.resolve("stderr.txt");
+            ChildProtocol.writeRequest(requestFile, request);
+            List<String> command = command(work, tmp, requestFile, resultFile);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectOutput(work.resolve("stdout.txt").toFile())
+                    .redirectError(stderr.toFile());
+            // native code (ONNX Runtime leaves a mat-debug-<pid>.log) writes to TMPDIR, not java.io.tmpdir
+            builder.environment().put("TMPDIR", tmp.toString());
+            long started = System.nanoTime();
+            Process process = builder.start();
+            LOG.fine(() -> "child " + process.pid() + " started for " + request.model().getFileName());
+            String stopped = supervise(process, timeout, started);
+            if (stopped != null) {
+                throw stoppedError(stopped, timeout);
+            }
+            return interpret(process.exitValue(), resultFile, stderr, work);
+        } catch (IOException e) {
+            throw new EvaluationException(ErrorCode.INTERNAL_ERROR, "the evaluation process could not be run: " + e, e);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private void checkModelFile(Path model) throws EvaluationException {
+        long size;
+        try {
+            size = Files.size(model);
+        } catch (IOException e) {
+            throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "the model file " + model.getFileName()
+                    + " does not exist or cannot be read");
+        }
+        if (size > limits.maxModelBytes()) {
+            throw new EvaluationException(ErrorCode.MODEL_TOO_LARGE, "the model file is " + bytes(size)
+                    + ", above the limit of " + bytes(limits.maxModelBytes()));
+        }
+        if (size == 0) {
+            throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "the model file " + model.getFileName() + " is empty");
+        }
+    }
+
+    private List<String> command(Path work, Path tmp, Path requestFile, Path resultFile) {
+        List<String> command = new ArrayList<>();
+        command.add(limits.javaCommand().toString());
+        command.add("-Xmx" + (limits.heapBytes() >> 20) + "m");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:ErrorFile=" + work.resolve("hs_err.log"));
+        command.add("-Djava.io.tmpdir=" + tmp);
+        command.add("-Djava.awt.headless=true");
+        command.add("-DDJL_CACHE_DIR=" + work.resolve("djl"));
+        command.add("-Doffline=true");
+        command.addAll(limits.extraJvmArgs());
+        command.add("-cp");
+        command.add(limits.classpath());
+        command.add(limits.childMainClass());
+        command.add(requestFile.toString());
+        command.add(resultFile.toString());
+        return command;
+    }
+
+    /** Waits for the child; returns why it was stopped ("timeout", "memory") or null if it ended by itself. */
+    private String supervise(Process process, Duration timeout, long started) throws EvaluationException {
+        long deadline = started + timeout.toNanos();
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        boolean procReadable = limits.maxResidentBytes() > 0 && Files.isReadable(status);
+        try {
+            while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() - deadline > 0) {
+                    kill(process);
+                    return "timeout";
+                }
+                if (procReadable && residentBytes(status) > limits.maxResidentBytes()) {
+                    kill(process);
+                    return "memory";
+                }
+            }
+            return null;
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new EvaluationException(ErrorCode.INTERNAL_ERROR, "interrupted while waiting for the evaluation");
+        }
+    }
+
+    private EvaluationException stoppedError(String why, Duration timeout) {
+        if (why.equals("timeout")) {
+            return new EvaluationException(ErrorCode.TIMEOUT, "the evaluation ran longer than the limit of "
+                    + human(timeout) + " and was stopped");
+        }
+        return new EvaluationException(ErrorCode.OUT_OF_MEMORY, "the evaluation used more than "
+                + bytes(limits.maxResidentBytes()) + " of memory (heap and native) and was stopped");
+    }
+
+    private static long residentBytes(Path status) {
+        try {
+            for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmRSS:")) {
+                    String kb = line.substring(6).trim().split("\\s+")[0];
+                    return Long.parseLong(kb) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone; waitFor will say so
+        }
+        return 0;
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private EvaluationResult interpret(int exit, Path resultFile, Path stderr, Path work) throws EvaluationException, IOException {
+        if (Files.isRegularFile(resultFile)) {
+            String text = Files.readString(resultFile, StandardCharsets.UTF_8);
+            EvaluationException error = ChildProtocol.readError(text);
+            if (error != null) {
+                throw error;
+            }
+            try {
+                return EvaluationResult.fromEnvelope(text);
+            } catch (IllegalArgumentException e) {
+                throw new EvaluationException(ErrorCode.INTERNAL_ERROR, "the evaluation's result is unreadable: " + e.getMessage());
+            }
+        }
+        String errorTail = tail(stderr);
+        if (exit == ChildProtocol.EXIT_OUT_OF_MEMORY || errorTail.contains("java.lang.OutOfMemoryError")) {
+            throw new EvaluationException(ErrorCode.OUT_OF_MEMORY, "the evaluation ran out of its "
+                    + bytes(limits.heapBytes()) + " heap and was stopped");
+        }
+        String frame = problematicFrame(work);
+        String how = exit > 128 ? "was killed by signal " + (exit - 128) + signalName(exit - 128) : "exited with code " + exit;
+        throw new EvaluationException(ErrorCode.NATIVE_CRASH, "the evaluation process " + how + " without a result"
+                + (frame != null ? "; crash in " + frame : "")
+                + ", most likely inside the native runtime while running this model"
+                + (errorTail.isBlank() ? "" : ". Last output: " + lastLines(errorTail, 3)));
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 4 -> " (SIGILL)";
+            case 6 -> " (SIGABRT)";
+            case 7 -> " (SIGBUS)";
+            case 8 -> " (SIGFPE)";
+            case 9 -> " (SIGKILL)";
+            case 11 -> " (SIGSEGV)";
+            case 15 -> " (SIGTERM)";
+            default -> "";
+        };
+    }
+
+    private static String problematicFrame(Path work) {
+        Path log = work.resolve("hs_err.log");
+        if (!Files.isRegularFile(log)) {
+            return null;
+        }
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            List<String> all = lines.limit(60).toList();
+            for (int i = 0; i < all.size() - 1; i++) {
+                if (all.get(i).startsWith("# Problematic frame:")) {
+                    return all.get(i + 1).replaceFirst("^#\\s*", "").trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static String tail(Path file) {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            long from = Math.max(0, length - STDERR_TAIL);
+            byte[] bytes = new byte[(int) (length - from)];
+            in.seek(from);
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String lastLines(String text, int count) {
+        List<String> lines = text.strip().lines().toList();
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    }
+
+    static String bytes(long value) {
+        if (value >= SandboxLimits.GIB && value % SandboxLimits.GIB == 0) {
+            return (value / SandboxLimits.GIB) + " GiB";
+        }
+        if (value >= 1 << 20) {
+            return (value >> 20) + " MiB";
+        }
+        return value + " bytes";
+    }
+
+    private static String human(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 && seconds >= 60 ? (seconds / 60) + " minutes" : seconds + " seconds";
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.log(Level.FINE, "cannot delete " + p, e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot clean " + root, e);
+        }
+    }
+}
