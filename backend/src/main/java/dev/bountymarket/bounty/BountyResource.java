@@ -22,6 +22,7 @@ import dev.bountymarket.auth.CurrentUser;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.storage.ContentStore;
 import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.storage.Upload;
 import dev.bountymarket.submission.LeaderboardEntry;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.submission.SubmissionService;
@@ -125,7 +126,7 @@ public class BountyResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response upload(@PathParam("id") long bountyId, @RestForm FileUpload model, @RestForm String sha256) {
         String contributor = currentUser.requireForChange();
-        Submission submission = submissions.upload(bountyId, contributor, model, sha256);
+        Submission submission = submissions.upload(bountyId, contributor, Upload.of(model), sha256);
         return Response.created(URI.create("/api/submissions/" + submission.id))
                 .entity(submissions.view(submission.id)).build();
     }

@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.bountymarket.auth.CurrentUser;
+import dev.bountymarket.storage.Upload;
 
 /**
  * Drafting a bounty: upload its spec and test sets; then {@code POST /api/bounties/{id}/transactions/create} gives the
@@ -50,7 +51,7 @@ public class DraftResource {
             @RestForm FileUpload publicSample, @RestForm FileUpload testSet, @RestForm String publicSampleSha256,
             @RestForm String testSetSha256) {
         String sponsor = currentUser.requireForChange();
-        Bounty bounty = drafts.create(sponsor, new DraftService.Draft(title, description, spec, publicSample, testSet,
+        Bounty bounty = drafts.create(sponsor, new DraftService.Draft(title, description, spec, Upload.of(publicSample), Upload.of(testSet),
                 publicSampleSha256, testSetSha256));
         return Response.created(URI.create("/api/bounties/" + bounty.id)).entity(DraftView.of(bounty)).build();
     }

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
@@ -31,6 +30,7 @@ import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.keeper.KeeperSender;
 import dev.bountymarket.storage.StorageConfig;
 import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.storage.Upload;
 import dev.bountymarket.storage.Uploads;
 
 /**
@@ -64,7 +64,7 @@ public class DraftService {
     ChainClock clock;
 
     /** The drafting form's fields. */
-    public record Draft(String title, String description, String spec, FileUpload publicSample, FileUpload testSet,
+    public record Draft(String title, String description, String spec, Upload publicSample, Upload testSet,
             String publicSampleSha256, String testSetSha256) {
     }
 

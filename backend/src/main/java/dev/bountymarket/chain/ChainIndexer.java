@@ -17,6 +17,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -31,8 +32,10 @@ import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
+import dev.bountymarket.Repeating;
 import dev.bountymarket.contracts.BountyMarket;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Copies the contract's events into {@code chain_event}: in bounded block ranges from a stored cursor, only once
@@ -82,13 +85,17 @@ public class ChainIndexer {
     public record Step(long fromBlock, long toBlock, int events, boolean reorg, boolean caughtUp) {
     }
 
-    @Scheduled(every = "${indexer.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Disabled.class)
-    void poll() {
-        try {
-            catchUp();
-        } catch (RuntimeException e) {
-            io.quarkus.logging.Log.warnf("Indexer: %s", e.getMessage());
+    private Repeating polls;
+
+    void start(@Observes StartupEvent startup) {
+        if (config.enabled()) {
+            polls = Repeating.start("indexer", config.interval(), this::catchUp);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (polls != null) {
+            polls.stop();
         }
     }
 
@@ -271,16 +278,5 @@ public class ChainIndexer {
             }
         }
         return Map.copyOf(names);
-    }
-
-    /** Skips scheduled polls when the indexer is turned off. */
-    public static class Disabled implements Scheduled.SkipPredicate {
-        @Inject
-        IndexerConfig config;
-
-        @Override
-        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return !config.enabled();
-        }
     }
 }

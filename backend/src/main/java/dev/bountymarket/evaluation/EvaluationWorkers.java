@@ -13,6 +13,8 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.bountymarket.evaluator.sandbox.ChildMain;
+
 /**
  * The worker threads of this process: each leases a job, runs it, and looks again; idle, it waits a poll interval.
  * Several processes (this server, evaluator-only machines) can share the queue; the database decides who runs what.
@@ -48,6 +50,10 @@ public class EvaluationWorkers {
     void stop(@Observes ShutdownEvent shutdown) {
         running = false;
         threads.forEach(Thread::interrupt);
+        // An evaluation cut short here is leased again by whoever runs next; its child JVM must not outlive us.
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(ChildMain.class.getName()))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     private void loop(String owner) {

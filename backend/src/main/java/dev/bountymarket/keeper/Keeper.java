@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
@@ -14,6 +15,7 @@ import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Numeric;
 
+import dev.bountymarket.Repeating;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.chain.ChainClock;
@@ -22,7 +24,8 @@ import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Moves the bounties this platform evaluates through their lifecycle so that nobody has to remember: once the
@@ -54,13 +57,20 @@ public class Keeper {
     @Inject
     ResultsDocument results;
 
-    @Scheduled(every = "${keeper.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Disabled.class)
-    void tick() {
-        try {
-            round();
-        } catch (RuntimeException e) {
-            Log.warnf("Keeper: %s", e.getMessage());
+    @Inject
+    KeeperConfig config;
+
+    private Repeating rounds;
+
+    void start(@Observes StartupEvent startup) {
+        if (config.enabled()) {
+            rounds = Repeating.start("keeper", config.interval(), this::round);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (rounds != null) {
+            rounds.stop();
         }
     }
 
@@ -125,16 +135,5 @@ public class Keeper {
     private BountyMarket encoder() {
         return BountyMarket.load(registry.current().address, web3j, new ReadonlyTransactionManager(web3j, NOBODY),
                 new DefaultGasProvider());
-    }
-
-    /** Skips scheduled rounds when the keeper is turned off. */
-    public static class Disabled implements Scheduled.SkipPredicate {
-        @Inject
-        KeeperConfig config;
-
-        @Override
-        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return !config.enabled();
-        }
     }
 }

@@ -88,6 +88,10 @@ public final class LocalStack implements AutoCloseable {
                         DevAccounts.account(DevAccounts.KEEPER).getEcKeyPair().getPrivateKey().toString(16));
             }
             System.setProperty("chain.dev-accounts", "true");
+            // A fresh local chain gets demo bounties, so that a newcomer sees a live leaderboard at once.
+            if (setting("demo.enabled", "DEMO_ENABLED").isEmpty()) {
+                System.setProperty("demo.enabled", "true");
+            }
         }
     }
 

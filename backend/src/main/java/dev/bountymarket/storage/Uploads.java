@@ -14,10 +14,8 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.jboss.resteasy.reactive.multipart.FileUpload;
-
 /**
- * Moves a multipart upload (already streamed to a temporary file by the HTTP layer, never held in memory) into the
+ * Moves an upload (a multipart part is streamed to a temporary file by the HTTP layer, never held in memory) into the
  * store, after checking it is there, not empty, within its limit and, when the client stated one, of the SHA-256 the
  * client meant to send. A rejected upload leaves nothing in the store.
  */
@@ -33,11 +31,11 @@ public class Uploads {
      * @param check inspects the file (throws to reject it), e.g. reads a test set through
      * @return the uploaded file
      */
-    public Path check(FileUpload upload, String field, long maxBytes, String expectedSha256, Consumer<Path> check) {
-        if (upload == null || upload.uploadedFile() == null || !Files.exists(upload.uploadedFile())) {
+    public Path check(Upload upload, String field, long maxBytes, String expectedSha256, Consumer<Path> check) {
+        if (upload == null || !Files.exists(upload.file())) {
             throw new StorageException(StorageException.Code.INVALID_CONTENT, "The file '" + field + "' is missing");
         }
-        Path file = upload.uploadedFile();
+        Path file = upload.file();
         long size = upload.size();
         if (size == 0) {
             throw new StorageException(StorageException.Code.INVALID_CONTENT, "The file '" + field + "' ("
@@ -61,7 +59,7 @@ public class Uploads {
     }
 
     /** Checks an upload as {@link #check} does, then stores it. */
-    public StoredObject store(FileUpload upload, String field, long maxBytes, boolean encrypt, String expectedSha256,
+    public StoredObject store(Upload upload, String field, long maxBytes, boolean encrypt, String expectedSha256,
             Consumer<Path> check) {
         Path file = check(upload, field, maxBytes, expectedSha256, check);
         try (InputStream in = Files.newInputStream(file)) {

@@ -15,7 +15,6 @@ import jakarta.transaction.Transactional;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.web3j.abi.TypeEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.generated.Bytes32;
@@ -41,6 +40,7 @@ import dev.bountymarket.storage.ContentStore;
 import dev.bountymarket.storage.StorageConfig;
 import dev.bountymarket.storage.StorageException;
 import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.storage.Upload;
 import dev.bountymarket.storage.Uploads;
 
 /**
@@ -69,7 +69,7 @@ public class SubmissionService {
     ChainClock clock;
 
     /** Stores and validates a model for an open bounty. The validation runs outside any database transaction. */
-    public Submission upload(long bountyId, String contributor, FileUpload model, String expectedSha256) {
+    public Submission upload(long bountyId, String contributor, Upload model, String expectedSha256) {
         Bounty bounty = openForSubmissions(bountyId);
         BountySpec spec;
         try {
@@ -78,7 +78,7 @@ public class SubmissionService {
             throw new IllegalStateException("stored spec of bounty " + bountyId + " does not parse: " + e.getMessage(), e);
         }
         StoredObject stored = uploads.store(model, "model", storage.maxModelBytes(), false, expectedSha256, file -> { });
-        EvaluationOutcome outcome = validate(spec, bounty.publicSample().orElseThrow(), model.uploadedFile());
+        EvaluationOutcome outcome = validate(spec, bounty.publicSample().orElseThrow(), model.file());
         return save(bountyId, contributor, stored, outcome);
     }
 

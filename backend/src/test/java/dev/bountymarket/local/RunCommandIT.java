@@ -44,6 +44,10 @@ class RunCommandIT {
         String ready = awaitReady(first, httpPort, firstLog);
         String contract = find(CONTRACT, ready);
         long block = Long.parseLong(find(BLOCK, ready));
+        // A fresh local chain gets demo data: a live bounty with two scored models and a finished, paid one. Their
+        // evaluations run in child JVMs of the packaged server: this also proves they find the evaluator's classes.
+        awaitBody(first, firstLog, httpPort, "/api/bounties?status=finalized", "\"total\":1");
+        awaitBody(first, firstLog, httpPort, "/api/bounties/1/leaderboard", "\"total\":2");
         stop(first);
         assertTrue(Files.readString(firstLog).contains("Deployed BountyMarket at " + contract));
         assertNoProcessUses(home);
@@ -58,6 +62,7 @@ class RunCommandIT {
         String secondOutput = Files.readString(secondLog);
         assertFalse(secondOutput.contains("Deployed BountyMarket"), "no second deployment:\n" + secondOutput);
         assertTrue(secondOutput.contains("Dev accounts"), "prints the dev accounts:\n" + secondOutput);
+        assertFalse(secondOutput.contains("Demo data:"), "demo data only on a fresh chain:\n" + secondOutput);
         assertNoProcessUses(home);
     }
 
@@ -91,6 +96,21 @@ class RunCommandIT {
         }
         app.destroyForcibly();
         throw new AssertionError("not ready within 120 s:\n" + Files.readString(log));
+    }
+
+    private static void awaitBody(Process app, Path log, int httpPort, String path, String expected) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        String last = "";
+        while (System.nanoTime() < deadline && app.isAlive()) {
+            last = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            if (last.contains(expected)) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        fail(path + " never showed " + expected + "; last answer: " + last + "\n" + Files.readString(log));
     }
 
     /** What Ctrl-C does to the server: a signal that runs its shutdown hooks. */
