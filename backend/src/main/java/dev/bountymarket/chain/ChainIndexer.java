@@ -274,6 +274,8 @@ public class ChainIndexer {
     }
 
     /** Skips scheduled polls when the indexer is turned off. */
+    // A bean, so that its config is injected; otherwise the scheduler makes a bare instance and no poll ever runs.
+    @jakarta.inject.Singleton
     public static class Disabled implements Scheduled.SkipPredicate {
         @Inject
         IndexerConfig config;

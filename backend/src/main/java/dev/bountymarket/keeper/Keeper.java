@@ -106,6 +106,8 @@ public class Keeper {
     }
 
     /** Skips scheduled rounds when the keeper is turned off. */
+    // A bean, so that its config is injected; otherwise the scheduler makes a bare instance and no poll ever runs.
+    @jakarta.inject.Singleton
     public static class Disabled implements Scheduled.SkipPredicate {
         @Inject
         KeeperConfig config;
