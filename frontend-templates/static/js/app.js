@@ -219,3 +219,28 @@ export function upload(url, formData, bar, status) {
     request.send(formData);
   });
 }
+
+// ---- API tokens on the account page ----
+
+document.querySelector('[data-token-form]')?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const secret = document.querySelector('[data-token-secret]');
+  try {
+    const created = await api('/api/auth/tokens', { method: 'POST', body: { name: form.name.value } });
+    secret.hidden = false;
+    secret.textContent = `Token "${created.name}" created. Copy its secret now, it is not shown again: ${created.token}`;
+    form.reset();
+  } catch (error) {
+    showError(error);
+  }
+});
+
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest('[data-revoke-token]');
+  if (!button) return;
+  guarded(button, async () => {
+    await api(`/api/auth/tokens/${button.dataset.revokeToken}`, { method: 'DELETE' });
+    location.reload();
+  });
+});

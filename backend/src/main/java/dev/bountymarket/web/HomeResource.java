@@ -17,6 +17,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response.Status;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyService;
@@ -84,7 +86,7 @@ public class HomeResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance index(@QueryParam("status") String status, @QueryParam("task") String task,
+    public RestResponse<TemplateInstance> index(@QueryParam("status") String status, @QueryParam("task") String task,
             @QueryParam("token") String token, @QueryParam("q") String q,
             @QueryParam("sort") @DefaultValue("newest") String sort, @QueryParam("page") @DefaultValue("0") int page,
             @HeaderParam("HX-Target") String htmxTarget) {
@@ -97,9 +99,11 @@ public class HomeResource {
             throw new PageException(Status.BAD_REQUEST, "Cannot search like that", e.getMessage());
         }
         if ("results".equals(htmxTarget)) {
-            return Templates.index$results(site.get(), browse, results);
+            // The address bar shows the clean query of what is displayed, so it can be shared and reloaded.
+            return RestResponse.ResponseBuilder.ok(Templates.index$results(site.get(), browse, results))
+                    .header("HX-Push-Url", browse.query(results.page())).build();
         }
-        return Templates.index(site.get(), browse, results, tokens(), TASKS, STATUSES);
+        return RestResponse.ok(Templates.index(site.get(), browse, results, tokens(), TASKS, STATUSES));
     }
 
     /** The tokens bounties are paid in, for the token filter. */

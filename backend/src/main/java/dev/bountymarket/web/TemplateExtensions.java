@@ -96,6 +96,11 @@ public class TemplateExtensions {
         return time == null ? "—" : DATE_TIME.format(time);
     }
 
+    /** Epoch seconds as an instant: the chain's time that pages carry as a number. */
+    static Instant instant(long epochSecond) {
+        return Instant.ofEpochSecond(epochSecond);
+    }
+
     static long epoch(Instant time) {
         return time == null ? 0 : time.getEpochSecond();
     }
@@ -129,6 +134,14 @@ public class TemplateExtensions {
 
     static String css(String status) {
         return status == null ? "" : status.toLowerCase(Locale.ROOT);
+    }
+
+    static String taskText(BountyView bounty) {
+        return words(bounty.task());
+    }
+
+    static String metricText(BountyView bounty) {
+        return words(bounty.metric());
     }
 
     /** binary_classification -> binary classification */
