@@ -134,6 +134,10 @@ public class Bounty extends PanacheEntity {
     @Column(name = "report_hash")
     public String reportHash;
 
+    /** The results document the keeper proposed (or is proposing); its keccak256 is the on-chain reportHash. */
+    @Column(name = "results_json")
+    public String resultsJson;
+
     @Column(name = "challenge_deadline")
     public Instant challengeDeadline;
 

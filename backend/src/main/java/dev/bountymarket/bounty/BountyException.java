@@ -7,6 +7,7 @@ public class BountyException extends RuntimeException {
         INVALID_REQUEST(400),
         FORBIDDEN(403),
         BOUNTY_NOT_FOUND(404),
+        SUBMISSION_NOT_FOUND(404),
         /** The action is not possible in the bounty's current state (the contract would revert). */
         NOT_NOW(409);
 

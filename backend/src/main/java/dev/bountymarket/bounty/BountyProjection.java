@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.web3j.utils.Numeric;
 
@@ -13,6 +14,8 @@ import dev.bountymarket.chain.ChainEvent;
 import dev.bountymarket.chain.ChainIndexer.ChainReorganized;
 import dev.bountymarket.chain.ChainIndexer.EventsIndexed;
 import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.submission.Submission;
 import io.quarkus.logging.Log;
 
@@ -26,6 +29,9 @@ public class BountyProjection {
 
     private static final String[] PAYOUT_KINDS = {"Prize", "Refund", "Fee", "ChallengeReward", "BondReturned",
             "BondForfeited"};
+
+    @Inject
+    EvaluationQueue evaluations;
 
     void onIndexed(@Observes EventsIndexed indexed) {
         List<ChainEvent> events = ChainEvent.list("id in ?1 order by blockNumber, logIndex", indexed.eventIds());
@@ -166,8 +172,11 @@ public class BountyProjection {
         submission.chainIndex = e.index.intValueExact();
         submission.committedTx = event.txHash;
         submission.committedAt = Instant.now();
-        submission.persist();
+        submission.persistAndFlush();
         bounty.submissionCount = Math.max(bounty.submissionCount, submission.chainIndex + 1);
+        if (submission.modelKey != null && submission.publicScore == null) {
+            evaluations.enqueue(submission.id, EvaluationJob.Kind.PUBLIC);
+        }
     }
 
     private void ranked(Bounty bounty, BountyMarket.ResultRankedEventResponse e) {

@@ -1,6 +1,7 @@
 package dev.bountymarket.bounty;
 
 import java.math.BigInteger;
+import java.net.URI;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -12,10 +13,18 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.bountymarket.auth.CurrentUser;
 import dev.bountymarket.chain.WalletTransaction;
+import dev.bountymarket.storage.ContentStore;
+import dev.bountymarket.storage.StoredObject;
 import dev.bountymarket.submission.LeaderboardEntry;
+import dev.bountymarket.submission.Submission;
+import dev.bountymarket.submission.SubmissionService;
 import dev.bountymarket.web.Page;
 
 /** Bounties under /api/bounties: browse, detail, leaderboards, and the transactions their users send. */
@@ -28,6 +37,15 @@ public class BountyResource {
 
     @Inject
     CurrentUser currentUser;
+
+    @Inject
+    ContentStore store;
+
+    @Inject
+    DraftService drafts;
+
+    @Inject
+    SubmissionService submissions;
 
     public record Amount(String amount) {
     }
@@ -53,6 +71,63 @@ public class BountyResource {
             @QueryParam("board") @DefaultValue("public") String board, @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") Integer size) {
         return bounties.leaderboard(id, board, Math.max(0, page), Page.size(size, 50));
+    }
+
+    /** The spec in canonical form (its keccak256 is the specHash on-chain), for the evaluator's verify command. */
+    @GET
+    @Path("/{id}/spec")
+    public Response spec(@PathParam("id") long id) {
+        return Response.ok(bounties.spec(id), MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("/{id}/public-sample")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response publicSample(@PathParam("id") long id) {
+        return download(bounties.publicSample(id), "public-sample-" + id);
+    }
+
+    /** The hidden test set: 403 for everyone until the reveal transaction; then anyone may re-run the evaluation. */
+    @GET
+    @Path("/{id}/test-set")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response testSet(@PathParam("id") long id) {
+        return download(bounties.revealedTestSet(id), "test-set-" + id);
+    }
+
+    /** The proposed results document (its keccak256 is the reportHash on-chain). */
+    @GET
+    @Path("/{id}/results")
+    public Response results(@PathParam("id") long id) {
+        return Response.ok(bounties.results(id), MediaType.APPLICATION_JSON).build();
+    }
+
+    private Response download(StoredObject object, String name) {
+        return Response.ok(store.open(object), MediaType.APPLICATION_OCTET_STREAM)
+                .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+                .header("Content-Length", object.size()).build();
+    }
+
+    /** The sponsor's createBounty transaction for a draft, with the reward in wei (ETH) or token units. */
+    @POST
+    @Path("/{id}/transactions/create")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public WalletTransaction create(@PathParam("id") long id, DraftService.Terms terms) {
+        return drafts.createTransaction(id, currentUser.require(), terms);
+    }
+
+    /**
+     * Uploads a model (multipart file {@code model}, optionally its {@code sha256}) for an open bounty. The answer
+     * carries the check on the public sample: the public score, or the exact reason the model cannot run.
+     */
+    @POST
+    @Path("/{id}/submissions")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response upload(@PathParam("id") long bountyId, @RestForm FileUpload model, @RestForm String sha256) {
+        String contributor = currentUser.requireForChange();
+        Submission submission = submissions.upload(bountyId, contributor, model, sha256);
+        return Response.created(URI.create("/api/submissions/" + submission.id))
+                .entity(submissions.view(submission.id)).build();
     }
 
     @POST

@@ -17,6 +17,7 @@ import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.submission.LeaderboardEntry;
+import dev.bountymarket.storage.StoredObject;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.web.Page;
 import io.quarkus.panache.common.Sort;
@@ -91,7 +92,7 @@ public class BountyService {
         Bounty bounty = bounty(id);
         boolean higherIsBetter = bounty.higherIsBetter == null || bounty.higherIsBetter;
         io.quarkus.hibernate.orm.panache.PanacheQuery<Submission> query = switch (board) {
-            case "public" -> Submission.find("bountyId = ?1 and publicScore is not null",
+            case "public" -> Submission.find("bountyId = ?1 and publicScore is not null and chainIndex is not null",
                     (higherIsBetter ? Sort.descending("publicScore") : Sort.ascending("publicScore"))
                             .and("chainIndex", Sort.NullPrecedence.NULLS_LAST).and("id"), id);
             case "private" -> Submission.find("bountyId = ?1 and rank is not null", Sort.ascending("rank"), id);
@@ -107,6 +108,44 @@ public class BountyService {
                     isPublic ? null : s.qualified, isPublic ? null : s.paid, s.committedAt));
         }
         return new Page<>(entries, page, size, query.count());
+    }
+
+    // ---- files anyone may read to re-check the results ----
+
+    /** The bounty's spec in canonical form: its keccak256 is the specHash on-chain. */
+    public String spec(long id) {
+        Bounty bounty = bounty(id);
+        if (bounty.specJson == null) {
+            throw new BountyException(Code.NOT_NOW, "Bounty " + id + " was created outside this marketplace; its spec"
+                    + " is not known here");
+        }
+        return bounty.specJson;
+    }
+
+    public StoredObject publicSample(long id) {
+        return bounty(id).publicSample().orElseThrow(() -> new BountyException(Code.NOT_NOW,
+                "Bounty " + id + " has no public sample here"));
+    }
+
+    /** The hidden test set, once its reveal transaction has opened the on-chain commitment; never before. */
+    public StoredObject revealedTestSet(long id) {
+        Bounty bounty = bounty(id);
+        if (!bounty.testSetRevealed) {
+            throw new BountyException(Code.FORBIDDEN, "The hidden test set is released to nobody until it is revealed"
+                    + " on-chain" + ("confidential".equals(bounty.revealPolicy) ? "; this bounty keeps it confidential"
+                            : ", which happens once results are proposed"));
+        }
+        return bounty.hiddenTestSet().orElseThrow(() -> new BountyException(Code.NOT_NOW,
+                "Bounty " + id + " has no test set stored here"));
+    }
+
+    /** The results document the keeper proposed: its keccak256 is the reportHash on-chain. */
+    public String results(long id) {
+        Bounty bounty = bounty(id);
+        if (bounty.reportHash == null || bounty.resultsJson == null) {
+            throw new BountyException(Code.NOT_NOW, "Bounty " + id + " has no proposed results yet");
+        }
+        return bounty.resultsJson;
     }
 
     // ---- wallet transactions: checked here against the mirrored state so users get a reason, not a revert ----

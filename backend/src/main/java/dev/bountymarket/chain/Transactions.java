@@ -70,6 +70,15 @@ public class Transactions {
         return wallet(market().withdraw(token), BigInteger.ZERO, "Withdraw your credit");
     }
 
+    /** What the contract holds for {@code account} in {@code token} (pull payments whose push failed). */
+    public BigInteger creditOf(String account, String token) {
+        try {
+            return market().creditOf(account, token).send();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading credits from the chain: " + e.getMessage(), e);
+        }
+    }
+
     private BountyMarket market() {
         // Only used to encode: nothing is sent through this transaction manager.
         return BountyMarket.load(registry.current().address, web3j, new ReadonlyTransactionManager(web3j, NOBODY),

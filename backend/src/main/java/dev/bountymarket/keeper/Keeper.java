@@ -19,12 +19,14 @@ import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Moves the bounties this platform evaluates through their lifecycle so that nobody has to remember: reveals a
+ * Moves the bounties this platform evaluates through their lifecycle so that nobody has to remember: once the
+ * submission deadline passes, queues the private evaluations and proposes the results when all are done; reveals a
  * public test set once results are proposed, pays out when the challenge window ends, refunds a bounty whose
  * evaluation deadline passed without results. One transaction in flight per bounty; each step is decided against
  * the chain's time and state, and a step the contract would refuse is not sent.
@@ -45,6 +47,12 @@ public class Keeper {
 
     @Inject
     Web3j web3j;
+
+    @Inject
+    EvaluationQueue evaluations;
+
+    @Inject
+    ResultsDocument results;
 
     @Scheduled(every = "${keeper.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Disabled.class)
@@ -79,6 +87,12 @@ public class Keeper {
         if (bounty.status == BountyStatus.OPEN && !now.isBefore(bounty.evaluationDeadline)) {
             return Optional.of(new Step(Action.EXPIRE, market.expire(id).encodeFunctionCall()));
         }
+        if (bounty.status == BountyStatus.OPEN && !now.isBefore(bounty.submissionDeadline)) {
+            // Evaluate every committed model on the hidden test set; propose once all are done.
+            evaluations.enqueuePrivate(bounty.id);
+            return results.prepare(bounty.id, submissionsOnChain(market, id)).map(p -> new Step(
+                    Action.PROPOSE_RESULTS, market.proposeResults(id, p.entries(), p.reportHash()).encodeFunctionCall()));
+        }
         if (bounty.status == BountyStatus.PROPOSED && "public".equals(bounty.revealPolicy) && !bounty.testSetRevealed
                 && bounty.testSetSalt != null) {
             return Optional.of(new Step(Action.REVEAL_TEST_SET, market.revealTestSet(id,
@@ -91,6 +105,14 @@ public class Keeper {
             return Optional.of(new Step(Action.FINALIZE, market.finalize(id).encodeFunctionCall()));
         }
         return Optional.empty();
+    }
+
+    private static long submissionsOnChain(BountyMarket market, BigInteger id) {
+        try {
+            return market.submissionCount(id).send().longValueExact();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading bounty " + id + " from the chain: " + e.getMessage(), e);
+        }
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

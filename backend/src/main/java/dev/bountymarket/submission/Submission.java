@@ -66,6 +66,10 @@ public class Submission extends PanacheEntity {
     @Column(name = "validation_error")
     public String validationError;
 
+    /** The evaluator's error code for {@link #validationError}, e.g. INPUT_MISMATCH. */
+    @Column(name = "validation_error_code")
+    public String validationErrorCode;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bountymarket.evaluator.EvaluationResult;
-import dev.bountymarket.evaluator.fixtures.Specs;
-import dev.bountymarket.evaluator.fixtures.TabularData;
-import dev.bountymarket.evaluator.fixtures.TribuoModels;
+import dev.bountymarket.evaluator.examples.Specs;
+import dev.bountymarket.evaluator.examples.TabularData;
+import dev.bountymarket.evaluator.examples.TribuoModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.ErrorCode;
-import dev.bountymarket.evaluator.fixtures.Specs;
+import dev.bountymarket.evaluator.examples.Specs;
 import dev.bountymarket.evaluator.report.Hashes;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.ErrorCode;
 import dev.bountymarket.evaluator.fixtures.ImageData;
-import dev.bountymarket.evaluator.fixtures.Specs;
+import dev.bountymarket.evaluator.examples.Specs;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.ErrorCode;
-import dev.bountymarket.evaluator.fixtures.Specs;
+import dev.bountymarket.evaluator.examples.Specs;
 import dev.bountymarket.evaluator.report.Hashes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

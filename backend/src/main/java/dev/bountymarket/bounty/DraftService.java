@@ -1,0 +1,253 @@
+package dev.bountymarket.bounty;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.WalletUtils;
+import org.web3j.utils.Numeric;
+
+import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.chain.ChainClock;
+import dev.bountymarket.chain.ContractDeployment;
+import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.Transactions;
+import dev.bountymarket.chain.WalletTransaction;
+import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.dataset.Batch;
+import dev.bountymarket.evaluator.dataset.BatchSource;
+import dev.bountymarket.evaluator.dataset.TestSets;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import dev.bountymarket.keeper.KeeperSender;
+import dev.bountymarket.storage.StorageConfig;
+import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.storage.Uploads;
+
+/**
+ * A sponsor's bounty before it is on the chain: the spec, the public sample and the hidden test set, checked and
+ * stored (the test set encrypted), and the test-set commitment {@code keccak256(abi.encode(sha256, salt))} with a
+ * fresh salt. The sponsor's wallet then sends createBounty; the BountyCreated event turns the draft into an open
+ * bounty.
+ */
+@ApplicationScoped
+public class DraftService {
+
+    private static final String ETH = "0x0000000000000000000000000000000000000000";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    StorageConfig storage;
+
+    @Inject
+    ContractRegistry registry;
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    KeeperSender keeper;
+
+    @Inject
+    ChainClock clock;
+
+    /** The drafting form's fields. */
+    public record Draft(String title, String description, String spec, FileUpload publicSample, FileUpload testSet,
+            String publicSampleSha256, String testSetSha256) {
+    }
+
+    /** What the sponsor funds, from the create-bounty form. Amounts are strings of wei or token units. */
+    public record Terms(String token, String amount, Long threshold, List<Integer> shares, Long submissionDeadline,
+            Long evaluationDeadline, Long challengeWindowSeconds, String arbiter, Integer maxSubmissionsPerContributor,
+            String challengeBond, String revealPolicy) {
+    }
+
+    @Transactional
+    public Bounty create(String sponsor, Draft draft) {
+        String title = required(draft.title(), "title");
+        if (title.length() > 200) {
+            throw invalid("title is " + title.length() + " characters; at most 200");
+        }
+        BountySpec spec = parseSpec(draft.spec());
+        // Both files are checked before either is stored: a rejected draft leaves nothing behind.
+        uploads.check(draft.testSet(), "testSet", storage.maxTestSetBytes(), draft.testSetSha256(),
+                file -> checkTestSet(spec, file, "hidden test set"));
+        StoredObject sample = uploads.store(draft.publicSample(), "publicSample", storage.maxTestSetBytes(), false,
+                draft.publicSampleSha256(), file -> checkTestSet(spec, file, "public sample"));
+        StoredObject testSet = uploads.store(draft.testSet(), "testSet", storage.maxTestSetBytes(), true, null,
+                file -> { });
+
+        byte[] salt = new byte[32];
+        RANDOM.nextBytes(salt);
+        byte[] opened = new byte[64];
+        System.arraycopy(Numeric.hexStringToByteArray(testSet.sha256()), 0, opened, 0, 32);
+        System.arraycopy(salt, 0, opened, 32, 32);
+
+        ContractDeployment contract = registry.current();
+        Bounty bounty = new Bounty();
+        bounty.chainId = contract.chainId;
+        bounty.contract = contract.address;
+        bounty.sponsor = sponsor;
+        bounty.title = title;
+        bounty.description = draft.description() == null ? "" : draft.description().strip();
+        bounty.specJson = spec.canonicalJson();
+        bounty.specHash = spec.hash();
+        bounty.task = spec.task().wireName();
+        bounty.metric = spec.metric().wireName();
+        bounty.higherIsBetter = spec.metric().higherIsBetter();
+        bounty.testSetKey = testSet.key();
+        bounty.testSetSha256 = testSet.sha256();
+        bounty.testSetSize = testSet.size();
+        bounty.testSetSalt = Numeric.toHexStringNoPrefix(salt);
+        bounty.testSetCommitment = Numeric.toHexString(Hash.sha3(opened));
+        bounty.publicSampleKey = sample.key();
+        bounty.publicSampleSha256 = sample.sha256();
+        bounty.publicSampleSize = sample.size();
+        bounty.status = BountyStatus.DRAFT;
+        bounty.createdAt = Instant.now();
+        bounty.updatedAt = bounty.createdAt;
+        bounty.persist();
+        return bounty;
+    }
+
+    /** The sponsor's createBounty transaction for a draft, after the checks the contract would make. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public WalletTransaction createTransaction(long id, String caller, Terms terms) {
+        Bounty bounty = Bounty.findById(id);
+        if (bounty == null) {
+            throw new BountyException(Code.BOUNTY_NOT_FOUND, "There is no bounty " + id);
+        }
+        if (!bounty.sponsor.equals(caller)) {
+            throw new BountyException(Code.FORBIDDEN, "Only the sponsor " + bounty.sponsor + " can fund this draft");
+        }
+        if (bounty.status != BountyStatus.DRAFT) {
+            throw new BountyException(Code.NOT_NOW, "Bounty " + id + " is already on the chain");
+        }
+        if (terms == null) {
+            throw invalid("send the bounty's terms as JSON");
+        }
+        String evaluator = keeper.account().map(c -> c.getAddress()).orElseThrow(() -> new BountyException(
+                Code.NOT_NOW, "This marketplace has no evaluator key configured (keeper.private-key), so it cannot"
+                        + " evaluate new bounties"));
+        String token = terms.token() == null || terms.token().equalsIgnoreCase("ETH") ? ETH
+                : address(terms.token(), "token");
+        BigInteger amount = positive(terms.amount(), "amount");
+        List<Integer> shares = terms.shares() == null || terms.shares().isEmpty() ? List.of(10_000) : terms.shares();
+        if (shares.size() > 10 || shares.stream().anyMatch(s -> s == null || s <= 0)
+                || shares.stream().mapToInt(Integer::intValue).sum() != 10_000) {
+            throw invalid("shares are the paid ranks' parts in basis points: 1 to 10 positive numbers summing to 10000,"
+                    + " not " + shares);
+        }
+        long now = clock.now().getEpochSecond();
+        long submissionDeadline = required(terms.submissionDeadline(), "submissionDeadline");
+        long evaluationDeadline = required(terms.evaluationDeadline(), "evaluationDeadline");
+        if (submissionDeadline <= now) {
+            throw invalid("the submission deadline " + Instant.ofEpochSecond(submissionDeadline)
+                    + " has passed (chain time is " + Instant.ofEpochSecond(now) + ")");
+        }
+        if (evaluationDeadline <= submissionDeadline) {
+            throw invalid("the evaluation deadline must come after the submission deadline");
+        }
+        long window = terms.challengeWindowSeconds() == null ? 86_400 : terms.challengeWindowSeconds();
+        if (window < 3_600 || window > 30 * 86_400) {
+            throw invalid("the challenge window must be between 1 hour and 30 days (3600 to 2592000 seconds)");
+        }
+        String arbiter = address(required(terms.arbiter(), "arbiter"), "arbiter");
+        if (arbiter.equals(evaluator.toLowerCase(Locale.ROOT)) || arbiter.equals(ETH)) {
+            throw invalid("the arbiter must be someone other than the marketplace's evaluator " + evaluator);
+        }
+        int maxSubmissions = terms.maxSubmissionsPerContributor() == null ? 5 : terms.maxSubmissionsPerContributor();
+        if (maxSubmissions < 1 || maxSubmissions > 65_535) {
+            throw invalid("maxSubmissionsPerContributor must be between 1 and 65535");
+        }
+        BigInteger bond = positive(terms.challengeBond(), "challengeBond");
+        String reveal = terms.revealPolicy() == null ? "public" : terms.revealPolicy();
+        if (!reveal.equals("public") && !reveal.equals("confidential")) {
+            throw invalid("revealPolicy must be public or confidential, not '" + reveal + "'");
+        }
+        BountyMarket.BountyParams params = new BountyMarket.BountyParams(token, amount,
+                Numeric.hexStringToByteArray(bounty.testSetCommitment), Numeric.hexStringToByteArray(bounty.specHash),
+                BigInteger.valueOf(Boolean.FALSE.equals(bounty.higherIsBetter) ? 1 : 0),
+                BigInteger.valueOf(terms.threshold() == null ? 0 : terms.threshold()),
+                BigInteger.valueOf(reveal.equals("public") ? 0 : 1), BigInteger.valueOf(submissionDeadline),
+                BigInteger.valueOf(evaluationDeadline), BigInteger.valueOf(window), evaluator, arbiter,
+                BigInteger.valueOf(maxSubmissions), bond);
+        return transactions.createBounty(params, shares.stream().map(BigInteger::valueOf).toList(),
+                "Create and fund \"" + bounty.title + "\"" + (token.equals(ETH) ? ""
+                        : " (approve the market to take " + amount + " of token " + token + " first)"));
+    }
+
+    private static BountySpec parseSpec(String json) {
+        try {
+            return BountySpec.parse(required(json, "spec"));
+        } catch (EvaluationException e) {
+            throw invalid("The spec is not valid: " + e.getMessage());
+        }
+    }
+
+    /** Reads the whole file as the evaluator will, so a malformed row is reported now, to the sponsor. */
+    private static void checkTestSet(BountySpec spec, Path file, String what) {
+        try (BatchSource source = TestSets.open(file, spec)) {
+            Batch batch = new Batch(1024, spec.input().rowWidth(), spec.task().isClassification());
+            long rows = 0;
+            while (source.fill(batch)) {
+                rows += batch.size();
+            }
+            if (rows == 0) {
+                throw invalid("The " + what + " has no rows");
+            }
+        } catch (EvaluationException e) {
+            throw invalid("The " + what + " does not fit the spec: " + e.getMessage());
+        }
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw invalid(field + " is required");
+        }
+        return value.strip();
+    }
+
+    private static long required(Long value, String field) {
+        if (value == null) {
+            throw invalid(field + " is required");
+        }
+        return value;
+    }
+
+    private static String address(String value, String field) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        if (!WalletUtils.isValidAddress(v) || !v.startsWith("0x")) {
+            throw invalid(field + " must be an address (0x and 40 hex digits), not '" + value + "'");
+        }
+        return v;
+    }
+
+    private static BigInteger positive(String value, String field) {
+        try {
+            BigInteger n = new BigInteger(required(value, field));
+            if (n.signum() <= 0) {
+                throw invalid(field + " must be positive");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw invalid(field + " must be a whole number of wei or token units, as a string, not '" + value + "'");
+        }
+    }
+
+    private static BountyException invalid(String message) {
+        return new BountyException(Code.INVALID_REQUEST, message);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.bountymarket.evaluation;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The evaluation queue's workers. They run inside every server process by default; a machine that should only
+ * evaluate runs the same application with the indexer and keeper turned off (see docker-compose.yml).
+ */
+@ConfigMapping(prefix = "evaluator")
+public interface EvaluationConfig {
+
+    /** Worker threads in this process, each running one evaluation (one child JVM) at a time; 0 runs none. */
+    @WithDefault("1")
+    int workers();
+
+    /** How long a lease lasts without a heartbeat; a worker renews it every third of this while it evaluates. */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** Attempts before a job that keeps failing for the platform's reasons (a lost worker, a crash) fails for good. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Wait before the first retry; doubled for each further one. */
+    @WithDefault("30s")
+    Duration retryBackoff();
+
+    /** How often an idle worker looks for work. */
+    @WithDefault("2s")
+    Duration pollInterval();
+
+    /** Wall-clock limit of one evaluation on the hidden test set. */
+    @WithDefault("10m")
+    Duration timeout();
+
+    /** Wall-clock limit of the check of an uploaded model on the public sample. */
+    @WithDefault("2m")
+    Duration validationTimeout();
+
+    /** The child JVM's heap, in MiB. */
+    @WithDefault("4096")
+    long heapMib();
+
+    /**
+     * The child JVM's class path. By default the evaluator's jar and its dependencies are found next to the running
+     * application (the folder of the evaluator jar, or this JVM's class path in tests).
+     */
+    Optional<String> classpath();
+}

@@ -1,0 +1,138 @@
+package dev.bountymarket.evaluation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import dev.bountymarket.evaluation.EvaluationJob.Kind;
+
+/**
+ * Evaluation jobs in PostgreSQL. A worker leases the oldest ready job with {@code FOR UPDATE SKIP LOCKED}, so
+ * workers in any number of processes never take the same job; a lease that is not renewed expires and the job is
+ * taken again. A lease is identified by its owner and attempt number: a worker whose lease was taken over can no
+ * longer renew it or record a result (fencing), so a submission gets exactly one score of each kind.
+ * All times are the database's, so machines with skewed clocks agree.
+ */
+@ApplicationScoped
+public class EvaluationQueue {
+
+    /** A job held by a worker: present it to renew the lease or record the result. */
+    public record Lease(long jobId, String owner, int attempt) {
+    }
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    EvaluationConfig config;
+
+    /** Queues an evaluation unless one of that kind exists for the submission (in the caller's transaction). */
+    public void enqueue(long submissionId, Kind kind) {
+        em.createNativeQuery("""
+                INSERT INTO evaluation_job (id, submission_id, kind, status, attempts, run_after, created_at)
+                VALUES (nextval('evaluation_job_seq'), ?1, ?2, 'QUEUED', 0, now(), now())
+                ON CONFLICT (submission_id, kind) DO NOTHING""")
+                .setParameter(1, submissionId).setParameter(2, kind.name()).executeUpdate();
+    }
+
+    /** Queues the private evaluation of every committed, uploaded submission of a bounty (its deadline passed). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int enqueuePrivate(long bountyId) {
+        return em.createNativeQuery("""
+                INSERT INTO evaluation_job (id, submission_id, kind, status, attempts, run_after, created_at)
+                SELECT nextval('evaluation_job_seq'), s.id, 'PRIVATE', 'QUEUED', 0, now(), now()
+                  FROM submission s
+                 WHERE s.bounty_id = ?1 AND s.chain_index IS NOT NULL AND s.model_key IS NOT NULL
+                ON CONFLICT (submission_id, kind) DO NOTHING""")
+                .setParameter(1, bountyId).executeUpdate();
+    }
+
+    /** Takes the oldest ready job, or one whose worker stopped renewing its lease. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Lease> lease(String owner) {
+        failAbandoned();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                UPDATE evaluation_job
+                   SET status = 'RUNNING', lease_owner = ?1, attempts = attempts + 1,
+                       lease_expires_at = now() + make_interval(secs => ?2)
+                 WHERE id = (SELECT id FROM evaluation_job
+                              WHERE (status = 'QUEUED' AND run_after <= now())
+                                 OR (status = 'RUNNING' AND lease_expires_at < now())
+                              ORDER BY run_after, id
+                              LIMIT 1
+                              FOR UPDATE SKIP LOCKED)
+                RETURNING id, attempts""")
+                .setParameter(1, owner).setParameter(2, (double) config.lease().toMillis() / 1000).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] row = rows.get(0);
+        return Optional.of(new Lease(((Number) row[0]).longValue(), owner, ((Number) row[1]).intValue()));
+    }
+
+    /** Extends a lease. @return false when the lease was lost: the worker must drop the job. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean renew(Lease lease) {
+        return em.createNativeQuery("""
+                UPDATE evaluation_job SET lease_expires_at = now() + make_interval(secs => ?4)
+                 WHERE id = ?1 AND lease_owner = ?2 AND attempts = ?3 AND status = 'RUNNING'""")
+                .setParameter(1, lease.jobId()).setParameter(2, lease.owner()).setParameter(3, lease.attempt())
+                .setParameter(4, (double) config.lease().toMillis() / 1000).executeUpdate() == 1;
+    }
+
+    /**
+     * The job held under {@code lease}, locked until the caller's transaction ends, so that the result is recorded
+     * only while the lease is still held.
+     */
+    public Optional<EvaluationJob> held(Lease lease) {
+        return EvaluationJob.<EvaluationJob>find("id = ?1 and leaseOwner = ?2 and attempts = ?3 and status = ?4",
+                lease.jobId(), lease.owner(), lease.attempt(), EvaluationJob.Status.RUNNING)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+
+    /** Puts a job back for a later attempt, or fails it for good when attempts are used up. */
+    public void retryOrFail(EvaluationJob job, String code, String message) {
+        if (job.attempts >= config.maxAttempts()) {
+            fail(job, code, message + " (gave up after " + job.attempts + " attempts)");
+            return;
+        }
+        job.status = EvaluationJob.Status.QUEUED;
+        job.runAfter = Instant.now().plus(backoff(job.attempts));
+        job.leaseOwner = null;
+        job.leaseExpiresAt = null;
+        job.errorCode = code;
+        job.errorMessage = message;
+    }
+
+    public void fail(EvaluationJob job, String code, String message) {
+        job.status = EvaluationJob.Status.FAILED;
+        job.errorCode = code;
+        job.errorMessage = message;
+        job.leaseOwner = null;
+        job.leaseExpiresAt = null;
+        job.finishedAt = Instant.now();
+    }
+
+    Duration backoff(int attempts) {
+        return config.retryBackoff().multipliedBy(1L << Math.min(attempts - 1, 16));
+    }
+
+    /** Jobs whose workers died on every attempt: failing them beats leasing them forever. */
+    private void failAbandoned() {
+        em.createNativeQuery("""
+                UPDATE evaluation_job
+                   SET status = 'FAILED', error_code = 'WORKER_LOST', finished_at = now(),
+                       error_message = 'The evaluation stopped without a result ' || attempts
+                           || ' times (its worker process died or lost the database); it will not be retried.',
+                       lease_owner = NULL, lease_expires_at = NULL
+                 WHERE status = 'RUNNING' AND lease_expires_at < now() AND attempts >= ?1""")
+                .setParameter(1, config.maxAttempts()).executeUpdate();
+    }
+}

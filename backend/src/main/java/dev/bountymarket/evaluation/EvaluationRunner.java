@@ -1,0 +1,197 @@
+package dev.bountymarket.evaluation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.quarkus.logging.Log;
+
+import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.evaluation.EvaluationJob.Kind;
+import dev.bountymarket.evaluation.EvaluationQueue.Lease;
+import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.EvaluationRequest;
+import dev.bountymarket.evaluator.EvaluationResult;
+import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
+import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import dev.bountymarket.evaluator.spec.ImageInput;
+import dev.bountymarket.storage.ContentStore;
+import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.submission.Submission;
+
+/**
+ * Runs one leased evaluation: copies the model and the test set (decrypted, for a private evaluation) into a scratch
+ * folder, scores the model in the sandbox while renewing the lease, and records the outcome if the lease is still
+ * held. A model's fault or a sponsor's fault fails the job at once with the evaluator's message; the platform's
+ * faults are retried with backoff.
+ */
+@ApplicationScoped
+public class EvaluationRunner {
+
+    @Inject
+    EvaluationQueue queue;
+
+    @Inject
+    EvaluationConfig config;
+
+    @Inject
+    ContentStore store;
+
+    @Inject
+    SandboxedEvaluator evaluator;
+
+    /** What a job needs, read in one transaction. */
+    record Inputs(Kind kind, String specJson, StoredObject model, StoredObject testSet) {
+    }
+
+    /** Leases one ready job and runs it. @return whether there was one */
+    public boolean workOnce(String owner) {
+        Optional<Lease> lease = queue.lease(owner);
+        lease.ifPresent(this::run);
+        return lease.isPresent();
+    }
+
+    void run(Lease lease) {
+        Inputs inputs;
+        try {
+            inputs = inputs(lease);
+        } catch (MissingInput e) {
+            record(lease, null, e.getMessage());
+            return;
+        }
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-" + lease.jobId());
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, config.lease().toMillis() / 3);
+        heartbeat.scheduleAtFixedRate(() -> {
+            if (!queue.renew(lease)) {
+                Log.warnf("Evaluation job %d: lease lost; its result will be dropped", lease.jobId());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        Path work = null;
+        EvaluationOutcome outcome;
+        try {
+            work = Files.createTempDirectory("bountymarket-eval-" + lease.jobId() + "-");
+            BountySpec spec = BountySpec.parse(inputs.specJson());
+            Path model = work.resolve("model.onnx");
+            Path testSet = work.resolve(spec.input() instanceof ImageInput ? "test-set.zip" : "test-set.csv");
+            store.copyTo(inputs.model(), model);
+            store.copyTo(inputs.testSet(), testSet);
+            outcome = evaluator.evaluate(new EvaluationRequest(spec, model, testSet));
+        } catch (EvaluationException e) {
+            outcome = new EvaluationOutcome.Failure(e);
+        } catch (IOException | RuntimeException e) {
+            outcome = new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
+                    "The evaluation could not be prepared: " + e.getMessage(), e));
+        } finally {
+            heartbeat.shutdownNow();
+            deleteQuietly(work);
+        }
+        record(lease, outcome, null);
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    Inputs inputs(Lease lease) throws MissingInput {
+        EvaluationJob job = EvaluationJob.findById(lease.jobId());
+        Submission submission = Submission.findById(job.submissionId);
+        Bounty bounty = Bounty.findById(submission.bountyId);
+        Optional<StoredObject> model = submission.model();
+        if (model.isEmpty()) {
+            throw new MissingInput("This submission was committed on-chain but its model was never uploaded here, so"
+                    + " it cannot be evaluated.");
+        }
+        if (bounty.specJson == null) {
+            throw new MissingInput("This bounty was created outside this marketplace: its spec is not known here.");
+        }
+        Optional<StoredObject> testSet = job.kind == Kind.PUBLIC ? bounty.publicSample() : bounty.hiddenTestSet();
+        if (testSet.isEmpty()) {
+            throw new MissingInput("This bounty has no " + (job.kind == Kind.PUBLIC ? "public sample" : "hidden test set")
+                    + " stored here.");
+        }
+        return new Inputs(job.kind, bounty.specJson, model.get(), testSet.get());
+    }
+
+    /** Records the outcome (or a missing input) if {@code lease} is still held; otherwise drops it. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    void record(Lease lease, EvaluationOutcome outcome, String missingInput) {
+        Optional<EvaluationJob> held = queue.held(lease);
+        if (held.isEmpty()) {
+            Log.warnf("Evaluation job %d: the lease of attempt %d was taken over; result dropped", lease.jobId(),
+                    lease.attempt());
+            return;
+        }
+        EvaluationJob job = held.get();
+        Submission submission = Submission.findById(job.submissionId);
+        if (missingInput != null) {
+            queue.fail(job, "INPUT_MISSING", missingInput);
+        } else if (outcome instanceof EvaluationOutcome.Success success) {
+            succeed(job, submission, success.result());
+        } else {
+            EvaluationException error = ((EvaluationOutcome.Failure) outcome).error();
+            if (error.code().party() == ErrorCode.Party.PLATFORM) {
+                Log.warnf("Evaluation job %d, attempt %d: %s", job.id, job.attempts, error.getMessage());
+                queue.retryOrFail(job, error.code().name(), error.getMessage());
+            } else {
+                queue.fail(job, error.code().name(), error.getMessage());
+            }
+        }
+        if (job.kind == Kind.PUBLIC && job.status == EvaluationJob.Status.FAILED) {
+            submission.validationError = job.errorMessage;
+            submission.validationErrorCode = job.errorCode;
+        }
+        Log.infof("Evaluation job %d (%s, submission %d): %s%s", job.id, job.kind, submission.id, job.status,
+                job.status == EvaluationJob.Status.DONE ? " score " + job.score : " " + job.errorCode);
+    }
+
+    private static void succeed(EvaluationJob job, Submission submission, EvaluationResult result) {
+        job.status = EvaluationJob.Status.DONE;
+        job.score = result.report().score();
+        job.reportJson = result.report().canonicalJson();
+        job.reportHash = result.reportHash();
+        job.device = result.device();
+        job.errorCode = null;
+        job.errorMessage = null;
+        job.leaseOwner = null;
+        job.leaseExpiresAt = null;
+        job.finishedAt = Instant.now();
+        if (job.kind == Kind.PUBLIC) {
+            submission.publicScore = job.score;
+            submission.publicReport = job.reportJson;
+            submission.validationError = null;
+            submission.validationErrorCode = null;
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            Log.debugf("Could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+
+    /** An input the job needs is not here and never will be. */
+    static final class MissingInput extends Exception {
+        MissingInput(String message) {
+            super(message);
+        }
+    }
+}

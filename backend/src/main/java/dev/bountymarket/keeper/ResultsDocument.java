@@ -1,0 +1,145 @@
+package dev.bountymarket.keeper;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluator.report.CanonicalJson;
+import dev.bountymarket.submission.Submission;
+
+/**
+ * The results the keeper proposes for a bounty, as a canonical JSON document whose keccak256 is the reportHash
+ * posted on-chain: every committed submission's private score and the hash of its evaluation report, or why it has
+ * none. Anyone holding the revealed test set and the models can recompute each report with the evaluator's
+ * {@code verify} command and this document from those reports (docs/protocol.md, "Results document").
+ */
+@ApplicationScoped
+public class ResultsDocument {
+
+    public static final int VERSION = 1;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().nodeFactory(CanonicalJson.NODES).build();
+
+    /** A proposal ready to sign: the ranked entries in contract order and the document's hash. */
+    public record Proposal(List<BountyMarket.ResultEntry> entries, byte[] reportHash) {
+    }
+
+    /**
+     * The bounty's results, built once every committed submission's private evaluation has finished and stored, so
+     * that a retried proposal carries the same bytes.
+     *
+     * @param committedOnChain submissions the contract counts; fewer indexed here means the mirror lags: wait
+     * @return empty while evaluations are pending or the mirror lags
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Proposal> prepare(long bountyId, long committedOnChain) {
+        Bounty bounty = Bounty.findById(bountyId);
+        if (bounty.resultsJson == null) {
+            List<Submission> committed = Submission.list("bountyId = ?1 and chainIndex is not null order by chainIndex",
+                    bountyId);
+            if (committed.size() < committedOnChain) {
+                return Optional.empty();
+            }
+            Map<Long, EvaluationJob> jobs = EvaluationJob.<EvaluationJob>list("kind = ?1 and submissionId in ?2",
+                    EvaluationJob.Kind.PRIVATE, committed.stream().map(s -> s.id).toList())
+                    .stream().collect(Collectors.toMap(j -> j.submissionId, Function.identity()));
+            boolean pending = committed.stream().anyMatch(s -> s.modelKey != null
+                    && (!jobs.containsKey(s.id) || !jobs.get(s.id).finished()));
+            if (pending) {
+                return Optional.empty();
+            }
+            bounty.resultsJson = build(bounty, committed, jobs);
+        }
+        return Optional.of(proposal(bounty.resultsJson));
+    }
+
+    static String build(Bounty bounty, List<Submission> committed, Map<Long, EvaluationJob> jobs) {
+        boolean higherIsBetter = bounty.higherIsBetter == null || bounty.higherIsBetter;
+        Comparator<Scored> best = Comparator.comparingLong((Scored s) -> higherIsBetter ? -s.job.score : s.job.score)
+                .thenComparingInt(s -> s.submission.chainIndex);
+        List<Scored> scored = new ArrayList<>();
+        ArrayNode excluded = CanonicalJson.NODES.arrayNode();
+        for (Submission s : committed) {
+            EvaluationJob job = jobs.get(s.id);
+            if (job != null && job.status == EvaluationJob.Status.DONE) {
+                scored.add(new Scored(s, job));
+            } else {
+                ObjectNode why = excluded.addObject();
+                why.put("submissionIndex", s.chainIndex);
+                why.put("contributor", s.contributor.toLowerCase());
+                why.put("reason", job == null ? "MODEL_NOT_UPLOADED" : job.errorCode);
+            }
+        }
+        scored.sort(best);
+        // The contract pays a contributor for at most one rank: each contributor's best submission is ranked.
+        Set<String> ranked = new HashSet<>();
+        ArrayNode entries = CanonicalJson.NODES.arrayNode();
+        for (Scored s : scored) {
+            String contributor = s.submission.contributor.toLowerCase();
+            if (!ranked.add(contributor)) {
+                ObjectNode why = excluded.addObject();
+                why.put("submissionIndex", s.submission.chainIndex);
+                why.put("contributor", contributor);
+                why.put("reason", "NOT_CONTRIBUTORS_BEST");
+                continue;
+            }
+            ObjectNode entry = entries.addObject();
+            entry.put("rank", entries.size() - 1);
+            entry.put("submissionIndex", s.submission.chainIndex);
+            entry.put("contributor", contributor);
+            entry.put("modelSha256", "0x" + s.submission.modelSha256);
+            entry.put("score", s.job.score);
+            entry.put("reportHash", s.job.reportHash);
+        }
+        ObjectNode root = CanonicalJson.NODES.objectNode();
+        root.put("version", VERSION);
+        root.put("chainId", bounty.chainId);
+        root.put("contract", bounty.contract.toLowerCase());
+        root.put("bountyId", bounty.onchainId.toString());
+        root.put("specHash", bounty.specHash);
+        root.put("higherIsBetter", higherIsBetter);
+        root.set("entries", entries);
+        root.set("excluded", excluded);
+        return CanonicalJson.string(root);
+    }
+
+    static Proposal proposal(String resultsJson) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(resultsJson);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored results document is not JSON: " + e.getMessage(), e);
+        }
+        List<BountyMarket.ResultEntry> entries = new ArrayList<>();
+        for (JsonNode e : root.path("entries")) {
+            entries.add(new BountyMarket.ResultEntry(BigInteger.valueOf(e.path("submissionIndex").asLong()),
+                    e.path("contributor").asText(), Numeric.hexStringToByteArray(e.path("modelSha256").asText()),
+                    BigInteger.valueOf(e.path("score").asLong())));
+        }
+        return new Proposal(entries, Hash.sha3(resultsJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private record Scored(Submission submission, EvaluationJob job) {
+    }
+}

@@ -1,0 +1,254 @@
+package dev.bountymarket.submission;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.web3j.abi.TypeEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.bounty.BountyException;
+import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.bounty.BountyStatus;
+import dev.bountymarket.bounty.Payout;
+import dev.bountymarket.chain.ChainClock;
+import dev.bountymarket.chain.Transactions;
+import dev.bountymarket.chain.WalletTransaction;
+import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
+import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import dev.bountymarket.evaluator.spec.ImageInput;
+import dev.bountymarket.storage.ContentStore;
+import dev.bountymarket.storage.StorageConfig;
+import dev.bountymarket.storage.StorageException;
+import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.storage.Uploads;
+
+/**
+ * Contributors' models: upload (stored content-addressed, then checked at once on the bounty's public sample, which
+ * gives the public score), the commit transaction, the status timeline, reports and downloads.
+ */
+@ApplicationScoped
+public class SubmissionService {
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    ContentStore store;
+
+    @Inject
+    StorageConfig storage;
+
+    @Inject
+    SandboxedEvaluator evaluator;
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    ChainClock clock;
+
+    /** Stores and validates a model for an open bounty. The validation runs outside any database transaction. */
+    public Submission upload(long bountyId, String contributor, FileUpload model, String expectedSha256) {
+        Bounty bounty = openForSubmissions(bountyId);
+        BountySpec spec;
+        try {
+            spec = BountySpec.parse(bounty.specJson);
+        } catch (EvaluationException e) {
+            throw new IllegalStateException("stored spec of bounty " + bountyId + " does not parse: " + e.getMessage(), e);
+        }
+        StoredObject stored = uploads.store(model, "model", storage.maxModelBytes(), false, expectedSha256, file -> { });
+        EvaluationOutcome outcome = validate(spec, bounty.publicSample().orElseThrow(), model.uploadedFile());
+        return save(bountyId, contributor, stored, outcome);
+    }
+
+    private EvaluationOutcome validate(BountySpec spec, StoredObject sample, Path model) {
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("bountymarket-validate-");
+            Path samplePath = work.resolve(spec.input() instanceof ImageInput ? "sample.zip" : "sample.csv");
+            store.copyTo(sample, samplePath);
+            return evaluator.validate(spec, model, samplePath);
+        } catch (IOException | StorageException e) {
+            return new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
+                    "The check could not run: " + e.getMessage() + ". It runs again once the model is committed.", e));
+        } finally {
+            if (work != null) {
+                try (var files = Files.walk(work)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException ignored) {
+                    // a leftover scratch folder in tmp is harmless
+                }
+            }
+        }
+    }
+
+    /** Writes the new submission in its own short transaction. */
+    private static Submission save(long bountyId, String contributor, StoredObject model, EvaluationOutcome outcome) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Submission s = new Submission();
+            s.bountyId = bountyId;
+            s.contributor = contributor;
+            s.modelKey = model.key();
+            s.modelSha256 = model.sha256();
+            s.modelSize = model.size();
+            s.commitment = commitment(model.sha256(), contributor);
+            s.createdAt = Instant.now();
+            if (outcome instanceof EvaluationOutcome.Success success) {
+                s.publicScore = success.result().report().score();
+                s.publicReport = success.result().report().canonicalJson();
+            } else {
+                EvaluationException error = ((EvaluationOutcome.Failure) outcome).error();
+                s.validationErrorCode = error.code().name();
+                s.validationError = error.getMessage();
+            }
+            s.persist();
+            return s;
+        });
+    }
+
+    /** keccak256(abi.encode(bytes32 modelSha256, address contributor)), as the contract recomputes it. */
+    public static String commitment(String modelSha256, String contributor) {
+        String encoded = TypeEncoder.encode(new Bytes32(Numeric.hexStringToByteArray(modelSha256)))
+                + TypeEncoder.encode(new Address(contributor));
+        return Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(encoded)));
+    }
+
+    /** The contributor's submit transaction, refused when the contract (or the model's own check) would make it futile. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public WalletTransaction submitTransaction(long id, String caller) {
+        Submission submission = find(id);
+        if (!submission.contributor.equals(caller)) {
+            throw new BountyException(Code.FORBIDDEN, "Only its contributor " + submission.contributor
+                    + " can commit this model (the commitment names them as the one to be paid)");
+        }
+        if (submission.chainIndex != null) {
+            throw new BountyException(Code.NOT_NOW, "This model is already committed as submission #" + submission.chainIndex);
+        }
+        if (submission.validationErrorCode != null
+                && ErrorCode.valueOf(submission.validationErrorCode).party() != ErrorCode.Party.PLATFORM) {
+            throw new BountyException(Code.NOT_NOW, "This model failed its check on the public sample, so it cannot"
+                    + " score: " + submission.validationError);
+        }
+        Bounty bounty = openForSubmissions(submission.bountyId);
+        long committed = Submission.count("bountyId = ?1 and contributor = ?2 and chainIndex is not null",
+                bounty.id, caller);
+        if (bounty.maxSubmissions != null && committed >= bounty.maxSubmissions) {
+            throw new BountyException(Code.NOT_NOW, "You have committed " + committed + " models to this bounty, its"
+                    + " limit per contributor");
+        }
+        return transactions.submit(bounty.onchainId, Numeric.hexStringToByteArray(submission.commitment));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public SubmissionView view(long id) {
+        Submission s = find(id);
+        Bounty bounty = Bounty.findById(s.bountyId);
+        return SubmissionView.of(s, bounty, EvaluationJob.ofSubmission(s.id), Payout.list(
+                "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<SubmissionView> ofContributor(String contributor) {
+        List<SubmissionView> views = new ArrayList<>();
+        for (Submission s : Submission.<Submission>list("contributor = ?1 order by id desc", contributor)) {
+            views.add(SubmissionView.of(s, Bounty.findById(s.bountyId), EvaluationJob.ofSubmission(s.id), Payout.list(
+                    "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor)));
+        }
+        return views;
+    }
+
+    /**
+     * A submission's evaluation report: on the public sample at any time; on the hidden test set once results are
+     * proposed (before that it would hint at the hidden labels).
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public String report(long id, String kind) {
+        Submission s = find(id);
+        switch (kind == null ? "public" : kind.toLowerCase(Locale.ROOT)) {
+            case "public" -> {
+                if (s.publicReport == null) {
+                    throw new BountyException(Code.NOT_NOW, s.validationError != null
+                            ? "This model has no public score: " + s.validationError
+                            : "This model has no public score yet");
+                }
+                return s.publicReport;
+            }
+            case "private" -> {
+                Bounty bounty = Bounty.findById(s.bountyId);
+                if (bounty.reportHash == null) {
+                    throw new BountyException(Code.NOT_NOW, "Reports on the hidden test set are published with the"
+                            + " results, after the submission deadline");
+                }
+                return EvaluationJob.find(s.id, EvaluationJob.Kind.PRIVATE).filter(j -> j.reportJson != null)
+                        .map(j -> j.reportJson).orElseThrow(() -> new BountyException(Code.NOT_NOW,
+                                "This model has no score on the hidden test set"));
+            }
+            default -> throw new BountyException(Code.INVALID_REQUEST, "kind must be public or private, not '" + kind + "'");
+        }
+    }
+
+    /**
+     * The model file, to its contributor at any time and to anyone once the bounty is paid out and the model won a
+     * prize, so that anyone can re-run the evaluation.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public StoredObject model(long id, Optional<String> caller) {
+        Submission s = find(id);
+        Bounty bounty = Bounty.findById(s.bountyId);
+        boolean own = caller.isPresent() && caller.get().equals(s.contributor);
+        boolean publishedWinner = bounty.status == BountyStatus.FINALIZED && Boolean.TRUE.equals(s.paid);
+        if (!own && !publishedWinner) {
+            throw new BountyException(Code.FORBIDDEN, "Models are published once their bounty is paid out, and only"
+                    + " the winners'");
+        }
+        return s.model().orElseThrow(() -> new BountyException(Code.BOUNTY_NOT_FOUND,
+                "This model was committed on-chain but never uploaded here"));
+    }
+
+    private Bounty openForSubmissions(long bountyId) {
+        Bounty bounty = Bounty.findById(bountyId);
+        if (bounty == null) {
+            throw new BountyException(Code.BOUNTY_NOT_FOUND, "There is no bounty " + bountyId);
+        }
+        if (bounty.specJson == null || bounty.publicSample().isEmpty()) {
+            throw new BountyException(Code.NOT_NOW, "Bounty " + bountyId + " was created outside this marketplace;"
+                    + " its spec is not known here");
+        }
+        BountyStatus status = bounty.effectiveStatus(clock.now());
+        if (status != BountyStatus.OPEN) {
+            throw new BountyException(Code.NOT_NOW, "Bounty " + bountyId + " takes no submissions: it is "
+                    + status.name().toLowerCase(Locale.ROOT) + (status == BountyStatus.CLOSED
+                            ? " since " + bounty.submissionDeadline : ""));
+        }
+        return bounty;
+    }
+
+    private static Submission find(long id) {
+        Submission s = Submission.findById(id);
+        if (s == null) {
+            throw new BountyException(Code.SUBMISSION_NOT_FOUND, "There is no submission " + id);
+        }
+        return s;
+    }
+}
