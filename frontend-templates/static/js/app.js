@@ -244,3 +244,161 @@ document.addEventListener('click', async (event) => {
     location.reload();
   });
 });
+
+// ---- posting a bounty: upload the draft, then the terms, then fund it from the wallet ----
+
+function clearErrors(form) {
+  form.querySelectorAll('[data-error-for]').forEach((p) => { p.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+}
+
+/** Puts the server's message next to the field it names (or the first field), and focuses that field. */
+function fieldError(form, message, fallbackField) {
+  const named = Array.from(form.querySelectorAll('[data-error-for]'))
+    .find((p) => new RegExp(`\\b${p.dataset.errorFor}\\b`, 'i').test(message));
+  const slot = named || form.querySelector(`[data-error-for="${fallbackField}"]`);
+  slot.textContent = message;
+  const input = form.querySelector(`[name="${slot.dataset.errorFor}"]`);
+  input?.setAttribute('aria-invalid', 'true');
+  input?.focus();
+}
+
+function stepTo(n) {
+  document.querySelectorAll('[data-step-nav]').forEach((li) => {
+    if (li.dataset.stepNav === String(n)) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+  });
+}
+
+const draftForm = document.querySelector('[data-draft-form]');
+const termsForm = document.querySelector('[data-terms-form]');
+let draft = null;
+
+if (termsForm) {
+  const inDays = (days) => {
+    const date = new Date((Math.floor(Date.now() / 1000) + chainOffset + days * 86400) * 1000);
+    return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  };
+  termsForm.submissionDeadline.value = inDays(7);
+  termsForm.evaluationDeadline.value = inDays(14);
+}
+
+draftForm?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearErrors(draftForm);
+  if (!draftForm.title.value.trim()) return fieldError(draftForm, 'A title is required.', 'title');
+  if (!draftForm.testSet.files.length) return fieldError(draftForm, 'Choose the hidden test set file.', 'testSet');
+  try { JSON.parse(draftForm.spec.value); } catch (error) {
+    return fieldError(draftForm, `The spec is not valid JSON: ${error.message}`, 'spec');
+  }
+  const data = new FormData(draftForm);
+  if (!draftForm.publicSample.files.length) data.delete('publicSample');
+  const button = draftForm.querySelector('[type="submit"]');
+  button.disabled = true;
+  const status = draftForm.querySelector('[data-upload-status]');
+  try {
+    draft = await upload('/api/drafts', data, draftForm.querySelector('[data-upload-progress]'), status);
+    status.textContent = 'Uploaded and checked.';
+    draftForm.querySelectorAll('input, textarea, button').forEach((e) => { e.disabled = true; });
+    termsForm.hidden = false;
+    termsForm.querySelector('[data-draft-summary]').textContent =
+      `Draft #${draft.id} "${draft.title}" is ready. Spec hash ${draft.specHash}; test set commitment ${draft.testSetCommitment}.`;
+    stepTo(2);
+    termsForm.reward.focus();
+  } catch (error) {
+    status.textContent = '';
+    fieldError(draftForm, error.message, /test set/i.test(error.message) ? 'testSet' : 'spec');
+    button.disabled = false;
+  }
+});
+
+termsForm?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const errorSlot = termsForm.querySelector('[data-terms-error]');
+  errorSlot.textContent = '';
+  const f = termsForm;
+  let terms;
+  try {
+    const seconds = (input) => {
+      const t = Date.parse(input.value);
+      if (Number.isNaN(t)) throw new Error(`${input.labels[0].textContent}: choose a date and time`);
+      return Math.floor(t / 1000);
+    };
+    const percents = f.shares.value.split(/[,\s]+/).filter(Boolean).map(Number);
+    if (percents.some((p) => !(p > 0)) || Math.abs(percents.reduce((a, b) => a + b, 0) - 100) > 1e-9) {
+      throw new Error('Payout: percentages must be positive and add up to 100');
+    }
+    const threshold = Number(f.threshold.value);
+    if (!Number.isFinite(threshold)) throw new Error('Threshold: a number, such as 0.8');
+    terms = {
+      token: 'ETH',
+      amount: etherToWei(f.reward.value).toString(),
+      threshold: Math.round(threshold * 1e6),
+      shares: percents.map((p) => Math.round(p * 100)),
+      submissionDeadline: seconds(f.submissionDeadline),
+      evaluationDeadline: seconds(f.evaluationDeadline),
+      challengeWindowSeconds: Math.round(Number(f.challengeHours.value) * 3600),
+      arbiter: f.arbiter.value.trim(),
+      maxSubmissionsPerContributor: Number(f.maxSubmissions.value),
+      challengeBond: etherToWei(f.challengeBond.value).toString(),
+      revealPolicy: f.revealPolicy.value,
+    };
+  } catch (error) {
+    errorSlot.textContent = error.message;
+    return;
+  }
+  stepTo(3);
+  const button = f.querySelector('[type="submit"]');
+  button.disabled = true;
+  try {
+    await transact(`/api/bounties/${draft.id}/transactions/create`, terms, { reload: false });
+    location.assign(`/bounties/${draft.id}`);
+  } catch (error) {
+    errorSlot.textContent = error.message;
+    stepTo(2);
+    button.disabled = false;
+  }
+});
+
+// ---- submitting a model: upload, see the check on the public sample, commit from the wallet ----
+
+const modelForm = document.querySelector('[data-model-form]');
+modelForm?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearErrors(modelForm);
+  if (!modelForm.model.files.length) return fieldError(modelForm, 'Choose the model file.', 'model');
+  const button = modelForm.querySelector('[type="submit"]');
+  button.disabled = true;
+  const status = modelForm.querySelector('[data-upload-status]');
+  const result = document.querySelector('[data-validation]');
+  result.replaceChildren();
+  try {
+    const created = await upload(`/api/bounties/${modelForm.dataset.bounty}/submissions`, new FormData(modelForm),
+      modelForm.querySelector('[data-upload-progress]'), status);
+    status.textContent = 'Uploaded.';
+    const box = document.createElement('div');
+    const v = created.validation;
+    if (!v || v.ok) {
+      box.className = 'result ok';
+      box.textContent = (created.publicScore === null
+        ? 'Uploaded (this bounty has no public sample to check it on).'
+        : `The model runs on the public sample: ${created.metric} = ${created.publicScore / 1e6}.`)
+        + ' Commit it on-chain to enter.';
+      const commit = document.querySelector('[data-commit]');
+      commit.hidden = false;
+      commit.onclick = () => guarded(commit, async () => {
+        await transact(`/api/submissions/${created.id}/transactions/submit`, undefined, { reload: false });
+        location.assign(`/submissions/${created.id}`);
+      });
+    } else {
+      box.className = 'result bad';
+      box.setAttribute('role', 'alert');
+      box.textContent = `The model cannot run on this bounty's data (${v.code}): ${v.message}`;
+    }
+    result.append(box);
+  } catch (error) {
+    status.textContent = '';
+    fieldError(modelForm, error.message, 'model');
+  } finally {
+    button.disabled = false;
+  }
+});

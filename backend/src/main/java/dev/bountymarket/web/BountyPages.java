@@ -37,7 +37,23 @@ public class BountyPages {
                 List<ChainEvent> events, Boards boards, Actions actions, List<Payout> payouts);
 
         static native TemplateInstance detail$leaderboards(Site site, BountyView bounty, Boards boards);
+
+        static native TemplateInstance create(Site site, String exampleSpec);
+
+        static native TemplateInstance submit(Site site, BountyView bounty);
     }
+
+    /** A tabular binary-classification spec to start from (the format is in evaluator/README.md). */
+    static final String EXAMPLE_SPEC = """
+            {
+              "version": 1,
+              "task": "binary_classification",
+              "metric": "roc_auc",
+              "classes": ["0", "1"],
+              "input": {"kind": "tabular", "features": ["f00", "f01", "f02"]},
+              "label": {"column": "label"},
+              "output": {"kind": "probabilities", "shape": "[N,C]"}
+            }""";
 
     /** One step of the lifecycle; state is done, current, upcoming or skipped. */
     public record Step(String title, String detail, Instant at, String tx, String state) {
@@ -66,6 +82,18 @@ public class BountyPages {
 
     @Inject
     SiteContext site;
+
+    @GET
+    @Path("/new")
+    public TemplateInstance create() {
+        return Templates.create(site.get(), EXAMPLE_SPEC);
+    }
+
+    @GET
+    @Path("/{id}/submit")
+    public TemplateInstance submit(@PathParam("id") long id) {
+        return Templates.submit(site.get(), view(id));
+    }
 
     @GET
     @Path("/{id}")

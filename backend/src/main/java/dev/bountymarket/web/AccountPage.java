@@ -18,7 +18,7 @@ import io.quarkus.qute.TemplateInstance;
 
 /** The viewer's own page: their bounties, submissions, earnings and API tokens. */
 @Path("/account")
-public class AccountResource {
+public class AccountPage {
 
     @CheckedTemplate
     static class Templates {
