@@ -133,6 +133,20 @@ const ok = await run([
     await context.close();
   }],
 
+  ['posting a bounty starts with the task and data, and says inline what is missing', async () => {
+    await page.goto(url('/bounties/new'));
+    await page.getByRole('heading', { name: 'Post a bounty' }).waitFor();
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.locator('#title-error').getByText('A title is required.').waitFor();
+    assert.equal(await page.getByLabel('Title').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Title').fill('Fraud detection');
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.locator('#testSet-error').getByText('Choose the hidden test set file.').waitFor();
+    await screenshot(page, 'create');
+    await assertAccessible(page, 'create');
+    assertNoConsoleErrors(page);
+  }],
+
   ['the dev wallet refuses accounts it does not hold', async () => {
     const answer = await page.evaluate(async (keeper) => {
       const response = await fetch('/api/dev-wallet/rpc', {

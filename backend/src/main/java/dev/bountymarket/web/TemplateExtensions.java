@@ -136,6 +136,10 @@ public class TemplateExtensions {
         return status == null ? "" : status.toLowerCase(Locale.ROOT);
     }
 
+    static String tokenText(BountyView bounty) {
+        return bounty.token() == null ? "—" : tokenName(bounty.token());
+    }
+
     static String taskText(BountyView bounty) {
         return words(bounty.task());
     }
