@@ -61,6 +61,11 @@ public class Transactions {
         return wallet(market().expire(bountyId), BigInteger.ZERO, "Refund bounty #" + bountyId + ", which got no results in time");
     }
 
+    public WalletTransaction upholdResults(BigInteger bountyId) {
+        return wallet(market().upholdResults(bountyId), BigInteger.ZERO,
+                "Uphold the results of bounty #" + bountyId + ": the challenger's bond goes to the treasury");
+    }
+
     public WalletTransaction withdraw(String token) {
         return wallet(market().withdraw(token), BigInteger.ZERO, "Withdraw your credit");
     }

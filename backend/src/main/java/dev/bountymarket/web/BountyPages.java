@@ -1,0 +1,219 @@
+package dev.bountymarket.web;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.bounty.BountyException;
+import dev.bountymarket.bounty.BountyService;
+import dev.bountymarket.bounty.BountyStatus;
+import dev.bountymarket.bounty.BountyView;
+import dev.bountymarket.bounty.Payout;
+import dev.bountymarket.chain.ChainEvent;
+import dev.bountymarket.submission.LeaderboardEntry;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/** A bounty's page: its terms, timeline with transactions, leaderboards and the actions the viewer can take now. */
+@Path("/bounties")
+@Produces(MediaType.TEXT_HTML)
+public class BountyPages {
+
+    static final int BOARD_SIZE = 50;
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance detail(Site site, BountyView bounty, Bounty entity, List<Step> timeline,
+                List<ChainEvent> events, Boards boards, Actions actions, List<Payout> payouts);
+
+        static native TemplateInstance detail$leaderboards(Site site, BountyView bounty, Boards boards);
+
+        static native TemplateInstance create(Site site, String exampleSpec);
+
+        static native TemplateInstance submit(Site site, BountyView bounty);
+    }
+
+    /** A tabular binary-classification spec to start from (the format is in evaluator/README.md). */
+    static final String EXAMPLE_SPEC = """
+            {
+              "version": 1,
+              "task": "binary_classification",
+              "metric": "roc_auc",
+              "classes": ["0", "1"],
+              "input": {"kind": "tabular", "features": ["f00", "f01", "f02"]},
+              "label": {"column": "label"},
+              "output": {"kind": "probabilities", "shape": "[N,C]"}
+            }""";
+
+    /** One step of the lifecycle; state is done, current, upcoming or skipped. */
+    public record Step(String title, String detail, Instant at, String tx, String state) {
+    }
+
+    /**
+     * The leaderboards: the public one (scores on the public sample, live while open) and the private one (the
+     * ranking posted with the results). Model hashes stay hidden until submissions close, so nobody can commit a
+     * copy first.
+     */
+    public record Boards(List<LeaderboardEntry> publicEntries, long publicTotal, List<LeaderboardEntry> privateEntries,
+            ScoreChart chart, String chartBoard, boolean live, boolean showModelHashes) {
+    }
+
+    /** What the viewer may do now; each is a transaction their wallet sends. */
+    public record Actions(boolean submit, boolean topUp, boolean cancel, boolean challenge, boolean finalizeNow,
+            boolean expire, boolean uphold, boolean withdraw) {
+
+        public boolean any() {
+            return submit || topUp || cancel || challenge || finalizeNow || expire || uphold || withdraw;
+        }
+    }
+
+    @Inject
+    BountyService bounties;
+
+    @Inject
+    SiteContext site;
+
+    @GET
+    @Path("/new")
+    public TemplateInstance create() {
+        return Templates.create(site.get(), EXAMPLE_SPEC);
+    }
+
+    @GET
+    @Path("/{id}/submit")
+    public TemplateInstance submit(@PathParam("id") long id) {
+        return Templates.submit(site.get(), view(id));
+    }
+
+    @GET
+    @Path("/{id}")
+    public TemplateInstance detail(@PathParam("id") long id) {
+        BountyView bounty = view(id);
+        Bounty entity = Bounty.findById(id);
+        Site current = site.get();
+        List<ChainEvent> events = entity.onchainId == null ? List.of() : ChainEvent.ofBounty(entity.contract, entity.onchainId);
+        List<Payout> payouts = Payout.ofBounty(id);
+        Instant now = Instant.ofEpochSecond(current.chainNow());
+        return Templates.detail(current, bounty, entity, timeline(bounty, entity, events, now), events,
+                boards(bounty, now), actions(bounty, entity, payouts, current, now), payouts);
+    }
+
+    /** The leaderboards alone: what the page polls while the bounty is open. */
+    @GET
+    @Path("/{id}/leaderboard")
+    public TemplateInstance leaderboards(@PathParam("id") long id) {
+        BountyView bounty = view(id);
+        Site current = site.get();
+        return Templates.detail$leaderboards(current, bounty, boards(bounty, Instant.ofEpochSecond(current.chainNow())));
+    }
+
+    private BountyView view(long id) {
+        BountyView bounty;
+        try {
+            bounty = bounties.get(id);
+        } catch (BountyException e) {
+            throw PageException.notFound("There is no bounty " + id + ".");
+        }
+        if (BountyStatus.DRAFT.name().equals(bounty.status()) && !site.get().is(bounty.sponsor())) {
+            // A draft is its sponsor's until its createBounty transaction is on the chain.
+            throw PageException.notFound("There is no bounty " + id + ".");
+        }
+        return bounty;
+    }
+
+    private Boards boards(BountyView bounty, Instant now) {
+        var publicBoard = bounties.leaderboard(bounty.id(), "public", 0, BOARD_SIZE);
+        var privateBoard = bounties.leaderboard(bounty.id(), "private", 0, BOARD_SIZE);
+        boolean higherIsBetter = bounty.higherIsBetter() == null || bounty.higherIsBetter();
+        boolean hasPrivate = !privateBoard.items().isEmpty();
+        ScoreChart chart = ScoreChart.of(hasPrivate ? privateBoard.items() : publicBoard.items(), bounty.threshold(),
+                higherIsBetter, bounty.metric());
+        boolean open = BountyStatus.OPEN.name().equals(bounty.status());
+        boolean closed = bounty.submissionDeadline() != null && !now.isBefore(bounty.submissionDeadline());
+        return new Boards(publicBoard.items(), publicBoard.total(), privateBoard.items(), chart,
+                hasPrivate ? "private" : "public", open, closed);
+    }
+
+    private static Actions actions(BountyView bounty, Bounty entity, List<Payout> payouts, Site site, Instant now) {
+        String status = bounty.status();
+        boolean open = status.equals("OPEN");
+        boolean beforeChallengeDeadline = bounty.challengeDeadline() != null && now.isBefore(bounty.challengeDeadline());
+        Instant arbitrationDeadline = bounty.challengeDeadline() == null ? null
+                : bounty.challengeDeadline().plus(ArbiterResource.ARBITRATION_PERIOD);
+        boolean arbitrationOver = arbitrationDeadline != null && !now.isBefore(arbitrationDeadline);
+        boolean finalizeNow = (status.equals("PROPOSED") && !beforeChallengeDeadline) || status.equals("RESOLVED")
+                || (status.equals("DISPUTED") && arbitrationOver);
+        boolean expire = (open || status.equals("CLOSED")) && bounty.evaluationDeadline() != null
+                && !now.isBefore(bounty.evaluationDeadline());
+        boolean withdraw = site.viewer() != null
+                && payouts.stream().anyMatch(p -> p.credited && site.is(p.recipient));
+        return new Actions(open, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
+                status.equals("PROPOSED") && beforeChallengeDeadline, finalizeNow, expire,
+                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), withdraw);
+    }
+
+    private static List<Step> timeline(BountyView b, Bounty entity, List<ChainEvent> events, Instant now) {
+        Map<String, ChainEvent> first = new LinkedHashMap<>();
+        for (ChainEvent event : events) {
+            first.putIfAbsent(event.name, event);
+        }
+        List<Step> steps = new ArrayList<>();
+        String status = b.status();
+        boolean onChain = entity.onchainId != null;
+        steps.add(new Step("Created and funded", onChain ? "Reward escrowed by the contract" : "Waiting for the sponsor's"
+                + " createBounty transaction", entity.createdAt, b.createdTx(), onChain ? "done" : "current"));
+        if (status.equals("CANCELLED")) {
+            steps.add(new Step("Cancelled", "The sponsor took the reward back before any submission", null,
+                    tx(first, "BountyCancelled"), "done"));
+            return steps;
+        }
+        boolean closed = b.submissionDeadline() != null && !now.isBefore(b.submissionDeadline());
+        steps.add(new Step("Open for submissions", b.submissionCount() + " committed", b.submissionDeadline(), null,
+                !onChain ? "upcoming" : closed ? "done" : "current"));
+        boolean proposed = first.containsKey("ResultsProposed");
+        if (status.equals("EXPIRED")) {
+            steps.add(new Step("Expired", "No results before the evaluation deadline: the sponsor was refunded",
+                    b.evaluationDeadline(), tx(first, "BountyExpired"), "done"));
+            return steps;
+        }
+        steps.add(new Step("Results posted", proposed ? "Ranking and report hash on-chain" : "Due before the evaluation deadline",
+                proposed ? null : b.evaluationDeadline(), tx(first, "ResultsProposed"),
+                proposed ? "done" : closed ? "current" : "upcoming"));
+        if ("public".equals(b.revealPolicy())) {
+            steps.add(new Step("Test set revealed", "Anyone can re-run the evaluation", null, tx(first, "TestSetRevealed"),
+                    b.testSetRevealed() ? "done" : proposed ? "current" : "upcoming"));
+        }
+        boolean challenged = first.containsKey("Challenged");
+        boolean finalized = status.equals("FINALIZED");
+        steps.add(new Step(challenged ? "Challenged" : "Challenge window",
+                challenged ? "Waiting for the arbiter" : "Anyone may challenge by posting a bond", b.challengeDeadline(),
+                tx(first, "Challenged"), !proposed ? "upcoming"
+                        : status.equals("PROPOSED") && now.isBefore(b.challengeDeadline()) ? "current" : "done"));
+        if (challenged) {
+            String ruling = first.containsKey("ResultsUpheld") ? "ResultsUpheld"
+                    : first.containsKey("ResultsOverturned") ? "ResultsOverturned" : null;
+            steps.add(new Step(ruling == null ? "Arbiter's ruling" : ruling.equals("ResultsUpheld") ? "Results upheld"
+                    : "Results overturned", ruling == null ? "Pending" : "The arbiter ruled", null, tx(first, ruling),
+                    ruling != null ? "done" : "current"));
+        }
+        steps.add(new Step("Paid", finalized ? "Prizes paid; the remainder returned to the sponsor"
+                : "Paid out when the challenge window ends", null, tx(first, "BountyFinalized"),
+                finalized ? "done" : "upcoming"));
+        return steps;
+    }
+
+    private static String tx(Map<String, ChainEvent> first, String name) {
+        ChainEvent event = name == null ? null : first.get(name);
+        return event == null ? null : event.txHash;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.bountymarket.web;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.bountymarket.chain.ContractRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * Errors as people and programs want them: a page for a browser's page request (404, 403, 500), JSON {code, message}
+ * under /api and /q. Domain errors of the API keep their own mappers; this covers what is left.
+ */
+public class ErrorPages {
+
+    @CheckedTemplate
+    public static class Templates {
+        public static native TemplateInstance error(Site site, int status, String title, String message);
+    }
+
+    @Inject
+    SiteContext site;
+
+    @ServerExceptionMapper
+    public Response page(PageException e, UriInfo uri, HttpHeaders headers) {
+        return respond(e.status.getStatusCode(), e.title, e.getMessage(), uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
+        Response response = e.getResponse();
+        if (response.hasEntity()) {
+            return response;
+        }
+        int status = response.getStatus();
+        String title = status == 404 ? "Not found" : response.getStatusInfo().getReasonPhrase();
+        String message = status == 404 && !(e instanceof jakarta.ws.rs.NotFoundException && e.getMessage() != null
+                && !e.getMessage().startsWith("HTTP 404") && !e.getMessage().startsWith("Unable to find"))
+                ? "There is nothing at " + uri.getPath() + "." : e.getMessage();
+        return respond(status, title, message, uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri, HttpHeaders headers) {
+        if (e instanceof ContractRegistry.ContractUnavailable) {
+            return respond(503, "The chain is not ready", e.getMessage(), uri, headers);
+        }
+        Log.errorf(e, "Unexpected error on %s", uri.getPath());
+        return respond(500, "Something went wrong", "The server failed on this request; it has been logged. "
+                + "Try again, and tell the operators if it keeps happening.", uri, headers);
+    }
+
+    private Response respond(int status, String title, String message, UriInfo uri, HttpHeaders headers) {
+        if (wantsPage(uri.getPath(), headers.getHeaderString(HttpHeaders.ACCEPT))) {
+            Site current;
+            try {
+                current = site.get();
+            } catch (RuntimeException e) {
+                current = Site.anonymous();
+            }
+            return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                    .entity(Templates.error(current, status, title, message).render()).build();
+        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(code(status), message)).build();
+    }
+
+    /** A page request: not the API, and from something that accepts HTML (a browser, or curl's any). */
+    static boolean wantsPage(String path, String accept) {
+        if (path.startsWith("/api/") || path.equals("/api") || path.startsWith("/q/")) {
+            return false;
+        }
+        return accept == null || accept.contains("text/html") || accept.contains("*/*");
+    }
+
+    private static String code(int status) {
+        return switch (status) {
+            case 404 -> "NOT_FOUND";
+            case 403 -> "FORBIDDEN";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 415 -> "UNSUPPORTED_MEDIA_TYPE";
+            case 503 -> "UNAVAILABLE";
+            case 500 -> "INTERNAL_ERROR";
+            default -> status < 500 ? "INVALID_REQUEST" : "SERVER_ERROR";
+        };
+    }
+}

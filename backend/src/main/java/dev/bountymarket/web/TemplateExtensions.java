@@ -1,0 +1,205 @@
+package dev.bountymarket.web;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+import dev.bountymarket.bounty.BountyView;
+import io.quarkus.qute.RawString;
+import io.quarkus.qute.TemplateExtension;
+
+/** How pages write amounts, scores, addresses, times and states. */
+@TemplateExtension
+public class TemplateExtensions {
+
+    static final String ETH = "0x0000000000000000000000000000000000000000";
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    /** "ETH" for the native token, else the token's short address. */
+    static String tokenName(String token) {
+        return token == null || ETH.equalsIgnoreCase(token) ? "ETH" : shortAddress(token);
+    }
+
+    /** An amount in the token's base units: ETH in ether (up to 6 decimals), other tokens in their base units. */
+    static String amount(String units, String token) {
+        if (units == null) {
+            return "—";
+        }
+        BigInteger value = new BigInteger(units);
+        if (token == null || ETH.equalsIgnoreCase(token)) {
+            BigDecimal ether = new BigDecimal(value, 18);
+            BigDecimal shown = ether.setScale(6, RoundingMode.DOWN).stripTrailingZeros();
+            String text = shown.signum() == 0 && value.signum() > 0 ? "< 0.000001" : shown.toPlainString();
+            return text + " ETH";
+        }
+        return value + " units of " + shortAddress(token);
+    }
+
+    static String amount(BigInteger units, String token) {
+        return units == null ? "—" : amount(units.toString(), token);
+    }
+
+    static String rewardText(BountyView bounty) {
+        return amount(bounty.reward(), bounty.token());
+    }
+
+    /** A fixed-point (1e6) score as a decimal: 875000 is 0.875. */
+    static String score(Long fixedPoint) {
+        return fixedPoint == null ? "—" : BigDecimal.valueOf(fixedPoint, 6).stripTrailingZeros().toPlainString();
+    }
+
+    static String score(Integer fixedPoint) {
+        return fixedPoint == null ? "—" : score(fixedPoint.longValue());
+    }
+
+    /** 0x1234…abcd */
+    static String shortAddress(String address) {
+        if (address == null) {
+            return "—";
+        }
+        return address.length() > 12 ? address.substring(0, 6) + "…" + address.substring(address.length() - 4) : address;
+    }
+
+    /** A 32-byte hash shortened for tables: 0x12345678…9abc */
+    static String shortHash(String hash) {
+        if (hash == null) {
+            return "—";
+        }
+        return hash.length() > 16 ? hash.substring(0, 10) + "…" + hash.substring(hash.length() - 4) : hash;
+    }
+
+    /** A transaction hash, linked to the block explorer when one is configured (web.explorer-tx-url). */
+    static RawString txLink(String hash, Site site) {
+        if (hash == null) {
+            return new RawString("");
+        }
+        String safe = hash.replaceAll("[^0-9a-fA-Fx]", "");
+        String code = "<code title=\"" + safe + "\">" + shortHash(safe) + "</code>";
+        if (site.explorerTxUrl() == null) {
+            return new RawString("<span class=\"tx\">tx " + code + "</span>");
+        }
+        String url = site.explorerTxUrl().replace("{hash}", safe).replace("\"", "%22").replace("<", "%3C");
+        return new RawString("<a class=\"tx\" href=\"" + url + "\">tx " + code + "</a>");
+    }
+
+    static boolean isEth(String token) {
+        return token == null || ETH.equalsIgnoreCase(token);
+    }
+
+    static String dateTime(Instant time) {
+        return time == null ? "—" : DATE_TIME.format(time);
+    }
+
+    /** Epoch seconds as an instant: the chain's time that pages carry as a number. */
+    static Instant instant(long epochSecond) {
+        return Instant.ofEpochSecond(epochSecond);
+    }
+
+    static long epoch(Instant time) {
+        return time == null ? 0 : time.getEpochSecond();
+    }
+
+    /** "in 2 days 3 hours" or "3 hours ago", against the chain's time (epoch seconds). */
+    static String relativeTo(Instant time, long now) {
+        if (time == null) {
+            return "—";
+        }
+        long seconds = time.getEpochSecond() - now;
+        long abs = Math.abs(seconds);
+        String span;
+        if (abs < 60) {
+            span = abs + (abs == 1 ? " second" : " seconds");
+        } else if (abs < 86_400) {
+            span = duration(abs - abs % 60);
+        } else {
+            span = duration(abs - abs % 3600);
+        }
+        return seconds >= 0 ? "in " + span : span + " ago";
+    }
+
+    /** OPEN -> Open */
+    static String label(String status) {
+        if (status == null) {
+            return "—";
+        }
+        String lower = status.toLowerCase(Locale.ROOT).replace('_', ' ');
+        return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+    }
+
+    static String css(String status) {
+        return status == null ? "" : status.toLowerCase(Locale.ROOT);
+    }
+
+    static String tokenText(BountyView bounty) {
+        return bounty.token() == null ? "—" : tokenName(bounty.token());
+    }
+
+    static String taskText(BountyView bounty) {
+        return words(bounty.task());
+    }
+
+    static String metricText(BountyView bounty) {
+        return words(bounty.metric());
+    }
+
+    /** binary_classification -> binary classification */
+    static String words(String wireName) {
+        return wireName == null ? "—" : wireName.replace('_', ' ');
+    }
+
+    /** "Winner takes all", or "Top 3: 50 % / 30 % / 20 %" */
+    static String payoutRule(BountyView bounty) {
+        List<Integer> shares = bounty.shares();
+        if (shares == null || shares.isEmpty()) {
+            return "—";
+        }
+        if (shares.size() == 1) {
+            return "Winner takes all";
+        }
+        StringBuilder rule = new StringBuilder("Top ").append(shares.size()).append(": ");
+        for (int i = 0; i < shares.size(); i++) {
+            rule.append(i == 0 ? "" : " / ").append(percent(shares.get(i)));
+        }
+        return rule.toString();
+    }
+
+    /** Basis points as a percentage: 2500 is 25 %. */
+    static String percent(Integer bps) {
+        return bps == null ? "—" : BigDecimal.valueOf(bps, 2).stripTrailingZeros().toPlainString() + " %";
+    }
+
+    /** "at least 0.8" or "at most 0.25" */
+    static String thresholdRule(BountyView bounty) {
+        if (bounty.threshold() == null) {
+            return "—";
+        }
+        boolean higher = bounty.higherIsBetter() == null || bounty.higherIsBetter();
+        return (higher ? "at least " : "at most ") + score(bounty.threshold());
+    }
+
+    static String duration(Long seconds) {
+        if (seconds == null) {
+            return "—";
+        }
+        long days = seconds / 86_400;
+        long hours = seconds % 86_400 / 3600;
+        long minutes = seconds % 3600 / 60;
+        StringBuilder text = new StringBuilder();
+        if (days > 0) {
+            text.append(days).append(days == 1 ? " day " : " days ");
+        }
+        if (hours > 0) {
+            text.append(hours).append(hours == 1 ? " hour " : " hours ");
+        }
+        if (minutes > 0 || text.isEmpty()) {
+            text.append(minutes).append(minutes == 1 ? " minute" : " minutes");
+        }
+        return text.toString().strip();
+    }
+}

@@ -1,0 +1,131 @@
+// What every browser test needs: Debian's Chromium through playwright-core, a wallet injected into the page that
+// forwards to the test chain, the chain's own controls (time travel), axe-core, console-error tracking, screenshots.
+import { createRequire } from 'node:module';
+import { strict as assert } from 'node:assert';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const AXE = require.resolve('axe-core/axe.min.js');
+
+export const env = {
+  baseUrl: required('BASE_URL'),
+  rpcUrl: required('RPC_URL'),
+  screenshots: process.env.SCREENSHOTS || path.resolve('screenshots'),
+};
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** One JSON-RPC call to the test chain. */
+export async function rpc(method, params = []) {
+  const response = await fetch(env.rpcUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  return response.json();
+}
+
+/** Moves the chain's clock forward and mines a block, as time passing would. */
+export async function travel(seconds) {
+  await rpc('evm_increaseTime', [seconds]);
+  await rpc('evm_mine');
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+}
+
+/**
+ * A browser context whose pages have window.ethereum: an EIP-1193 provider for `account` that forwards to the test
+ * chain, whose accounts anvil unlocks (so personal_sign and eth_sendTransaction are signed by the chain). The test
+ * can make it reject the next request (code 4001, as a user clicking "Reject") or hold the next transaction until
+ * released (as a user who takes their time to confirm).
+ */
+export async function walletContext(browser, account) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const controls = { rejectNext: false, hold: null, account: account.toLowerCase(), requests: [] };
+  await context.exposeBinding('__testWalletRpc', async (_source, method, params) => {
+    controls.requests.push(method);
+    if (controls.rejectNext && (method === 'eth_sendTransaction' || method === 'personal_sign')) {
+      controls.rejectNext = false;
+      return { error: { code: 4001, message: 'User rejected the request.' } };
+    }
+    if (method === 'eth_requestAccounts' || method === 'eth_accounts') return { result: [controls.account] };
+    if (method === 'wallet_switchEthereumChain') return { result: null };
+    if (method === 'eth_sendTransaction' && controls.hold) await controls.hold;
+    return rpc(method, params);
+  });
+  await context.addInitScript(() => {
+    const listeners = {};
+    window.ethereum = {
+      isTestWallet: true,
+      async request({ method, params = [] }) {
+        const answer = await window.__testWalletRpc(method, params);
+        if (answer.error) {
+          const error = new Error(answer.error.message);
+          error.code = answer.error.code;
+          error.data = answer.error.data;
+          throw error;
+        }
+        return answer.result;
+      },
+      on(event, listener) { (listeners[event] ||= []).push(listener); },
+      removeListener() {},
+    };
+  });
+  return { context, controls };
+}
+
+/** A page that records console errors and uncaught exceptions, for assertNoConsoleErrors. */
+export async function trackedPage(context) {
+  const page = await context.newPage();
+  page.consoleErrors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.consoleErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => page.consoleErrors.push(`${page.url()}: uncaught ${error.message}`));
+  return page;
+}
+
+export function assertNoConsoleErrors(page) {
+  assert.deepEqual(page.consoleErrors, [], 'console errors');
+}
+
+/** axe-core on the page: no serious or critical violation. */
+export async function assertAccessible(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target).join(', ')}`), [],
+    `accessibility of ${name}`);
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(env.screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Runs the named steps in order; a failed step stops the run (later steps build on it). Prints the tally. */
+export async function run(steps) {
+  let passed = 0;
+  let failed = 0;
+  for (const [name, step] of steps) {
+    const started = Date.now();
+    try {
+      await step();
+      passed++;
+      console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      failed++;
+      console.log(`FAIL ${name}\n${error.stack || error}`);
+      break;
+    }
+  }
+  const skipped = steps.length - passed - failed;
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return failed === 0 && skipped === 0;
+}

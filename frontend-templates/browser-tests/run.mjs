@@ -1,0 +1,203 @@
+// The marketplace in a real browser, step by step, each step asserting what the page shows. Run by BrowserIT
+// (backend), which starts the server, the database and the chain and posts one bounty straight to the contract.
+import { strict as assert } from 'node:assert';
+import {
+  assertAccessible, assertNoConsoleErrors, env, launch, rpc, run, screenshot, trackedPage, travel, walletContext,
+} from './harness.mjs';
+
+const sponsor = process.env.SPONSOR.toLowerCase();
+const contributor = process.env.CONTRIBUTOR.toLowerCase();
+const short = (a) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+const url = (p) => env.baseUrl + p;
+
+const browser = await launch();
+const sponsorWallet = await walletContext(browser, sponsor);
+const page = await trackedPage(sponsorWallet.context);
+let bountyPath;
+
+async function signIn(p, address) {
+  await p.getByRole('button', { name: 'Connect wallet' }).click();
+  await p.getByText(`Wallet: ${short(address)}`).waitFor();
+  await p.getByRole('button', { name: /^Sign in/ }).click();
+  await p.getByText(`Signed in as ${short(address)}`).waitFor();
+}
+
+async function txDone(p) {
+  await p.locator('#tx-panel').getByText('Done: the page shows the new state.').waitFor({ timeout: 60_000 });
+  await p.waitForLoadState('load');
+}
+
+const ok = await run([
+  ['browse shows the open bounty with its reward, metric, deadline and submissions', async () => {
+    const card = page.locator('.bounty-card').first();
+    for (let i = 0; i < 30 && !(await card.isVisible()); i++) {
+      await page.goto(url('/')); // the indexer picks the bounty up within a second or two
+      if (!(await card.isVisible())) await page.waitForTimeout(500);
+    }
+    await assert.doesNotReject(card.getByText('1 ETH').waitFor());
+    assert.equal(await card.locator('.status').innerText(), 'Open');
+    assert.match(await card.locator('[data-countdown]').innerText(), /^in /);
+    assert.equal(await card.locator('dt:text("Submissions") + dd').innerText(), '0');
+    bountyPath = await card.locator('h2 a').getAttribute('href');
+    await screenshot(page, 'browse');
+    await assertAccessible(page, 'browse');
+    assertNoConsoleErrors(page);
+  }],
+
+  ['search and filters refresh the results in place and keep the URL', async () => {
+    await page.getByLabel('Search').fill('no bounty has this title');
+    await page.getByText('No bounty matches these filters.').waitFor();
+    assert.match(page.url(), /q=no\+bounty/);
+    await page.getByRole('link', { name: 'Show all bounties' }).click();
+    await page.locator('.bounty-card').first().waitFor();
+    await page.getByLabel('Status').selectOption('finalized');
+    await page.getByText('No bounty matches these filters.').waitFor();
+    await page.getByLabel('Status').selectOption('open');
+    await page.locator('.bounty-card').first().waitFor();
+    assertNoConsoleErrors(page);
+  }],
+
+  ['the sponsor connects the wallet and signs in with Ethereum', async () => {
+    await page.goto(url('/'));
+    await signIn(page, sponsor);
+    await page.getByText(/^Network: .*\(31337\)$/).waitFor();
+    assertNoConsoleErrors(page);
+  }],
+
+  ['the bounty page shows terms, timeline with the creating transaction, and the actions', async () => {
+    await page.goto(url(bountyPath));
+    assert.equal(await page.locator('[data-bounty-status]').innerText(), 'Open');
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    const created = page.locator('.step').first();
+    assert.match(await created.innerText(), /Created and funded[\s\S]*tx 0x/);
+    assert.ok(await page.getByRole('link', { name: 'Submit a model', exact: true }).isVisible());
+    assert.ok(await page.getByRole('button', { name: 'Cancel and refund' }).isVisible(), 'the sponsor may cancel');
+    await page.getByText('No scored submissions yet.').waitFor();
+    await screenshot(page, 'bounty');
+    await assertAccessible(page, 'bounty');
+    assertNoConsoleErrors(page);
+  }],
+
+  ['a top-up is sent by the wallet, followed to confirmation, and shows in the reward', async () => {
+    await page.getByLabel('Add to the reward (ETH)').fill('0.5');
+    await page.getByRole('button', { name: 'Top up' }).click();
+    await page.locator('#tx-panel').getByText('Sent').waitFor();
+    await page.locator('#tx-panel').getByText(/Included in block \d+/).waitFor();
+    await page.locator('#tx-panel').getByText('Confirmed').waitFor();
+    await txDone(page);
+    await page.locator('.reward-big').getByText('1.5 ETH').waitFor();
+    assert.match(await page.locator('table').last().innerText(), /ToppedUp/);
+    assertNoConsoleErrors(page);
+  }],
+
+  ['a request rejected in the wallet says so', async () => {
+    sponsorWallet.controls.rejectNext = true;
+    await page.getByLabel('Add to the reward (ETH)').fill('0.1');
+    await page.getByRole('button', { name: 'Top up' }).click();
+    await page.getByRole('alert').getByText('You rejected the request in your wallet.').waitFor();
+    await page.locator('#tx-panel').getByRole('button', { name: 'Close' }).click();
+    assertNoConsoleErrors(page);
+  }],
+
+  ['the account page creates and revokes an API token', async () => {
+    await page.goto(url('/account'));
+    await page.getByText(`Signed in as ${sponsor}`).waitFor();
+    await page.getByRole('link', { name: /Bounty #/ }).waitFor();
+    await page.getByLabel('Token name').fill('training server');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.locator('[data-token-secret]', { hasText: 'bm_' }).waitFor();
+    const secret = await page.locator('[data-token-secret]').innerText();
+    assert.match(secret, /bm_[A-Za-z0-9]+/);
+    await page.reload();
+    const row = page.locator('[data-tokens] tr', { hasText: 'training server' });
+    assert.match(await row.innerText(), /active/);
+    await screenshot(page, 'account');
+    await assertAccessible(page, 'account');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('[data-tokens] tr', { hasText: 'revoked' }).waitFor();
+    assertNoConsoleErrors(page);
+  }],
+
+  ['without a wallet extension, the dev wallet signs in with a chosen dev account', async () => {
+    const context = await browser.newContext();
+    const devPage = await trackedPage(context);
+    await devPage.goto(url('/'));
+    await devPage.getByLabel('Dev wallet account').selectOption(contributor);
+    await devPage.getByRole('button', { name: 'Use dev wallet' }).click();
+    await devPage.getByText(`Wallet: ${short(contributor)} (dev wallet)`).waitFor();
+    await devPage.getByRole('button', { name: 'Sign in' }).click();
+    await devPage.getByText(`Signed in as ${short(contributor)}`).waitFor();
+    await devPage.getByLabel('Dev wallet account').selectOption(sponsor);
+    await devPage.getByRole('button', { name: `Sign in as ${short(sponsor)}` }).waitFor();
+    assertNoConsoleErrors(devPage);
+    await context.close();
+  }],
+
+  ['posting a bounty starts with the task and data, and says inline what is missing', async () => {
+    await page.goto(url('/bounties/new'));
+    await page.getByRole('heading', { name: 'Post a bounty' }).waitFor();
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.locator('#title-error').getByText('A title is required.').waitFor();
+    assert.equal(await page.getByLabel('Title').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Title').fill('Fraud detection');
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.locator('#testSet-error').getByText('Choose the hidden test set file.').waitFor();
+    await screenshot(page, 'create');
+    await assertAccessible(page, 'create');
+    assertNoConsoleErrors(page);
+  }],
+
+  ['the dev wallet refuses accounts it does not hold', async () => {
+    const answer = await page.evaluate(async (keeper) => {
+      const response = await fetch('/api/dev-wallet/rpc', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ method: 'eth_sendTransaction', params: [{ from: keeper, to: keeper, value: '0x1' }] }),
+      });
+      return { status: response.status, body: await response.json() };
+    }, process.env.KEEPER);
+    assert.equal(answer.status, 400);
+    assert.match(answer.body.message, /signs only for its accounts/);
+  }],
+
+  ['missing pages are friendly 404 pages; the API answers JSON', async () => {
+    const missing = await page.goto(url('/bounties/999999'));
+    assert.equal(missing.status(), 404);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    await page.getByText('There is no bounty 999999.').waitFor();
+    await screenshot(page, 'not-found');
+    await assertAccessible(page, 'not found');
+    const nowhere = await page.goto(url('/no/such/page'));
+    assert.equal(nowhere.status(), 404);
+    await page.getByText('There is nothing at /no/such/page.').waitFor();
+    const api = await page.request.get(url('/api/no-such-thing'));
+    assert.equal(api.status(), 404);
+    assert.equal((await api.json()).code, 'NOT_FOUND');
+    page.consoleErrors.length = 0; // the 404 responses themselves are logged by the browser
+  }],
+
+  ['when the deadline passes while the wallet is open, the contract\'s refusal is shown in words', async () => {
+    await page.goto(url(bountyPath));
+    let release;
+    sponsorWallet.controls.hold = new Promise((resolve) => { release = resolve; });
+    await page.getByLabel('Add to the reward (ETH)').fill('0.1');
+    await page.getByRole('button', { name: 'Top up' }).click();
+    await page.locator('#tx-panel').getByText('Confirm the transaction in your wallet…').waitFor();
+    await travel(5400); // past the submission deadline, before the evaluation deadline
+    sponsorWallet.controls.hold = null;
+    release();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /SubmissionsClosed\(bountyId: \d+, submissionDeadline: /);
+    // The server reads the chain's clock at most once a second.
+    for (let i = 0; i < 10 && (await page.locator('[data-bounty-status]').innerText()) !== 'Closed'; i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
+    assert.equal(await page.locator('[data-bounty-status]').innerText(), 'Closed');
+    assert.equal(await page.getByRole('button', { name: 'Top up' }).count(), 0, 'no top-up after the deadline');
+    assertNoConsoleErrors(page);
+  }],
+]);
+
+await browser.close();
+process.exit(ok ? 0 : 1);
