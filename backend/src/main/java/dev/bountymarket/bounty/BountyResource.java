@@ -21,7 +21,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import dev.bountymarket.auth.CurrentUser;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.storage.ContentStore;
-import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.storage.Downloads;
 import dev.bountymarket.storage.Upload;
 import dev.bountymarket.submission.LeaderboardEntry;
 import dev.bountymarket.submission.Submission;
@@ -85,7 +85,7 @@ public class BountyResource {
     @Path("/{id}/public-sample")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response publicSample(@PathParam("id") long id) {
-        return download(bounties.publicSample(id), "public-sample-" + id);
+        return Downloads.attachment(store, bounties.publicSample(id), "public-sample-" + id);
     }
 
     /** The hidden test set: 403 for everyone until the reveal transaction; then anyone may re-run the evaluation. */
@@ -93,7 +93,7 @@ public class BountyResource {
     @Path("/{id}/test-set")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response testSet(@PathParam("id") long id) {
-        return download(bounties.revealedTestSet(id), "test-set-" + id);
+        return Downloads.attachment(store, bounties.revealedTestSet(id), "test-set-" + id);
     }
 
     /** The proposed results document (its keccak256 is the reportHash on-chain). */
@@ -101,12 +101,6 @@ public class BountyResource {
     @Path("/{id}/results")
     public Response results(@PathParam("id") long id) {
         return Response.ok(bounties.results(id), MediaType.APPLICATION_JSON).build();
-    }
-
-    private Response download(StoredObject object, String name) {
-        return Response.ok(store.open(object), MediaType.APPLICATION_OCTET_STREAM)
-                .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-                .header("Content-Length", object.size()).build();
     }
 
     /** The sponsor's createBounty transaction for a draft, with the reward in wei (ETH) or token units. */

@@ -17,7 +17,7 @@ import dev.bountymarket.evaluation.EvaluationJob.Kind;
  * workers in any number of processes never take the same job; a lease that is not renewed expires and the job is
  * taken again. A lease is identified by its owner and attempt number: a worker whose lease was taken over can no
  * longer renew it or record a result (fencing), so a submission gets exactly one score of each kind.
- * All times are the database's, so machines with skewed clocks agree.
+ * Leases are timed by the database's clock, so machines with skewed clocks agree on when one expired.
  */
 @ApplicationScoped
 public class EvaluationQueue {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import dev.bountymarket.auth.CurrentUser;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.storage.ContentStore;
+import dev.bountymarket.storage.Downloads;
 import dev.bountymarket.storage.StoredObject;
 
 /**
@@ -58,8 +59,6 @@ public class SubmissionResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response model(@PathParam("id") long id) {
         StoredObject model = submissions.model(id, currentUser.address());
-        return Response.ok(store.open(model), MediaType.APPLICATION_OCTET_STREAM)
-                .header("Content-Disposition", "attachment; filename=\"model-" + model.sha256() + ".onnx\"")
-                .header("Content-Length", model.size()).build();
+        return Downloads.attachment(store, model, "model-" + model.sha256() + ".onnx");
     }
 }
