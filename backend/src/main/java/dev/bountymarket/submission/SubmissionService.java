@@ -1,5 +1,6 @@
 package dev.bountymarket.submission;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,17 +79,27 @@ public class SubmissionService {
             throw new IllegalStateException("stored spec of bounty " + bountyId + " does not parse: " + e.getMessage(), e);
         }
         StoredObject stored = uploads.store(model, "model", storage.maxModelBytes(), false, expectedSha256, file -> { });
-        EvaluationOutcome outcome = validate(spec, bounty.publicSample().orElseThrow(), model.file());
+        EvaluationOutcome outcome = validate(spec, bounty.publicSample().orElseThrow(), model);
         return save(bountyId, contributor, stored, outcome);
     }
 
-    private EvaluationOutcome validate(BountySpec spec, StoredObject sample, Path model) {
+    private EvaluationOutcome validate(BountySpec spec, StoredObject sample, Upload model) {
         Path work = null;
         try {
             work = Files.createTempDirectory("bountymarket-validate-");
             Path samplePath = work.resolve(spec.input() instanceof ImageInput ? "sample.zip" : "sample.csv");
             store.copyTo(sample, samplePath);
-            return evaluator.validate(spec, model, samplePath);
+            // The evaluator's messages name the model file: the contributor reads the name they uploaded, not the
+            // server's temporary file and folder.
+            Path modelPath = Files.createSymbolicLink(work.resolve(displayName(model.fileName())),
+                    model.file().toAbsolutePath());
+            EvaluationOutcome outcome = evaluator.validate(spec, modelPath, samplePath);
+            if (outcome instanceof EvaluationOutcome.Failure failure) {
+                EvaluationException error = failure.error();
+                return new EvaluationOutcome.Failure(new EvaluationException(error.code(),
+                        error.getMessage().replace(work + File.separator, ""), error));
+            }
+            return outcome;
         } catch (IOException | StorageException e) {
             return new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
                     "The check could not run: " + e.getMessage() + ". It runs again once the model is committed.", e));
@@ -101,6 +112,13 @@ public class SubmissionService {
                 }
             }
         }
+    }
+
+    /** The uploaded file's name, reduced to a plain file name (model.onnx when nothing usable is left). */
+    static String displayName(String uploadedName) {
+        String name = uploadedName == null ? "" : uploadedName.replaceAll(".*[/\\\\]", "")
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || name.startsWith(".") ? "model.onnx" : name;
     }
 
     /** Writes the new submission in its own short transaction. */
