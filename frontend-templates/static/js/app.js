@@ -139,7 +139,9 @@ document.addEventListener('click', (event) => {
   const button = event.target.closest('[data-tx-action]');
   if (!button) return;
   event.preventDefault();
-  guarded(button, () => transact(button.dataset.txAction).catch(() => {}));
+  // A withdrawal names its token; other actions need no payload.
+  const payload = button.dataset.txToken ? { token: button.dataset.txToken } : undefined;
+  guarded(button, () => transact(button.dataset.txAction, payload).catch(() => {}));
 });
 
 document.addEventListener('submit', (event) => {

@@ -1,9 +1,6 @@
 package dev.bountymarket.account;
 
-import java.math.BigInteger;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -17,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import dev.bountymarket.auth.CurrentUser;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyException;
-import dev.bountymarket.bounty.Payout;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
@@ -29,8 +25,6 @@ import dev.bountymarket.submission.SubmissionView;
 @Produces(MediaType.APPLICATION_JSON)
 public class AccountResource {
 
-    private static final String ETH = "0x0000000000000000000000000000000000000000";
-
     @Inject
     CurrentUser currentUser;
 
@@ -39,6 +33,9 @@ public class AccountResource {
 
     @Inject
     Transactions transactions;
+
+    @Inject
+    AccountService accounts;
 
     @Inject
     ChainClock clock;
@@ -56,7 +53,11 @@ public class AccountResource {
     public record Credit(String token, String amount) {
     }
 
-    public record Earnings(List<Earning> payouts, List<Credit> credits) {
+    /** A withdrawal of credit the account made. */
+    public record Withdrawn(String token, String recipient, String amount, String tx) {
+    }
+
+    public record Earnings(List<Earning> payouts, List<Credit> credits, List<Withdrawn> withdrawals) {
     }
 
     public record Withdrawal(String token) {
@@ -84,20 +85,13 @@ public class AccountResource {
     @Path("/earnings")
     @Transactional(Transactional.TxType.SUPPORTS)
     public Earnings earnings() {
-        String me = currentUser.require();
-        List<Payout> payouts = Payout.list("recipient = ?1 order by id", me);
-        List<Earning> earnings = payouts.stream().map(p -> {
-            Bounty bounty = Bounty.findById(p.bountyId);
-            return new Earning(p.bountyId, bounty.title, p.kind, p.token, p.amount.toString(), p.credited, p.txHash);
-        }).toList();
-        Set<String> tokens = new LinkedHashSet<>();
-        tokens.add(ETH);
-        payouts.stream().filter(p -> p.credited).forEach(p -> tokens.add(p.token.toLowerCase()));
-        List<Credit> credits = tokens.stream()
-                .map(token -> new Held(token, transactions.creditOf(me, token)))
-                .filter(held -> held.amount().signum() > 0)
-                .map(held -> new Credit(held.token(), held.amount().toString())).toList();
-        return new Earnings(earnings, credits);
+        AccountService.Earnings earnings = accounts.earnings(currentUser.require());
+        return new Earnings(
+                earnings.payouts().stream().map(p -> new Earning(p.bountyId, Bounty.<Bounty>findById(p.bountyId).title,
+                        p.kind, p.token, p.amount.toString(), p.credited, p.txHash)).toList(),
+                earnings.credits().stream().map(c -> new Credit(c.token(), c.amount().toString())).toList(),
+                earnings.withdrawals().stream().map(w -> new Withdrawn(w.token(), w.recipient(), w.amount().toString(),
+                        w.txHash())).toList());
     }
 
     /** The transaction that pays out the account's credit in {@code token} (ETH by default). */
@@ -107,14 +101,16 @@ public class AccountResource {
     public WalletTransaction withdraw(Withdrawal withdrawal) {
         String me = currentUser.require();
         String token = withdrawal == null || withdrawal.token() == null || withdrawal.token().equalsIgnoreCase("ETH")
-                ? ETH : withdrawal.token().strip().toLowerCase();
+                ? AccountService.ETH : withdrawal.token().strip().toLowerCase();
+        if (!token.matches("0x[0-9a-f]{40}")) {
+            throw new BountyException(BountyException.Code.INVALID_REQUEST,
+                    "token must be ETH or a token contract's address (0x and 40 hex digits)");
+        }
         if (transactions.creditOf(me, token).signum() == 0) {
             throw new BountyException(BountyException.Code.NOT_NOW, "You have no credit in "
-                    + (token.equals(ETH) ? "ETH" : token) + " to withdraw");
+                    + (token.equals(AccountService.ETH) ? "ETH" : token) + " to withdraw");
         }
         return transactions.withdraw(token);
     }
 
-    private record Held(String token, BigInteger amount) {
-    }
 }
