@@ -20,6 +20,7 @@ import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.bounty.BountyView;
 import dev.bountymarket.bounty.Payout;
 import dev.bountymarket.chain.ChainEvent;
+import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.submission.LeaderboardEntry;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -83,6 +84,9 @@ public class BountyPages {
     @Inject
     SiteContext site;
 
+    @Inject
+    Transactions transactions;
+
     @GET
     @Path("/new")
     public TemplateInstance create() {
@@ -104,8 +108,11 @@ public class BountyPages {
         List<ChainEvent> events = entity.onchainId == null ? List.of() : ChainEvent.ofBounty(entity.contract, entity.onchainId);
         List<Payout> payouts = Payout.ofBounty(id);
         Instant now = Instant.ofEpochSecond(current.chainNow());
+        // A credit from this bounty that the viewer has not withdrawn yet: the contract holds it until then.
+        boolean creditToWithdraw = payouts.stream().anyMatch(p -> p.credited && current.is(p.recipient)
+                && transactions.creditOf(p.recipient, p.token).signum() > 0);
         return Templates.detail(current, bounty, entity, timeline(bounty, entity, events, now), events,
-                boards(bounty, now), actions(bounty, entity, payouts, current, now), payouts);
+                boards(bounty, now), actions(bounty, entity, creditToWithdraw, current, now), payouts);
     }
 
     /** The leaderboards alone: what the page polls while the bounty is open. */
@@ -144,7 +151,7 @@ public class BountyPages {
                 hasPrivate ? "private" : "public", open, closed);
     }
 
-    private static Actions actions(BountyView bounty, Bounty entity, List<Payout> payouts, Site site, Instant now) {
+    private static Actions actions(BountyView bounty, Bounty entity, boolean creditToWithdraw, Site site, Instant now) {
         String status = bounty.status();
         boolean open = status.equals("OPEN");
         boolean beforeChallengeDeadline = bounty.challengeDeadline() != null && now.isBefore(bounty.challengeDeadline());
@@ -155,11 +162,9 @@ public class BountyPages {
                 || (status.equals("DISPUTED") && arbitrationOver);
         boolean expire = (open || status.equals("CLOSED")) && bounty.evaluationDeadline() != null
                 && !now.isBefore(bounty.evaluationDeadline());
-        boolean withdraw = site.viewer() != null
-                && payouts.stream().anyMatch(p -> p.credited && site.is(p.recipient));
         return new Actions(open, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
                 status.equals("PROPOSED") && beforeChallengeDeadline, finalizeNow, expire,
-                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), withdraw);
+                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw);
     }
 
     private static List<Step> timeline(BountyView b, Bounty entity, List<ChainEvent> events, Instant now) {
