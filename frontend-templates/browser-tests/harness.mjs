@@ -14,7 +14,7 @@ export const env = {
   screenshots: process.env.SCREENSHOTS || path.resolve('screenshots'),
 };
 
-function required(name) {
+export function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
   return value;
@@ -107,6 +107,33 @@ export async function assertAccessible(page, name) {
 
 export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(env.screenshots, `${name}.png`), fullPage: true });
+}
+
+export const short = (address) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+export const url = (p) => env.baseUrl + p;
+
+/** Connects the page's wallet and signs in with Ethereum, as the header's buttons do. */
+export async function signIn(page, address) {
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await page.getByText(`Wallet: ${short(address)}`).waitFor();
+  await page.getByRole('button', { name: /^Sign in/ }).click();
+  await page.getByText(`Signed in as ${short(address)}`).waitFor();
+}
+
+/** Waits until the transaction panel reports the transaction confirmed and indexed, and the page has reloaded. */
+export async function txDone(page) {
+  await page.locator('#tx-panel').getByText('Done: the page shows the new state.').waitFor({ timeout: 60_000 });
+  await page.waitForLoadState('load');
+}
+
+/** Reloads the page until check() holds (the indexer, the keeper and the evaluators work in the background). */
+export async function reloadUntil(page, what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`after ${timeoutMs / 1000} s still waiting for ${what} on ${page.url()}`);
+    await page.waitForTimeout(1000);
+    await page.reload();
+  }
 }
 
 /** Runs the named steps in order; a failed step stops the run (later steps build on it). Prints the tally. */

@@ -1,39 +1,26 @@
 // The marketplace in a real browser, step by step, each step asserting what the page shows. Run by BrowserIT
-// (backend), which starts the server, the database and the chain and posts one bounty straight to the contract.
+// (backend), which starts the server, the database and the chain and posts two bounties straight to the contract: an
+// open one, and one whose results another evaluator proposed and whose challenge window is over.
 import { strict as assert } from 'node:assert';
 import {
-  assertAccessible, assertNoConsoleErrors, env, launch, rpc, run, screenshot, trackedPage, travel, walletContext,
+  assertAccessible, assertNoConsoleErrors, launch, reloadUntil, run, screenshot, short, signIn, trackedPage, travel,
+  txDone, url, walletContext,
 } from './harness.mjs';
 
 const sponsor = process.env.SPONSOR.toLowerCase();
 const contributor = process.env.CONTRIBUTOR.toLowerCase();
-const short = (a) => `${a.slice(0, 6)}…${a.slice(-4)}`;
-const url = (p) => env.baseUrl + p;
 
 const browser = await launch();
 const sponsorWallet = await walletContext(browser, sponsor);
 const page = await trackedPage(sponsorWallet.context);
 let bountyPath;
 
-async function signIn(p, address) {
-  await p.getByRole('button', { name: 'Connect wallet' }).click();
-  await p.getByText(`Wallet: ${short(address)}`).waitFor();
-  await p.getByRole('button', { name: /^Sign in/ }).click();
-  await p.getByText(`Signed in as ${short(address)}`).waitFor();
-}
-
-async function txDone(p) {
-  await p.locator('#tx-panel').getByText('Done: the page shows the new state.').waitFor({ timeout: 60_000 });
-  await p.waitForLoadState('load');
-}
-
 const ok = await run([
   ['browse shows the open bounty with its reward, metric, deadline and submissions', async () => {
+    // The indexer picks the two bounties BrowserIT posted up within a second or two; the newest comes first.
+    await page.goto(url('/'));
+    await reloadUntil(page, 'both bounties', async () => (await page.locator('.bounty-card').count()) === 2, 15_000);
     const card = page.locator('.bounty-card').first();
-    for (let i = 0; i < 30 && !(await card.isVisible()); i++) {
-      await page.goto(url('/')); // the indexer picks the bounty up within a second or two
-      if (!(await card.isVisible())) await page.waitForTimeout(500);
-    }
     await assert.doesNotReject(card.getByText('1 ETH').waitFor());
     assert.equal(await card.locator('.status').innerText(), 'Open');
     assert.match(await card.locator('[data-countdown]').innerText(), /^in /);
@@ -102,7 +89,7 @@ const ok = await run([
   ['the account page creates and revokes an API token', async () => {
     await page.goto(url('/account'));
     await page.getByText(`Signed in as ${sponsor}`).waitFor();
-    await page.getByRole('link', { name: /Bounty #/ }).waitFor();
+    await page.getByRole('link', { name: /Bounty #/ }).first().waitFor();
     await page.getByLabel('Token name').fill('training server');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.locator('[data-token-secret]', { hasText: 'bm_' }).waitFor();
@@ -115,6 +102,22 @@ const ok = await run([
     await assertAccessible(page, 'account');
     await row.getByRole('button', { name: 'Revoke' }).click();
     await page.locator('[data-tokens] tr', { hasText: 'revoked' }).waitFor();
+    assertNoConsoleErrors(page);
+  }],
+
+  ['anyone can pay out a bounty whose challenge window is over from its page; the sponsor gets the refund', async () => {
+    await page.goto(url('/'));
+    await page.getByRole('link', { name: process.env.UNATTENDED_BOUNTY, exact: true }).click();
+    await page.getByRole('heading', { name: process.env.UNATTENDED_BOUNTY }).waitFor();
+    assert.equal(await page.locator('[data-bounty-status]').innerText(), 'Proposed');
+    await page.getByRole('button', { name: 'Pay out now' }).click();
+    await page.locator('#tx-panel').getByText('Sent').waitFor();
+    await page.locator('#tx-panel').getByText('Confirmed').waitFor();
+    await txDone(page);
+    await page.locator('[data-bounty-status]', { hasText: 'Finalized' }).waitFor();
+    const refund = page.locator('section[aria-labelledby="payouts-h"] tr', { hasText: 'Refund' });
+    assert.match(await refund.innerText(), new RegExp(`^${short(sponsor)} you\\s+Refund\\s+2 ETH\\s+paid`, 'i'));
+    assert.equal(await page.getByRole('button', { name: 'Pay out now' }).count(), 0);
     assertNoConsoleErrors(page);
   }],
 

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Map;
 
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
+import org.web3j.crypto.Sign;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteFunctionCall;
@@ -16,6 +18,9 @@ import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
+import org.web3j.rlp.RlpEncoder;
+import org.web3j.rlp.RlpList;
+import org.web3j.rlp.RlpString;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Numeric;
@@ -100,6 +105,72 @@ public final class ChainDriver implements AutoCloseable {
     public void travel(long seconds) {
         call("evm_increaseTime", List.of(seconds));
         call("evm_mine", List.of());
+    }
+
+    /** Deploys contract creation code from {@code deployer}; returns the new contract's address. */
+    public String deploy(Credentials deployer, String creationCode) {
+        try {
+            var manager = new RawTransactionManager(web3j, deployer, Anvil.CHAIN_ID);
+            var sent = manager.sendTransaction(DefaultGasProvider.GAS_PRICE, BigInteger.valueOf(3_000_000), null,
+                    creationCode, BigInteger.ZERO, true);
+            if (sent.hasError()) {
+                throw new IllegalStateException("deploying: " + sent.getError().getMessage());
+            }
+            TransactionReceipt receipt = receipt(sent.getTransactionHash());
+            return receipt.getContractAddress();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes {@code account} run {@code implementation}'s code when called, keeping its key (EIP-7702): the account
+     * signs an authorization and {@code relayer}, an account anvil unlocks, sends it in a set-code transaction.
+     */
+    public void delegate(Credentials account, String implementation, String relayer) {
+        try {
+            BigInteger nonce = web3j.ethGetTransactionCount(account.getAddress(), DefaultBlockParameterName.LATEST)
+                    .send().getTransactionCount();
+            // The authority signs keccak256(0x05 || rlp([chainId, address, nonce])).
+            byte[] tuple = RlpEncoder.encode(new RlpList(RlpString.create(Anvil.CHAIN_ID),
+                    RlpString.create(Numeric.hexStringToByteArray(implementation)), RlpString.create(nonce)));
+            byte[] message = new byte[tuple.length + 1];
+            message[0] = 0x05;
+            System.arraycopy(tuple, 0, message, 1, tuple.length);
+            Sign.SignatureData signature = Sign.signMessage(Hash.sha3(message), account.getEcKeyPair(), false);
+            Map<String, String> authorization = Map.of("chainId", Numeric.toHexStringWithPrefix(BigInteger.valueOf(Anvil.CHAIN_ID)),
+                    "address", implementation, "nonce", Numeric.toHexStringWithPrefix(nonce),
+                    "yParity", Numeric.toHexStringWithPrefix(BigInteger.valueOf(signature.getV()[0] - 27)),
+                    "r", Numeric.toHexString(signature.getR()), "s", Numeric.toHexString(signature.getS()));
+            Map<String, Object> transaction = Map.of("from", relayer, "to", relayer,
+                    "authorizationList", List.of(authorization));
+            String hash = call("eth_sendTransaction", List.of(transaction)).getResult().toString();
+            if (!receipt(hash).isStatusOK()) {
+                throw new IllegalStateException("the set-code transaction reverted");
+            }
+            String code = web3j.ethGetCode(account.getAddress(), DefaultBlockParameterName.LATEST).send().getCode();
+            if (!code.equalsIgnoreCase("0xef0100" + Numeric.cleanHexPrefix(implementation))) {
+                throw new IllegalStateException("the chain did not take the delegation: code is " + code);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private TransactionReceipt receipt(String hash) throws java.io.IOException {
+        for (int i = 0; i < 100; i++) {
+            var receipt = web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt();
+            if (receipt.isPresent()) {
+                return receipt.get();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no receipt for " + hash);
     }
 
     /** anvil's evm_snapshot: an id to revert to. */

@@ -23,9 +23,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
+import dev.bountymarket.testing.MlFixtures;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 
@@ -33,7 +38,9 @@ import dev.bountymarket.testing.TestDatabase;
  * The pages in a real browser: the packaged server against a fresh database and chain, with its indexer and keeper
  * running, driven by Playwright in Debian's headless Chromium (frontend-templates/browser-tests/). The browser's
  * wallet is an EIP-1193 provider injected into each page that forwards to the test chain, so the pages' own wallet
- * code runs. Screenshots land in target/screenshots.
+ * code runs. run.mjs covers browsing, signing in, the dev wallet, transactions and their errors on a bounty posted
+ * straight to the contract; flow.mjs a bounty's whole life through the pages, with models and data made here
+ * (MlFixtures) and the evaluator's child JVMs scoring them. Screenshots land in target/screenshots.
  */
 class BrowserIT {
 
@@ -56,6 +63,10 @@ class BrowserIT {
         settings.put("chain.dev-accounts", "true");
         settings.put("indexer.interval", "1s");
         settings.put("keeper.interval", "1s");
+        // Evaluations run as in production, each in a child JVM found next to the packaged evaluator jar.
+        settings.put("evaluator.workers", "1");
+        settings.put("evaluator.heap-mib", "1024");
+        settings.put("evaluator.poll-interval", "500ms");
         settings.put("storage.directory", Files.createTempDirectory(Path.of("target"), "browser-storage").toString());
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -91,31 +102,82 @@ class BrowserIT {
 
     @Test
     void pagesWorkInARealBrowserWithAWallet() throws Exception {
-        // A bounty posted straight to the contract, as another marketplace or a script would.
+        BigInteger unattended;
         try (ChainDriver driver = new ChainDriver(rpcUrl)) {
+            // A bounty that another evaluator (dev account 5, not the platform's keeper) proposed empty results for,
+            // two hours ago: nobody pays it out on their own, so its page offers "Pay out now" to anyone.
+            unattended = driver.createBounty(market, DevAccounts.account(1), DevAccounts.account(5),
+                    DevAccounts.account(3), ether(2), ChainDriver.sha256("another hidden test set"));
+            driver.travel(3601);
+            ChainDriver.send(driver.market(market, DevAccounts.account(5)).proposeResults(unattended, List.of(),
+                    ChainDriver.sha256("no submissions")));
+            driver.travel(3601);
+            // The bounty most pages work on, posted straight to the contract, as another marketplace or a script would.
             driver.createBounty(market, DevAccounts.account(1), DevAccounts.account(TestChain.KEEPER),
                     DevAccounts.account(3), ether(1), ChainDriver.sha256("hidden test set"));
         }
         Path screenshots = Path.of("target", "screenshots").toAbsolutePath();
         Files.createDirectories(screenshots);
-        Path output = Path.of("target", "browser-tests.log").toAbsolutePath();
-        ProcessBuilder node = new ProcessBuilder("node", "run.mjs").directory(TESTS.toFile()).redirectErrorStream(true)
+        Map<String, String> env = new HashMap<>(Map.of(
+                "BASE_URL", baseUrl,
+                "RPC_URL", rpcUrl,
+                "SCREENSHOTS", screenshots.toString(),
+                "SPONSOR", DevAccounts.account(1).getAddress(),
+                "CONTRIBUTOR", DevAccounts.account(2).getAddress(),
+                "ARBITER", DevAccounts.account(3).getAddress(),
+                "KEEPER", DevAccounts.account(TestChain.KEEPER).getAddress(),
+                "UNATTENDED_BOUNTY", "Bounty #" + unattended));
+        runNode("run.mjs", env);
+
+        // The whole life of a bounty, with real models and data, and a winner whose account refuses pushed ETH.
+        MlFixtures ml = MlFixtures.write(Files.createDirectories(Path.of("target", "browser-ml").toAbsolutePath()));
+        Path spec = Files.writeString(ml.dir().resolve("spec.json"), ml.spec());
+        Credentials winner = DevAccounts.account(WINNER);
+        refusePushedEth(winner);
+        env.putAll(Map.of(
+                "WINNER", winner.getAddress(),
+                "SPEC_FILE", spec.toString(),
+                "PUBLIC_SAMPLE", ml.publicSample().toString(),
+                "TEST_SET", ml.testSet().toString(),
+                "GOOD_MODEL", ml.goodModel().toString(),
+                "WEAK_MODEL", ml.weakModel().toString(),
+                "BROKEN_MODEL", ml.brokenModel().toString()));
+        runNode("flow.mjs", env);
+    }
+
+    /** The dev account whose model wins the full flow; the other tests leave it alone. */
+    private static final int WINNER = 4;
+
+    /**
+     * Gives {@code account} the code of the contracts' test wallet {@code ExpensiveReceiver} through an EIP-7702
+     * delegation. The account keeps its key and still signs in and sends transactions, but its receive() writes
+     * storage, which needs more gas than the market forwards with a pushed payment: the push fails and the market
+     * keeps the payment as a credit, which the account withdraws (a withdrawal forwards all gas).
+     */
+    private void refusePushedEth(Credentials account) throws IOException {
+        JsonNode artifact = new ObjectMapper().readTree(RECEIVER.toFile());
+        try (ChainDriver driver = new ChainDriver(rpcUrl)) {
+            String receiver = driver.deploy(DevAccounts.account(0), artifact.path("bytecode").path("object").asText());
+            driver.delegate(account, receiver, DevAccounts.account(0).getAddress());
+        }
+    }
+
+    private static final Path RECEIVER = Path.of("../solidity/out/Mocks.sol/ExpensiveReceiver.json");
+
+    /** Runs one browser test script with Node; fails with its report unless every step passed. */
+    private void runNode(String script, Map<String, String> env) throws Exception {
+        Path output = Path.of("target", script.replace(".mjs", ".log")).toAbsolutePath();
+        ProcessBuilder node = new ProcessBuilder("node", script).directory(TESTS.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        node.environment().put("BASE_URL", baseUrl);
-        node.environment().put("RPC_URL", rpcUrl);
-        node.environment().put("SCREENSHOTS", screenshots.toString());
-        node.environment().put("SPONSOR", DevAccounts.account(1).getAddress());
-        node.environment().put("CONTRIBUTOR", DevAccounts.account(2).getAddress());
-        node.environment().put("ARBITER", DevAccounts.account(3).getAddress());
-        node.environment().put("KEEPER", DevAccounts.account(TestChain.KEEPER).getAddress());
+        node.environment().putAll(env);
         Process tests = node.start();
-        if (!tests.waitFor(15, TimeUnit.MINUTES)) {
+        if (!tests.waitFor(10, TimeUnit.MINUTES)) {
             tests.destroyForcibly();
-            fail("the browser tests did not finish within 15 minutes");
+            fail(script + " did not finish within 10 minutes");
         }
         String report = Files.readString(output);
-        System.out.println(report);
-        assertEquals(0, tests.exitValue(), "browser tests failed:\n" + report + "\n(server log: " + log + ")");
+        System.out.println(script + ":\n" + report);
+        assertEquals(0, tests.exitValue(), script + " failed:\n" + report + "\n(server log: " + log + ")");
     }
 
     private String awaitReady(int port) throws Exception {

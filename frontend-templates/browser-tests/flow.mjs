@@ -1,0 +1,209 @@
+// A bounty's whole life in the browser, each step asserting what the page shows: a sponsor posts and funds a bounty
+// with a public sample and a hidden test set; contributors upload models, see their check on the public sample (or
+// the exact reason a model cannot run) and commit them; after the deadline the server's keeper scores them on the
+// hidden test set and proposes the results; after the challenge window it pays out, and the winner withdraws the
+// payment the contract could not push to it. Run by BrowserIT after run.mjs, which writes the model and data files
+// (made by Java: a logistic regression trained on the task's rule, one trained on another rule, a truncated copy)
+// and makes the winner's account one whose code refuses pushed ETH (EIP-7702 delegation to a contract whose
+// receive() needs more gas than a push forwards), so its prize becomes a credit to withdraw.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import {
+  assertAccessible, assertNoConsoleErrors, launch, reloadUntil, required, rpc, run, screenshot, short, signIn,
+  trackedPage, travel, txDone, url, walletContext,
+} from './harness.mjs';
+
+const sponsor = required('SPONSOR').toLowerCase();
+const winner = required('WINNER').toLowerCase();
+const runnerUp = required('CONTRIBUTOR').toLowerCase();
+const arbiter = required('ARBITER').toLowerCase();
+const files = {
+  spec: readFileSync(required('SPEC_FILE'), 'utf8'),
+  publicSample: required('PUBLIC_SAMPLE'),
+  testSet: required('TEST_SET'),
+  goodModel: required('GOOD_MODEL'),
+  weakModel: required('WEAK_MODEL'),
+  brokenModel: required('BROKEN_MODEL'),
+};
+
+const browser = await launch();
+const sponsorPage = await trackedPage((await walletContext(browser, sponsor)).context);
+const winnerPage = await trackedPage((await walletContext(browser, winner)).context);
+let bountyPath;
+
+const status = (page) => page.locator('[data-bounty-status]').innerText();
+const balance = async (address) => BigInt((await rpc('eth_getBalance', [address, 'latest'])).result);
+
+/** On the submit page: uploads the model file and waits for the check's verdict, which it returns. */
+async function uploadModel(page, file) {
+  await page.getByLabel('Model file (ONNX)').setInputFiles(file);
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  const verdict = page.locator('[data-validation] .result');
+  await verdict.waitFor({ timeout: 60_000 });
+  return verdict.innerText();
+}
+
+/** Commits the checked model from the wallet and lands on its status page; returns that page's path. */
+async function commit(page) {
+  await page.getByRole('button', { name: 'Commit on-chain' }).click();
+  await page.locator('#tx-panel').getByText('Confirmed').waitFor({ timeout: 60_000 });
+  await page.waitForURL(/\/submissions\/\d+$/, { timeout: 60_000 });
+  return new URL(page.url()).pathname;
+}
+
+const ok = await run([
+  ['a sponsor uploads the task and data: spec, public sample and hidden test set, checked by the server', async () => {
+    await sponsorPage.goto(url('/bounties/new'));
+    await signIn(sponsorPage, sponsor);
+    await sponsorPage.getByLabel('Title').fill('Will the customer churn?');
+    await sponsorPage.getByLabel('Description').fill('Eight anonymised usage features per customer; label: yes or no.');
+    await sponsorPage.getByLabel(/^Spec/).fill(files.spec);
+    await sponsorPage.getByLabel(/^Public sample/).setInputFiles(files.publicSample);
+    await sponsorPage.getByLabel(/^Hidden test set/).setInputFiles(files.testSet);
+    await sponsorPage.getByRole('button', { name: 'Upload and check' }).click();
+    await sponsorPage.getByText('Uploaded and checked.').waitFor({ timeout: 30_000 });
+    assert.match(await sponsorPage.locator('[data-draft-summary]').innerText(),
+      /^Draft #\d+ "Will the customer churn\?" is ready\. Spec hash 0x[0-9a-f]{64}; test set commitment 0x[0-9a-f]{64}\.$/);
+    assert.equal(await sponsorPage.locator('[aria-current="step"]').innerText(), '2. Terms');
+    assertNoConsoleErrors(sponsorPage);
+  }],
+
+  ['the sponsor sets the terms and funds the bounty from the wallet; it opens with those terms', async () => {
+    await sponsorPage.getByLabel('Reward (ETH)').fill('2');
+    await sponsorPage.getByLabel(/^Threshold/).fill('0.8');
+    await sponsorPage.getByLabel(/^Challenge window/).fill('1');
+    await sponsorPage.getByLabel(/^Arbiter address/).fill(arbiter);
+    await screenshot(sponsorPage, 'create-terms');
+    await assertAccessible(sponsorPage, 'create, terms');
+    await sponsorPage.getByRole('button', { name: 'Fund from your wallet' }).click();
+    await sponsorPage.locator('#tx-panel').getByText(/Included in block \d+/).waitFor({ timeout: 30_000 });
+    await sponsorPage.locator('#tx-panel').getByText('Confirmed').waitFor();
+    await sponsorPage.waitForURL(/\/bounties\/\d+$/, { timeout: 60_000 });
+    bountyPath = new URL(sponsorPage.url()).pathname;
+    assert.equal(await status(sponsorPage), 'Open');
+    await sponsorPage.locator('.reward-big').getByText('2 ETH').waitFor();
+    const terms = await sponsorPage.locator('dl.terms').innerText();
+    assert.match(terms, /To qualify\s+score at least 0\.8 on the hidden test set/);
+    assert.match(terms, /Payout\s+Winner takes all/);
+    assert.match(terms, /Challenge window\s+1 hour, bond 0\.1 ETH/);
+    assert.match(terms, /Public reveal/);
+    assertNoConsoleErrors(sponsorPage);
+  }],
+
+  ['a contributor\'s broken model is refused with the evaluator\'s exact reason, and cannot be committed', async () => {
+    await winnerPage.goto(url(bountyPath));
+    await signIn(winnerPage, winner);
+    await winnerPage.getByRole('link', { name: 'Submit a model', exact: true }).click();
+    await winnerPage.getByRole('heading', { name: 'Submit a model' }).waitFor();
+    const verdict = await uploadModel(winnerPage, files.brokenModel);
+    assert.equal(verdict, "The model cannot run on this bounty's data (MODEL_UNREADABLE): ONNX Runtime cannot load"
+      + ' broken.onnx as an ONNX model: Error code - ORT_INVALID_PROTOBUF - message: Load model from broken.onnx failed:'
+      + 'Protobuf parsing failed.');
+    assert.equal(await winnerPage.locator('[data-validation] [role="alert"]').count(), 1);
+    assert.ok(await winnerPage.getByRole('button', { name: 'Commit on-chain' }).isHidden());
+    assertNoConsoleErrors(winnerPage);
+  }],
+
+  ['a good model shows its score on the public sample and is committed from the wallet', async () => {
+    const verdict = await uploadModel(winnerPage, files.goodModel);
+    const score = /^The model runs on the public sample: roc_auc = (0\.\d+)\. Commit it on-chain to enter\.$/.exec(verdict);
+    assert.ok(score, verdict);
+    assert.ok(Number(score[1]) > 0.8, `a model trained on the task's rule scores well, not ${score[1]}`);
+    await screenshot(winnerPage, 'submit');
+    await assertAccessible(winnerPage, 'submit');
+    await commit(winnerPage);
+    const timeline = winnerPage.locator('[data-submission-timeline]');
+    await timeline.getByText('committed').waitFor();
+    assert.match(await timeline.innerText(),
+      new RegExp(`uploaded[\\s\\S]*public score\\s+${score[1].replace('.', '\\.')}[\\s\\S]*committed\\s+submission #0`));
+    await screenshot(winnerPage, 'submission');
+    await assertAccessible(winnerPage, 'submission');
+    assertNoConsoleErrors(winnerPage);
+  }],
+
+  ['a second contributor commits a weaker model; the public leaderboard ranks both', async () => {
+    const context = (await walletContext(browser, runnerUp)).context;
+    const page = await trackedPage(context);
+    await page.goto(url(`${bountyPath}/submit`));
+    await signIn(page, runnerUp);
+    assert.match(await uploadModel(page, files.weakModel), /^The model runs on the public sample: roc_auc = 0\.\d+\./);
+    await commit(page);
+    await page.goto(url(bountyPath));
+    const rows = page.locator('[data-board="public"] tbody tr');
+    await reloadUntil(page, 'both models on the public leaderboard', async () => (await rows.count()) === 2);
+    assert.match(await rows.nth(0).innerText(), new RegExp(`^1\\s+${short(winner)}\\s+0\\.\\d+\\s+#0`, 'i'));
+    assert.match(await rows.nth(1).innerText(), new RegExp(`^2\\s+${short(runnerUp)} you\\s+0\\.\\d+\\s+#1`, 'i'));
+    assertNoConsoleErrors(page);
+    await context.close();
+  }],
+
+  ['after the deadline the keeper scores the models on the hidden test set and proposes the results', async () => {
+    await travel(8 * 86400); // the Create page's default deadline is a week ahead
+    await winnerPage.goto(url(bountyPath));
+    await reloadUntil(winnerPage, 'the proposed results', async () => (await status(winnerPage)) === 'Proposed', 180_000);
+    const rows = winnerPage.locator('[data-board="private"] tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.match(await rows.nth(0).innerText(), new RegExp(`^1\\s+${short(winner)}\\s+0\\.\\d+\\s+yes\\s+at payout`, 'i'));
+    assert.match(await rows.nth(1).innerText(), new RegExp(`^2\\s+${short(runnerUp)}\\s+0\\.\\d+\\s+no\\s+no`, 'i'));
+    assert.match(await winnerPage.locator('dl.terms').innerText(), /Report hash\s+0x[0-9a-f]{64}/);
+    // Public reveal: the keeper publishes the hidden test set next, so anyone can re-run the evaluation.
+    await reloadUntil(winnerPage, 'the revealed test set',
+      async () => /TestSetRevealed/.test(await winnerPage.locator('main').innerText()));
+    await screenshot(winnerPage, 'bounty-results');
+    await assertAccessible(winnerPage, 'bounty with results');
+    assertNoConsoleErrors(winnerPage);
+  }],
+
+  ['after the challenge window the keeper pays out: the push to the winner fails, so the prize is a credit', async () => {
+    await travel(3600 + 60);
+    await reloadUntil(winnerPage, 'the payout', async () => (await status(winnerPage)) === 'Finalized');
+    assert.match(await winnerPage.locator('[data-board="private"] tbody tr').first().innerText(),
+      new RegExp(`^1\\s+${short(winner)}\\s+0\\.\\d+\\s+yes\\s+paid`, 'i'));
+    const prize = winnerPage.locator('section[aria-labelledby="payouts-h"] tr', { hasText: 'Prize' });
+    assert.match(await prize.innerText(), new RegExp(`^${short(winner)} you\\s+Prize\\s+2 ETH\\s+credit to withdraw`, 'i'));
+    await winnerPage.getByRole('link', { name: 'Withdraw your credit' }).click();
+    await winnerPage.getByRole('heading', { name: 'Your account' }).waitFor();
+    assertNoConsoleErrors(winnerPage);
+  }],
+
+  ['the winner sees the credit on the account page and withdraws it with the wallet', async () => {
+    const payout = winnerPage.locator('[data-payouts] tbody tr').first();
+    assert.match(await payout.innerText(), /Prize\s+2 ETH\s+credited \(the push to your address failed\)\s+tx 0x/);
+    const credits = winnerPage.locator('[data-credits] li');
+    assert.equal(await credits.count(), 1);
+    assert.match(await credits.first().innerText(), /^2 ETH\s+held for you by the contract\s+Withdraw 2 ETH$/);
+    await screenshot(winnerPage, 'account-earnings');
+    await assertAccessible(winnerPage, 'account with a credit');
+    const before = await balance(winner);
+    await winnerPage.getByRole('button', { name: 'Withdraw 2 ETH' }).click();
+    await winnerPage.locator('#tx-panel').getByText('Sent').waitFor();
+    await winnerPage.locator('#tx-panel').getByText(/Included in block \d+/).waitFor();
+    await winnerPage.locator('#tx-panel').getByText('Confirmed').waitFor();
+    await txDone(winnerPage);
+    await winnerPage.locator('[data-no-credit]').waitFor();
+    assert.match(await winnerPage.locator('[data-withdrawals] tbody tr').first().innerText(),
+      new RegExp(`^2 ETH\\s+${short(winner)}\\s+\\d+\\s+tx 0x`, 'i'));
+    const gained = (await balance(winner)) - before;
+    assert.ok(gained > 199n * 10n ** 16n && gained <= 2n * 10n ** 18n, `the wallet got the 2 ETH less gas, not ${gained} wei`);
+    await winnerPage.goto(url(bountyPath));
+    await winnerPage.getByRole('heading', { name: 'What you can do' }).waitFor();
+    assert.equal(await winnerPage.getByRole('link', { name: 'Withdraw your credit' }).count(), 0, 'nothing left to withdraw');
+    assertNoConsoleErrors(winnerPage);
+  }],
+
+  ['nothing left: a second withdrawal is refused with the reason', async () => {
+    const answer = await winnerPage.evaluate(async () => {
+      const response = await fetch('/api/me/transactions/withdraw', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': document.body.dataset.csrf },
+        body: JSON.stringify({ token: 'ETH' }),
+      });
+      return { status: response.status, body: await response.json() };
+    });
+    assert.equal(answer.status, 409);
+    assert.equal(answer.body.message, 'You have no credit in ETH to withdraw');
+  }],
+]);
+
+await browser.close();
+process.exit(ok ? 0 : 1);
