@@ -30,6 +30,7 @@ const browser = await launch();
 const sponsorPage = await trackedPage((await walletContext(browser, sponsor)).context);
 const winnerPage = await trackedPage((await walletContext(browser, winner)).context);
 let bountyPath;
+let winningSubmission;
 
 const status = (page) => page.locator('[data-bounty-status]').innerText();
 const balance = async (address) => BigInt((await rpc('eth_getBalance', [address, 'latest'])).result);
@@ -111,7 +112,7 @@ const ok = await run([
     assert.ok(Number(score[1]) > 0.8, `a model trained on the task's rule scores well, not ${score[1]}`);
     await screenshot(winnerPage, 'submit');
     await assertAccessible(winnerPage, 'submit');
-    await commit(winnerPage);
+    winningSubmission = await commit(winnerPage);
     const timeline = winnerPage.locator('[data-submission-timeline]');
     await timeline.getByText('committed').waitFor();
     assert.match(await timeline.innerText(),
@@ -161,6 +162,10 @@ const ok = await run([
       new RegExp(`^1\\s+${short(winner)}\\s+0\\.\\d+\\s+yes\\s+paid`, 'i'));
     const prize = winnerPage.locator('section[aria-labelledby="payouts-h"] tr', { hasText: 'Prize' });
     assert.match(await prize.innerText(), new RegExp(`^${short(winner)} you\\s+Prize\\s+2 ETH\\s+credit to withdraw`, 'i'));
+    await winnerPage.goto(url(winningSubmission));
+    assert.match(await winnerPage.locator('[data-submission-timeline]').innerText(),
+      /evaluated[\s\S]*private score\s+rank 1, score 0\.\d+[\s\S]*paid\s+2 ETH credited: withdraw it from your account page/);
+    await winnerPage.goBack();
     await winnerPage.getByRole('link', { name: 'Withdraw your credit' }).click();
     await winnerPage.getByRole('heading', { name: 'Your account' }).waitFor();
     assertNoConsoleErrors(winnerPage);

@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Payout;
+import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.chain.ChainEvent;
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.chain.Transactions;
@@ -24,8 +25,6 @@ import dev.bountymarket.contracts.BountyMarket;
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class AccountService {
-
-    public static final String ETH = "0x0000000000000000000000000000000000000000";
 
     @Inject
     Transactions transactions;
@@ -48,7 +47,7 @@ public class AccountService {
         List<Payout> payouts = Payout.toRecipient(account);
         // A credit comes only from a credited payout, so these are the only tokens the contract can hold for it.
         Set<String> tokens = new LinkedHashSet<>();
-        tokens.add(ETH);
+        tokens.add(Amounts.ETH);
         payouts.stream().filter(p -> p.credited).forEach(p -> tokens.add(p.token.toLowerCase()));
         List<Credit> credits = tokens.stream()
                 .map(token -> new Credit(token, transactions.creditOf(account, token)))

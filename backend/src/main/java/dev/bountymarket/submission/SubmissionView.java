@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.Payout;
+import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.evaluation.EvaluationJob;
 
 /**
@@ -65,7 +66,7 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
                     + decimal(s.privateScore) + (Boolean.TRUE.equals(s.qualified) ? "" : ", below the threshold")));
         }
         for (Payout prize : prizes) {
-            timeline.add(new Step("paid", null, prize.txHash, prize.amount + (prize.credited
+            timeline.add(new Step("paid", null, prize.txHash, Amounts.text(prize.amount, prize.token) + (prize.credited
                     ? " credited: withdraw it from your account page" : " sent to your wallet")));
         }
         return new SubmissionView(s.id, s.bountyId, bounty.title, s.contributor, s.modelSha256, s.modelSize,

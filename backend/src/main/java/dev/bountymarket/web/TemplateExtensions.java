@@ -2,7 +2,6 @@ package dev.bountymarket.web;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.bountymarket.bounty.BountyView;
+import dev.bountymarket.chain.Amounts;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateExtension;
 
@@ -17,7 +17,7 @@ import io.quarkus.qute.TemplateExtension;
 @TemplateExtension
 public class TemplateExtensions {
 
-    static final String ETH = "0x0000000000000000000000000000000000000000";
+    static final String ETH = Amounts.ETH;
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -28,21 +28,11 @@ public class TemplateExtensions {
 
     /** An amount in the token's base units: ETH in ether (up to 6 decimals), other tokens in their base units. */
     static String amount(String units, String token) {
-        if (units == null) {
-            return "—";
-        }
-        BigInteger value = new BigInteger(units);
-        if (token == null || ETH.equalsIgnoreCase(token)) {
-            BigDecimal ether = new BigDecimal(value, 18);
-            BigDecimal shown = ether.setScale(6, RoundingMode.DOWN).stripTrailingZeros();
-            String text = shown.signum() == 0 && value.signum() > 0 ? "< 0.000001" : shown.toPlainString();
-            return text + " ETH";
-        }
-        return value + " units of " + shortAddress(token);
+        return units == null ? "—" : Amounts.text(new BigInteger(units), token);
     }
 
     static String amount(BigInteger units, String token) {
-        return units == null ? "—" : amount(units.toString(), token);
+        return Amounts.text(units, token);
     }
 
     static String rewardText(BountyView bounty) {
