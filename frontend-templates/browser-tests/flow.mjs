@@ -35,6 +35,9 @@ let winningSubmission;
 const status = (page) => page.locator('[data-bounty-status]').innerText();
 const balance = async (address) => BigInt((await rpc('eth_getBalance', [address, 'latest'])).result);
 
+/** On the account page: the row of the viewer's committed submission (#0) in "Your submissions". */
+const mySubmission = (page) => page.locator('section[aria-labelledby="my-submissions-h"] tbody tr', { hasText: '#0' });
+
 /** On the submit page: uploads the model file and waits for the check's verdict, which it returns. */
 async function uploadModel(page, file) {
   await page.getByLabel('Model file (ONNX)').setInputFiles(file);
@@ -153,6 +156,9 @@ const ok = await run([
     await screenshot(winnerPage, 'bounty-results');
     await assertAccessible(winnerPage, 'bounty with results');
     assertNoConsoleErrors(winnerPage);
+    await winnerPage.goto(url('/account'));
+    assert.match(await mySubmission(winnerPage).innerText(), /#0\s+0\.\d+\s+0\.\d+\s+1\s+at payout\s+report$/);
+    await winnerPage.goto(url(bountyPath));
   }],
 
   ['after the challenge window the keeper pays out: the push to the winner fails, so the prize is a credit', async () => {
@@ -174,6 +180,7 @@ const ok = await run([
   ['the winner sees the credit on the account page and withdraws it with the wallet', async () => {
     const payout = winnerPage.locator('[data-payouts] tbody tr').first();
     assert.match(await payout.innerText(), /Prize\s+2 ETH\s+credited \(the push to your address failed\)\s+tx 0x/);
+    assert.match(await mySubmission(winnerPage).innerText(), /#0\s+0\.\d+\s+0\.\d+\s+1\s+yes\s+report$/);
     const credits = winnerPage.locator('[data-credits] li');
     assert.equal(await credits.count(), 1);
     assert.match(await credits.first().innerText(), /^2 ETH\s+held for you by the contract\s+Withdraw 2 ETH$/);

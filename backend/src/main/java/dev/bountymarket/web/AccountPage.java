@@ -1,6 +1,8 @@
 package dev.bountymarket.web;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -24,7 +26,7 @@ public class AccountPage {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance account(Site site, List<Bounty> bounties, List<Submission> submissions,
-                Earnings earnings, List<ApiToken> tokens);
+                Set<Long> paidOut, Earnings earnings, List<ApiToken> tokens);
     }
 
     @Inject
@@ -41,11 +43,15 @@ public class AccountPage {
     public TemplateInstance account() {
         String viewer = site.viewer();
         if (viewer == null) {
-            return Templates.account(site.get(), List.of(), List.of(), new Earnings(List.of(), List.of(), List.of()),
-                    List.of());
+            return Templates.account(site.get(), List.of(), List.of(), Set.of(),
+                    new Earnings(List.of(), List.of(), List.of()), List.of());
         }
+        Earnings earnings = accounts.earnings(viewer);
+        // A submission's paid flag says its rank gets paid; it is paid out once the bounty pays the viewer a prize
+        // (the contract pays a contributor at most once per bounty).
+        Set<Long> paidOut = earnings.payouts().stream().filter(p -> p.kind.equals("Prize")).map(p -> p.bountyId)
+                .collect(Collectors.toSet());
         return Templates.account(site.get(), Bounty.list("sponsor = ?1 order by id desc", viewer),
-                Submission.list("contributor = ?1 order by id desc", viewer), accounts.earnings(viewer),
-                auth.tokens(viewer));
+                Submission.list("contributor = ?1 order by id desc", viewer), paidOut, earnings, auth.tokens(viewer));
     }
 }
