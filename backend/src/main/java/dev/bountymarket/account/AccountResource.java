@@ -113,5 +113,4 @@ public class AccountResource {
         }
         return transactions.withdraw(token);
     }
-
 }
