@@ -1,0 +1,91 @@
+package dev.bountymarket.bounty;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+/**
+ * The order of the public leaderboards: the ids of a bounty's committed, scored submissions, best first (score in
+ * the bounty's direction, then earlier commitment, then id). Reading that order for a 100,000-entry board takes tens
+ * of milliseconds, too long for every page request, so each board's order is kept for {@code leaderboard.refresh}
+ * (1 s): a new public score shows on the board up to that much later (plus the time to read the board again), and a
+ * page's ranks and total always come from one consistent order. While one request reads a stale board again, the
+ * others are served the stale one instead of waiting. With {@code leaderboard.refresh=0s} every request reads its page
+ * and the total from the database.
+ */
+@ApplicationScoped
+public class PublicBoards {
+
+    /** One page of a board: submission ids in board order, and how many entries the whole board has. */
+    public record Slice(List<Long> ids, long total) {
+    }
+
+    private record Order(boolean higherIsBetter, long[] ids, long readAt, AtomicBoolean reading) {
+    }
+
+    @Inject
+    LeaderboardConfig config;
+
+    @Inject
+    EntityManager entityManager;
+
+    /** One board order per bounty whose public board was asked for: 8 bytes per entry. */
+    private final ConcurrentHashMap<Long, Order> orders = new ConcurrentHashMap<>();
+
+    public Slice page(long bountyId, boolean higherIsBetter, int page, int size) {
+        long offset = (long) page * size;
+        if (config.refresh().isZero()) {
+            return new Slice(ids(bountyId, higherIsBetter, offset, size), count(bountyId));
+        }
+        Order order = current(bountyId, higherIsBetter);
+        int from = (int) Math.min(offset, order.ids().length);
+        int to = (int) Math.min(offset + size, order.ids().length);
+        return new Slice(Arrays.stream(order.ids(), from, to).boxed().toList(), order.ids().length);
+    }
+
+    private Order current(long bountyId, boolean higherIsBetter) {
+        Order order = orders.computeIfAbsent(bountyId, id -> read(id, higherIsBetter));
+        boolean stale = System.nanoTime() - order.readAt() > config.refresh().toNanos()
+                || order.higherIsBetter() != higherIsBetter;
+        if (stale && order.reading().compareAndSet(false, true)) {
+            Order old = order;
+            try {
+                order = read(bountyId, higherIsBetter);
+                orders.put(bountyId, order);
+            } finally {
+                old.reading().set(false);
+            }
+        }
+        return order;
+    }
+
+    private Order read(long bountyId, boolean higherIsBetter) {
+        long readAt = System.nanoTime();
+        long[] ids = ids(bountyId, higherIsBetter, 0, Integer.MAX_VALUE).stream().mapToLong(Long::longValue).toArray();
+        return new Order(higherIsBetter, ids, readAt, new AtomicBoolean());
+    }
+
+    /** Read from submission_public_board_desc or _asc (migration V7) in index order. */
+    private List<Long> ids(long bountyId, boolean higherIsBetter, long offset, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Number> ids = entityManager.createNativeQuery("""
+                SELECT id FROM submission
+                 WHERE bounty_id = ?1 AND public_score IS NOT NULL AND chain_index IS NOT NULL
+                 ORDER BY public_score %s, chain_index, id
+                 OFFSET ?2 LIMIT ?3""".formatted(higherIsBetter ? "DESC" : "ASC"))
+                .setParameter(1, bountyId).setParameter(2, offset).setParameter(3, limit).getResultList();
+        return ids.stream().map(Number::longValue).toList();
+    }
+
+    private long count(long bountyId) {
+        return ((Number) entityManager.createNativeQuery("""
+                SELECT count(*) FROM submission
+                 WHERE bounty_id = ?1 AND public_score IS NOT NULL AND chain_index IS NOT NULL""")
+                .setParameter(1, bountyId).getSingleResult()).longValue();
+    }
+}
