@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import dev.bountymarket.bounty.BountyException.Code;
@@ -101,20 +102,26 @@ public class BountyService {
         };
     }
 
-    /** Ids in board order from {@link PublicBoards}, then those submissions by id. */
+    /** Ids in board order from {@link PublicBoards}, then just the columns the board shows, by id. */
     private Page<LeaderboardEntry> publicBoard(Bounty bounty, int page, int size) {
         boolean higherIsBetter = bounty.higherIsBetter == null || bounty.higherIsBetter;
         PublicBoards.Slice slice = publicBoards.page(bounty.id, higherIsBetter, page, size);
-        Map<Long, Submission> byId = new HashMap<>();
+        Map<Long, Tuple> byId = new HashMap<>();
         if (!slice.ids().isEmpty()) {
-            Submission.<Submission>list("id in ?1", slice.ids()).forEach(s -> byId.put(s.id, s));
+            Submission.getEntityManager().createQuery("""
+                    select s.id as id, s.chainIndex as chainIndex, s.contributor as contributor,
+                           s.modelSha256 as modelSha256, s.publicScore as score, s.committedAt as committedAt
+                      from Submission s where s.id in ?1""", Tuple.class)
+                    .setParameter(1, slice.ids()).getResultList().forEach(row -> byId.put(row.get("id", Long.class), row));
         }
         List<LeaderboardEntry> entries = new ArrayList<>(slice.ids().size());
         for (int i = 0; i < slice.ids().size(); i++) {
-            Submission s = byId.get(slice.ids().get(i));
+            Tuple s = byId.get(slice.ids().get(i));
             if (s != null) { // gone since the board's order was read (a reorg)
-                entries.add(new LeaderboardEntry(page * size + i + 1, s.id, s.chainIndex, s.contributor, s.modelSha256,
-                        s.publicScore, null, null, s.committedAt));
+                entries.add(new LeaderboardEntry(page * size + i + 1, s.get("id", Long.class),
+                        s.get("chainIndex", Integer.class), s.get("contributor", String.class),
+                        s.get("modelSha256", String.class), s.get("score", Long.class), null, null,
+                        s.get("committedAt", Instant.class)));
             }
         }
         return new Page<>(entries, page, size, slice.total());
