@@ -1,5 +1,7 @@
 package dev.bountymarket.bounty;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
 
 /**
  * The order of the public leaderboards: the ids of a bounty's committed, scored submissions, best first (score in
@@ -40,7 +44,7 @@ public class PublicBoards {
     public Slice page(long bountyId, boolean higherIsBetter, int page, int size) {
         long offset = (long) page * size;
         if (config.refresh().isZero()) {
-            return new Slice(ids(bountyId, higherIsBetter, offset, size), count(bountyId));
+            return new Slice(Arrays.stream(ids(bountyId, higherIsBetter, offset, size)).boxed().toList(), count(bountyId));
         }
         Order order = current(bountyId, higherIsBetter);
         int from = (int) Math.min(offset, order.ids().length);
@@ -66,20 +70,36 @@ public class PublicBoards {
 
     private Order read(long bountyId, boolean higherIsBetter) {
         long readAt = System.nanoTime();
-        long[] ids = ids(bountyId, higherIsBetter, 0, Integer.MAX_VALUE).stream().mapToLong(Long::longValue).toArray();
-        return new Order(higherIsBetter, ids, readAt, new AtomicBoolean());
+        return new Order(higherIsBetter, ids(bountyId, higherIsBetter, 0, Integer.MAX_VALUE), readAt, new AtomicBoolean());
     }
 
-    /** Read from submission_public_board_desc or _asc (migration V7) in index order. */
-    private List<Long> ids(long bountyId, boolean higherIsBetter, long offset, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Number> ids = entityManager.createNativeQuery("""
-                SELECT id FROM submission
-                 WHERE bounty_id = ?1 AND public_score IS NOT NULL AND chain_index IS NOT NULL
-                 ORDER BY public_score %s, chain_index, id
-                 OFFSET ?2 LIMIT ?3""".formatted(higherIsBetter ? "DESC" : "ASC"))
-                .setParameter(1, bountyId).setParameter(2, offset).setParameter(3, limit).getResultList();
-        return ids.stream().map(Number::longValue).toList();
+    /**
+     * Ids in board order, read in index order (submission_public_board_desc or _asc, migration V7) straight from JDBC
+     * into an array: a 100,000-entry board makes no object per row.
+     */
+    private long[] ids(long bountyId, boolean higherIsBetter, long offset, int limit) {
+        long[][] ids = {new long[Math.min(limit, 1024)]};
+        int[] count = {0};
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("""
+                    SELECT id FROM submission
+                     WHERE bounty_id = ? AND public_score IS NOT NULL AND chain_index IS NOT NULL
+                     ORDER BY public_score %s, chain_index, id
+                     OFFSET ? LIMIT ?""".formatted(higherIsBetter ? "DESC" : "ASC"))) {
+                query.setLong(1, bountyId);
+                query.setLong(2, offset);
+                query.setLong(3, limit);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        if (count[0] == ids[0].length) {
+                            ids[0] = Arrays.copyOf(ids[0], count[0] * 2);
+                        }
+                        ids[0][count[0]++] = rows.getLong(1);
+                    }
+                }
+            }
+        });
+        return Arrays.copyOf(ids[0], count[0]);
     }
 
     private long count(long bountyId) {
