@@ -71,7 +71,8 @@ import dev.bountymarket.testing.Wallet;
  * and applied them all.</li>
  * </ol>
  * Arguments: a work folder, then any of {@code bounties=10000 submissions=1000000 board=100000 events=10000
- * upload-mib=1024 connections=64 rate=1000 seconds=15 warm-up=10 server-heap=1g}. Run with -Danvil.path (see docs/performance.md).
+ * upload-mib=1024 connections=64 rate=1000 seconds=15 warm-up=10 server-heap=1g}, and server settings (a name with a
+ * dot, e.g. {@code leaderboard.refresh=0s}). Run with -Danvil.path (see docs/performance.md).
  */
 public final class BackendBenchmark {
 
@@ -90,6 +91,7 @@ public final class BackendBenchmark {
     private String rpcUrl;
     private String jdbcUrl;
     private Process server;
+    private final List<Path> scratch = new ArrayList<>();
 
     private BackendBenchmark(Path work, Map<String, String> options) {
         this.work = work;
@@ -143,6 +145,18 @@ public final class BackendBenchmark {
             stopServer();
             chain.stop();
             database.stop();
+            // What the server stored (the uploaded models) and the fixtures; the model file is kept for the next run.
+            for (Path scratch : scratch) {
+                deleteTree(scratch);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
         }
     }
 
@@ -159,8 +173,16 @@ public final class BackendBenchmark {
         settings.put("chain.confirmations", Integer.toString(CONFIRMATIONS));
         settings.put("keeper.enabled", "false");
         settings.put("evaluator.workers", "0");
-        settings.put("storage.directory", Files.createTempDirectory(work, "storage").toString());
+        Path storage = Files.createTempDirectory(work, "storage");
+        scratch.add(storage);
+        settings.put("storage.directory", storage.toString());
         settings.put("quarkus.log.category.\"dev.bountymarket\".level", "WARN");
+        // An argument with a dot in its name is a server setting, e.g. leaderboard.refresh=0s.
+        options.forEach((key, value) -> {
+            if (key.contains(".")) {
+                settings.put(key, value);
+            }
+        });
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + options.getOrDefault("server-heap", "1g")));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -220,7 +242,9 @@ public final class BackendBenchmark {
 
     /** Drafts a bounty through the API, funds it on-chain and waits for the indexer to open it. */
     private long postBounty(String market, String token) throws Exception {
-        MlFixtures files = MlFixtures.write(Files.createTempDirectory(work, "fixtures"));
+        Path fixtures = Files.createTempDirectory(work, "fixtures");
+        scratch.add(fixtures);
+        MlFixtures files = MlFixtures.write(fixtures);
         Multipart form = new Multipart().field("title", "Benchmark: churn prediction")
                 .field("description", "The bounty the benchmark uploads to and submits to.").field("spec", files.spec())
                 .file("publicSample", files.publicSample()).file("testSet", files.testSet());
@@ -440,15 +464,21 @@ public final class BackendBenchmark {
         });
         sampler.start();
         double seconds;
+        Cpu cpuBefore = Cpu.now(server.pid());
         try {
             seconds = upload(bountyId, token, model);
         } finally {
             uploading.set(false);
             sampler.join();
         }
+        Cpu cpuAfter = Cpu.now(server.pid());
         long after = liveHeap();
         System.out.printf(Locale.ROOT, "%nupload: %,d MiB model in %.1f s = %.0f MiB/s (%.0f MiB/s without the %.1f s"
-                + " check a tiny model's answer takes)%n", mib, seconds, mib / seconds, mib / (seconds - check), check);
+                + " check a tiny model's answer takes); CPU meanwhile: server %.1f s, this program %.1f s, machine busy"
+                + " %.0f%%%n", mib, seconds, mib / seconds, mib / (seconds - check), check,
+                cpuAfter.server() - cpuBefore.server(), cpuAfter.self() - cpuBefore.self(),
+                100.0 * (cpuAfter.machineBusy() - cpuBefore.machineBusy())
+                        / (cpuAfter.machineTotal() - cpuBefore.machineTotal()));
         System.out.printf(Locale.ROOT, "upload: server live heap (after a full GC, sampled every second during the"
                 + " upload) before %.1f MiB, peak %.1f MiB, after %.1f MiB: growth %.1f MiB%n", before / 1048576.0,
                 peak.get() / 1048576.0, after / 1048576.0, (peak.get() - before) / 1048576.0);
