@@ -479,8 +479,8 @@ public final class BackendBenchmark {
                 cpuAfter.server() - cpuBefore.server(), cpuAfter.self() - cpuBefore.self(),
                 100.0 * (cpuAfter.machineBusy() - cpuBefore.machineBusy())
                         / (cpuAfter.machineTotal() - cpuBefore.machineTotal()));
-        System.out.printf(Locale.ROOT, "upload: server live heap (after a full GC, sampled every second during the"
-                + " upload) before %.1f MiB, peak %.1f MiB, after %.1f MiB: growth %.1f MiB%n", before / 1048576.0,
+        System.out.printf(Locale.ROOT, "upload: server live heap (objects left by a full GC, jcmd GC.class_histogram;"
+                + " sampled every second during the upload) before %.1f MiB, peak %.1f MiB, after %.1f MiB: growth %.1f MiB%n", before / 1048576.0,
                 peak.get() / 1048576.0, after / 1048576.0, (peak.get() - before) / 1048576.0);
     }
 
@@ -494,14 +494,17 @@ public final class BackendBenchmark {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    /** The server's heap in use right after a full GC (jcmd GC.run, then GC.heap_info), in bytes. */
+    /**
+     * The server's live heap in bytes: the total of {@code jcmd <pid> GC.class_histogram}, which runs a full GC and
+     * counts what survived in one step. (GC.run followed by GC.heap_info also counts what the upload allocated in the
+     * fraction of a second between the two commands: tens of MiB at this speed.)
+     */
     private long liveHeap() {
-        jcmd("GC.run");
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
-        if (!used.find()) {
-            throw new IllegalStateException("no heap figure from jcmd");
+        Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(jcmd("GC.class_histogram"));
+        if (!total.find()) {
+            throw new IllegalStateException("no heap total from jcmd GC.class_histogram");
         }
-        return Long.parseLong(used.group(1)) * 1024;
+        return Long.parseLong(total.group(1));
     }
 
     private String jcmd(String command) {
