@@ -15,8 +15,9 @@ import org.hibernate.Session;
 
 /**
  * The order of the public leaderboards: the ids of a bounty's committed, scored submissions, best first (score in
- * the bounty's direction, then earlier commitment, then id). Reading that order for a 100,000-entry board takes tens
- * of milliseconds, too long for every page request, so each board's order is kept for {@code leaderboard.refresh}
+ * the bounty's direction, then earlier commitment, then id). Counting a 100,000-entry board and finding a page deep
+ * in it costs about 9 ms of database time (docs/performance.md, Backend), too much for every page request, so each
+ * board's order is read whole and kept for {@code leaderboard.refresh}
  * (1 s): a new public score shows on the board up to that much later (plus the time to read the board again), and a
  * page's ranks and total always come from one consistent order. While one request reads a stale board again, the
  * others are served the stale one instead of waiting. With {@code leaderboard.refresh=0s} every request reads its page
