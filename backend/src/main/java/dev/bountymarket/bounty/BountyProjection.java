@@ -2,12 +2,20 @@ package dev.bountymarket.bounty;
 
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.hibernate.jpa.HibernateHints;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.chain.ChainEvent;
@@ -27,6 +35,9 @@ import io.quarkus.logging.Log;
 @ApplicationScoped
 public class BountyProjection {
 
+    /** Events loaded, and Submitted events applied, at a time. */
+    private static final int CHUNK = 1000;
+
     private static final String[] PAYOUT_KINDS = {"Prize", "Refund", "Fee", "ChallengeReward", "BondReturned",
             "BondForfeited"};
 
@@ -34,14 +45,40 @@ public class BountyProjection {
     EvaluationQueue evaluations;
 
     void onIndexed(@Observes EventsIndexed indexed) {
-        List<ChainEvent> events = ChainEvent.list("id in ?1 order by blockNumber, logIndex", indexed.eventIds());
-        events.forEach(this::apply);
+        List<ChainEvent> events = new ArrayList<>(indexed.eventIds().size());
+        for (int from = 0; from < indexed.eventIds().size(); from += CHUNK) {
+            List<Long> ids = indexed.eventIds().subList(from, Math.min(from + CHUNK, indexed.eventIds().size()));
+            events.addAll(ChainEvent.<ChainEvent>find("id in ?1", ids).withHint(HibernateHints.HINT_READ_ONLY, true).list());
+        }
+        events.sort(Comparator.<ChainEvent>comparingLong(e -> e.blockNumber).thenComparingInt(e -> e.logIndex));
+        apply(events);
     }
 
     void onReorg(@Observes ChainReorganized reorg) {
         for (BigInteger onchainId : reorg.bountyIds()) {
             Bounty.findOnChain(reorg.contract(), onchainId).ifPresent(this::reset);
-            ChainEvent.ofBounty(reorg.contract(), onchainId).forEach(this::apply);
+            apply(ChainEvent.ofBounty(reorg.contract(), onchainId));
+        }
+    }
+
+    /**
+     * Applies events in chain order. A busy bounty's log is mostly Submitted events, so a run of them is applied
+     * {@value #CHUNK} at a time with two queries (their bounties, and the uploads waiting for their commitments) and
+     * batched writes, instead of several round trips each.
+     */
+    void apply(List<ChainEvent> events) {
+        int i = 0;
+        while (i < events.size()) {
+            int end = i;
+            while (end < events.size() && end - i < CHUNK && events.get(end).name.equals("Submitted")) {
+                end++;
+            }
+            if (end > i) {
+                submitted(events.subList(i, end));
+                i = end;
+            } else {
+                apply(events.get(i++));
+            }
         }
     }
 
@@ -74,7 +111,8 @@ public class BountyProjection {
         bounty.updatedAt = Instant.now();
     }
 
-    void apply(ChainEvent event) {
+    /** Any event but Submitted (see {@link #apply(List)}). */
+    private void apply(ChainEvent event) {
         if (event.bountyId == null) {
             return;
         }
@@ -102,7 +140,6 @@ public class BountyProjection {
             }
             case "ToppedUp" -> bounty.reward = BountyMarket.getToppedUpEventFromLog(log).newReward;
             case "BountyCancelled" -> bounty.status = BountyStatus.CANCELLED;
-            case "Submitted" -> submitted(bounty, event, BountyMarket.getSubmittedEventFromLog(log));
             case "ResultRanked" -> ranked(bounty, BountyMarket.getResultRankedEventFromLog(log));
             case "ResultsProposed" -> {
                 var e = BountyMarket.getResultsProposedEventFromLog(log);
@@ -159,23 +196,50 @@ public class BountyProjection {
         bounty.persist();
     }
 
-    private void submitted(Bounty bounty, ChainEvent event, BountyMarket.SubmittedEventResponse e) {
-        String commitment = Numeric.toHexString(e.commitment);
-        Submission submission = Submission.findUncommitted(bounty.id, commitment).orElseGet(() -> {
-            Submission committedElsewhere = new Submission();
-            committedElsewhere.bountyId = bounty.id;
-            committedElsewhere.contributor = e.contributor;
-            committedElsewhere.commitment = commitment;
-            committedElsewhere.createdAt = Instant.now();
-            return committedElsewhere;
-        });
-        submission.chainIndex = e.index.intValueExact();
-        submission.committedTx = event.txHash;
-        submission.committedAt = Instant.now();
-        submission.persistAndFlush();
-        bounty.submissionCount = Math.max(bounty.submissionCount, submission.chainIndex + 1);
-        if (submission.modelKey != null && submission.publicScore == null) {
-            evaluations.enqueue(submission.id, EvaluationJob.Kind.PUBLIC);
+    /** Submitted events in chain order: each commits the oldest upload waiting for its commitment, else a new row. */
+    private void submitted(List<ChainEvent> events) {
+        List<BountyMarket.SubmittedEventResponse> decoded = events.stream()
+                .map(event -> BountyMarket.getSubmittedEventFromLog(event.toLog())).toList();
+        Map<String, Bounty> bounties = new HashMap<>();
+        events.stream().collect(Collectors.groupingBy(event -> event.contract,
+                Collectors.mapping(event -> event.bountyId, Collectors.toSet())))
+                .forEach((contract, onchainIds) -> Bounty.<Bounty>list("contract = ?1 and onchainId in ?2", contract,
+                        onchainIds).forEach(b -> bounties.put(b.contract + "/" + b.onchainId, b)));
+        Map<String, Deque<Submission>> waiting = new HashMap<>();
+        if (!bounties.isEmpty()) {
+            Submission.<Submission>list("bountyId in ?1 and commitment in ?2 and chainIndex is null order by id",
+                    bounties.values().stream().map(b -> b.id).toList(),
+                    decoded.stream().map(e -> Numeric.toHexString(e.commitment)).distinct().toList())
+                    .forEach(s -> waiting.computeIfAbsent(s.bountyId + "/" + s.commitment, k -> new ArrayDeque<>()).add(s));
+        }
+        Instant now = Instant.now();
+        for (int i = 0; i < events.size(); i++) {
+            ChainEvent event = events.get(i);
+            BountyMarket.SubmittedEventResponse e = decoded.get(i);
+            Bounty bounty = bounties.get(event.contract + "/" + event.bountyId);
+            if (bounty == null) {
+                Log.warnf("%s for unknown bounty %s in tx %s", event.name, event.bountyId, event.txHash);
+                continue;
+            }
+            String commitment = Numeric.toHexString(e.commitment);
+            Deque<Submission> uploads = waiting.get(bounty.id + "/" + commitment);
+            Submission submission = uploads == null || uploads.isEmpty() ? null : uploads.poll();
+            if (submission == null) {
+                submission = new Submission();
+                submission.bountyId = bounty.id;
+                submission.contributor = e.contributor;
+                submission.commitment = commitment;
+                submission.createdAt = now;
+            }
+            submission.chainIndex = e.index.intValueExact();
+            submission.committedTx = event.txHash;
+            submission.committedAt = now;
+            submission.persist();
+            bounty.submissionCount = Math.max(bounty.submissionCount, submission.chainIndex + 1);
+            bounty.updatedAt = now;
+            if (submission.modelKey != null && submission.publicScore == null) {
+                evaluations.enqueue(submission.id, EvaluationJob.Kind.PUBLIC);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import dev.bountymarket.bounty.BountyException.Code;
@@ -34,6 +35,9 @@ public class BountyService {
 
     @Inject
     ChainClock clock;
+
+    @Inject
+    PublicBoards publicBoards;
 
     /** What the browse page and GET /api/bounties ask for. */
     public record Query(String status, String task, String token, String search, String sort, int page, int size) {
@@ -85,28 +89,50 @@ public class BountyService {
     }
 
     /**
-     * A leaderboard page. The public board ranks uploaded models by their score on the public sample, live while the
-     * bounty is open; the private board is the ranking posted on-chain with the results.
+     * A leaderboard page. The public board ranks committed, uploaded models by their score on the public sample, live
+     * while the bounty is open (up to {@code leaderboard.refresh} late); the private board is the ranking posted
+     * on-chain with the results.
      */
     public Page<LeaderboardEntry> leaderboard(long id, String board, int page, int size) {
         Bounty bounty = bounty(id);
-        boolean higherIsBetter = bounty.higherIsBetter == null || bounty.higherIsBetter;
-        io.quarkus.hibernate.orm.panache.PanacheQuery<Submission> query = switch (board) {
-            case "public" -> Submission.find("bountyId = ?1 and publicScore is not null and chainIndex is not null",
-                    (higherIsBetter ? Sort.descending("publicScore") : Sort.ascending("publicScore"))
-                            .and("chainIndex", Sort.NullPrecedence.NULLS_LAST).and("id"), id);
-            case "private" -> Submission.find("bountyId = ?1 and rank is not null", Sort.ascending("rank"), id);
+        return switch (board) {
+            case "public" -> publicBoard(bounty, page, size);
+            case "private" -> privateBoard(bounty, page, size);
             default -> throw new BountyException(Code.INVALID_REQUEST, "board must be public or private, not '" + board + "'");
         };
-        List<Submission> rows = query.page(page, size).list();
-        List<LeaderboardEntry> entries = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            Submission s = rows.get(i);
-            boolean isPublic = board.equals("public");
-            entries.add(new LeaderboardEntry(isPublic ? page * size + i + 1 : s.rank + 1, s.id, s.chainIndex,
-                    s.contributor, s.modelSha256, isPublic ? s.publicScore : s.privateScore,
-                    isPublic ? null : s.qualified, isPublic ? null : s.paid, s.committedAt));
+    }
+
+    /** Ids in board order from {@link PublicBoards}, then just the columns the board shows, by id. */
+    private Page<LeaderboardEntry> publicBoard(Bounty bounty, int page, int size) {
+        boolean higherIsBetter = bounty.higherIsBetter == null || bounty.higherIsBetter;
+        PublicBoards.Slice slice = publicBoards.page(bounty.id, higherIsBetter, page, size);
+        Map<Long, Tuple> byId = new HashMap<>();
+        if (!slice.ids().isEmpty()) {
+            Submission.getEntityManager().createQuery("""
+                    select s.id as id, s.chainIndex as chainIndex, s.contributor as contributor,
+                           s.modelSha256 as modelSha256, s.publicScore as score, s.committedAt as committedAt
+                      from Submission s where s.id in ?1""", Tuple.class)
+                    .setParameter(1, slice.ids()).getResultList().forEach(row -> byId.put(row.get("id", Long.class), row));
         }
+        List<LeaderboardEntry> entries = new ArrayList<>(slice.ids().size());
+        for (int i = 0; i < slice.ids().size(); i++) {
+            Tuple s = byId.get(slice.ids().get(i));
+            if (s != null) { // gone since the board's order was read (a reorg)
+                entries.add(new LeaderboardEntry(page * size + i + 1, s.get("id", Long.class),
+                        s.get("chainIndex", Integer.class), s.get("contributor", String.class),
+                        s.get("modelSha256", String.class), s.get("score", Long.class), null, null,
+                        s.get("committedAt", Instant.class)));
+            }
+        }
+        return new Page<>(entries, page, size, slice.total());
+    }
+
+    private Page<LeaderboardEntry> privateBoard(Bounty bounty, int page, int size) {
+        var query = Submission.<Submission>find("bountyId = ?1 and rank is not null", Sort.ascending("rank"), bounty.id);
+        List<LeaderboardEntry> entries = query.page(page, size).list().stream()
+                .map(s -> new LeaderboardEntry(s.rank + 1, s.id, s.chainIndex, s.contributor, s.modelSha256,
+                        s.privateScore, s.qualified, s.paid, s.committedAt))
+                .toList();
         return new Page<>(entries, page, size, query.count());
     }
 

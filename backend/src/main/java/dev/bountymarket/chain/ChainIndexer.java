@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
@@ -189,13 +190,13 @@ public class ChainIndexer {
         }
         List<Long> ids = new java.util.ArrayList<>(logs.size());
         Timestamp now = Timestamp.from(Instant.now());
+        // One batch (pipelined by the driver), not a round trip per log.
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO chain_event (id, chain_id, contract, block_number, block_hash, tx_hash, log_index, name,
                                              bounty_id, topics, data, indexed_at)
                     VALUES (nextval('chain_event_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (tx_hash, log_index) DO NOTHING
-                    RETURNING id""")) {
+                    ON CONFLICT (tx_hash, log_index) DO NOTHING""", new String[] {"id"})) {
                 for (Log log : logs) {
                     String name = EVENT_NAMES.get(log.getTopics().get(0));
                     if (name == null || log.isRemoved()) {
@@ -214,10 +215,13 @@ public class ChainIndexer {
                     insert.setArray(9, connection.createArrayOf("text", log.getTopics().toArray()));
                     insert.setString(10, log.getData());
                     insert.setTimestamp(11, now);
-                    try (var inserted = insert.executeQuery()) {
-                        if (inserted.next()) {
-                            ids.add(inserted.getLong(1));
-                        }
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                // Only the rows inserted come back: a log stored before (ON CONFLICT) is not applied twice.
+                try (ResultSet inserted = insert.getGeneratedKeys()) {
+                    while (inserted.next()) {
+                        ids.add(inserted.getLong(1));
                     }
                 }
             }

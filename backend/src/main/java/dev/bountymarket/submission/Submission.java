@@ -77,12 +77,6 @@ public class Submission extends PanacheEntity {
         return modelKey == null ? Optional.empty() : Optional.of(new StoredObject(modelKey, modelSha256, modelSize, false));
     }
 
-    /** The uploaded submission this commitment is waiting for its Submitted event, oldest first. */
-    public static Optional<Submission> findUncommitted(long bountyId, String commitment) {
-        return find("bountyId = ?1 and commitment = ?2 and chainIndex is null order by id", bountyId, commitment)
-                .firstResultOptional();
-    }
-
     public static Optional<Submission> findByIndex(long bountyId, int chainIndex) {
         return find("bountyId = ?1 and chainIndex = ?2", bountyId, chainIndex).firstResultOptional();
     }

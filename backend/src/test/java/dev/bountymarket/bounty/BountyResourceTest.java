@@ -1,6 +1,7 @@
 package dev.bountymarket.bounty;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -19,17 +21,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
 
 import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.local.DevAccounts;
+import dev.bountymarket.submission.Submission;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.Drafts;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 import dev.bountymarket.testing.Wallet;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -148,6 +153,39 @@ class BountyResourceTest {
                 .body("items[0].score", equalTo(912_345))
                 .body("items[0].qualified", equalTo(true))
                 .body("items[0].paid", equalTo(true));
+    }
+
+    @Test
+    void publicLeaderboard_ranksCommittedScoresBestFirstTiesByCommitOrder() {
+        long id = openBounty("Predict churn", "public board");
+        long[] scores = {500_000, 900_000, 900_000, 100_000, 700_000};
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < scores.length; i++) {
+                scored(id, i, scores[i]);
+            }
+            scored(id, null, 990_000); // uploaded and scored, never committed: not on the board
+        });
+
+        given().queryParam("size", 2).get("/api/bounties/" + id + "/leaderboard").then().statusCode(200)
+                .body("total", equalTo(5))
+                .body("items.rank", contains(1, 2))
+                .body("items.chainIndex", contains(1, 2))
+                .body("items.score", contains(900_000, 900_000));
+        given().queryParam("size", 2).queryParam("page", 2).get("/api/bounties/" + id + "/leaderboard").then()
+                .statusCode(200)
+                .body("items.rank", contains(5))
+                .body("items.chainIndex", contains(3));
+    }
+
+    private static void scored(long bountyId, Integer chainIndex, long publicScore) {
+        Submission s = new Submission();
+        s.bountyId = bountyId;
+        s.contributor = "0x000000000000000000000000000000000000000" + (chainIndex == null ? 9 : chainIndex);
+        s.commitment = Numeric.toHexString(ChainDriver.sha256("commitment " + chainIndex));
+        s.chainIndex = chainIndex;
+        s.publicScore = publicScore;
+        s.createdAt = Instant.now();
+        s.persist();
     }
 
     private long openBounty(String title, String salt) {
