@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.bountymarket.testing.ServerProcess;
+
 /**
  * The run command as a user runs it: the packaged server with its local stack, started, stopped, started again.
  * The second start must reuse the contract and the data, and a stop must leave no anvil or PostgreSQL behind.
@@ -41,7 +43,7 @@ class RunCommandIT {
 
         Path firstLog = home.resolve("first.log");
         Process first = start(httpPort, chainPort, firstLog);
-        String ready = awaitReady(first, httpPort, firstLog);
+        String ready = ServerProcess.awaitReady(first, httpPort, firstLog);
         String contract = find(CONTRACT, ready);
         long block = Long.parseLong(find(BLOCK, ready));
         // A fresh local chain gets demo data: a live bounty with two scored models and a finished, paid one. Their
@@ -54,7 +56,7 @@ class RunCommandIT {
 
         Path secondLog = home.resolve("second.log");
         Process second = start(httpPort, chainPort, secondLog);
-        String readyAgain = awaitReady(second, httpPort, secondLog);
+        String readyAgain = ServerProcess.awaitReady(second, httpPort, secondLog);
         stop(second);
 
         assertEquals(contract, find(CONTRACT, readyAgain), "the same contract");
@@ -76,27 +78,6 @@ class RunCommandIT {
                 .start();
     }
 
-    private static String awaitReady(Process app, int httpPort, Path log) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                fail("the server exited with " + app.exitValue() + ":\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return response.body();
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        app.destroyForcibly();
-        throw new AssertionError("not ready within 120 s:\n" + Files.readString(log));
-    }
 
     private static void awaitBody(Process app, Path log, int httpPort, String path, String expected) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

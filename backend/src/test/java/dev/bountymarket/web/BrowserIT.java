@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.MlFixtures;
+import dev.bountymarket.testing.ServerProcess;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 
@@ -74,7 +70,7 @@ class BrowserIT {
         command.addAll(List.of("-jar", System.getProperty("app.jar")));
         log = Path.of("target", "browser-it-server.log");
         app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        String ready = awaitReady(port);
+        String ready = ServerProcess.awaitReady(app, port, log);
         baseUrl = "http://localhost:" + port;
         rpcUrl = settings.get("chain.rpc-url");
         Matcher contract = Pattern.compile("\"contract\"\\s*:\\s*\"(0x[0-9a-fA-F]{40})\"").matcher(ready);
@@ -178,27 +174,6 @@ class BrowserIT {
         String report = Files.readString(output);
         System.out.println(script + ":\n" + report);
         assertEquals(0, tests.exitValue(), script + " failed:\n" + report + "\n(server log: " + log + ")");
-    }
-
-    private String awaitReady(int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                fail("the server exited with " + app.exitValue() + ":\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return response.body();
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the server was not ready within 120 s:\n" + Files.readString(log));
     }
 
     static BigInteger ether(long n) {
