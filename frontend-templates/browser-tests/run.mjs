@@ -1,6 +1,7 @@
 // The marketplace in a real browser, step by step, each step asserting what the page shows. Run by BrowserIT
-// (backend), which starts the server, the database and the chain and posts two bounties straight to the contract: an
-// open one, and one whose results another evaluator proposed and whose challenge window is over.
+// (backend), which starts the server, the database and the chain and posts three bounties straight to the contract:
+// an open one in ETH, an open one in an ERC-20 token, and one whose results another evaluator proposed and whose
+// challenge window is over.
 import { strict as assert } from 'node:assert';
 import {
   assertAccessible, assertNoConsoleErrors, launch, reloadUntil, run, screenshot, short, signIn, trackedPage, travel,
@@ -17,9 +18,9 @@ let bountyPath;
 
 const ok = await run([
   ['browse shows the open bounty with its reward, metric, deadline and submissions', async () => {
-    // The indexer picks the two bounties BrowserIT posted up within a second or two; the newest comes first.
+    // The indexer picks the bounties BrowserIT posted up within a second or two; the newest comes first.
     await page.goto(url('/'));
-    await reloadUntil(page, 'both bounties', async () => (await page.locator('.bounty-card').count()) === 2, 15_000);
+    await reloadUntil(page, 'all three bounties', async () => (await page.locator('.bounty-card').count()) === 3, 15_000);
     const card = page.locator('.bounty-card').first();
     await assert.doesNotReject(card.getByText('1 ETH').waitFor());
     assert.equal(await card.locator('.status').innerText(), 'Open');
@@ -83,6 +84,21 @@ const ok = await run([
     await page.getByRole('button', { name: 'Top up' }).click();
     await page.getByRole('alert').getByText('You rejected the request in your wallet.').waitFor();
     await page.locator('#tx-panel').getByRole('button', { name: 'Close' }).click();
+    assertNoConsoleErrors(page);
+  }],
+
+  ['a reward in an ERC-20 token is topped up once the wallet has allowed the market to take the tokens', async () => {
+    await page.goto(url('/'));
+    await page.getByRole('link', { name: process.env.TOKEN_BOUNTY, exact: true }).click();
+    await page.getByRole('heading', { name: process.env.TOKEN_BOUNTY }).waitFor();
+    await page.locator('.reward-big').getByText(/^250000000 units of 0x/).waitFor();
+    await page.getByLabel(/^Add to the reward \(tokens of 0x/).fill('25.5'); // 6 decimals: 25500000 units
+    await page.getByRole('button', { name: 'Top up' }).click();
+    const panel = page.locator('#tx-panel');
+    await panel.getByText(/^Step 1 of 2: Allow the market to take 25500000 units of 0x.* from your wallet$/).waitFor();
+    await panel.getByText(/^Step 2 of 2: Add 25500000 units of 0x.* to bounty #\d+$/).waitFor();
+    await txDone(page);
+    await page.locator('.reward-big').getByText(/^275500000 units of 0x/).waitFor();
     assertNoConsoleErrors(page);
   }],
 

@@ -1,6 +1,6 @@
 // Page behaviour on top of server-rendered HTML: the wallet panel, wallet transactions with their progress,
 // live countdowns against the chain's clock, and uploads with progress bars.
-import { api, etherToWei, shortAddress, site, wallet } from './wallet.js';
+import { api, shortAddress, site, toUnits, wallet } from './wallet.js';
 
 // ---- wallet panel in the header ----
 
@@ -119,12 +119,22 @@ export function showError(error) {
   progress('Something went wrong').fail(error);
 }
 
-/** Asks the server for the transaction at endpoint, sends it with the wallet, and reloads the page once indexed. */
+/**
+ * Asks the server for the transaction at endpoint, sends it with the wallet, and reloads the page once indexed.
+ * An amount in an ERC-20 token comes with the token's approve transaction, sent and included first.
+ */
 export async function transact(endpoint, payload, { reload = true } = {}) {
   const box = progress('Preparing the transaction…');
   try {
     const tx = await api(endpoint, { method: 'POST', body: payload });
-    panel.querySelector('h2').textContent = tx.description || 'Transaction';
+    const heading = panel.querySelector('h2');
+    if (tx.approval) {
+      heading.textContent = tx.approval.description;
+      box.step(`Step 1 of 2: ${tx.approval.description}`);
+      await wallet.send(tx.approval, box);
+      box.step(`Step 2 of 2: ${tx.description}`);
+    }
+    heading.textContent = tx.description || 'Transaction';
     const receipt = await wallet.send(tx, box);
     box.done('Done: the page shows the new state.');
     if (reload) setTimeout(() => location.reload(), 600);
@@ -149,16 +159,23 @@ document.addEventListener('submit', (event) => {
   if (!form) return;
   event.preventDefault();
   const input = form.querySelector('[name="amount"]');
-  let amount;
-  try {
-    amount = input.hasAttribute('data-ether') ? etherToWei(input.value).toString() : input.value.trim();
-  } catch (error) {
-    showError(error);
-    return;
-  }
   const button = form.querySelector('[type="submit"]');
-  guarded(button, () => transact(form.dataset.txForm, { amount }).catch(() => {}));
+  guarded(button, async () => {
+    const token = await rewardToken(input.dataset.token);
+    const amount = toUnits(input.value, token.decimals, token.symbol || 'the token').toString();
+    await transact(form.dataset.txForm, { amount }).catch(() => {}); // transact shows its own errors
+  });
 });
+
+/** What a reward is paid in: ETH (empty, "ETH" or the zero address) or an ERC-20 token, as the chain describes it. */
+async function rewardToken(text) {
+  const value = (text || '').trim();
+  if (value === '' || /^eth$/i.test(value) || /^0x0{40}$/.test(value)) return { address: 'ETH', symbol: 'ETH', decimals: 18 };
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    throw new Error(`Reward token: ETH, or a token's address (0x and 40 hex digits), not "${value}"`);
+  }
+  return api(`/api/tokens/${value}`);
+}
 
 // ---- countdowns on the chain's clock (it can run ahead of the wall clock on a dev chain) ----
 
@@ -282,6 +299,23 @@ if (termsForm) {
   };
   termsForm.submissionDeadline.value = inDays(7);
   termsForm.evaluationDeadline.value = inDays(14);
+  // The amounts are in whole tokens: name the token (or say what is wrong with it) as soon as it is typed.
+  const help = termsForm.querySelector('[data-token-help]');
+  const helpText = help.textContent;
+  termsForm.token.addEventListener('change', async () => {
+    const units = termsForm.querySelectorAll('[data-token-unit]');
+    try {
+      const token = await rewardToken(termsForm.token.value);
+      const name = token.symbol || shortAddress(token.address);
+      units.forEach((unit) => { unit.textContent = name; });
+      help.textContent = token.address === 'ETH' ? helpText : `${name}: an ERC-20 token with ${token.decimals} decimals. ${helpText}`;
+      help.classList.remove('problem');
+    } catch (error) {
+      units.forEach((unit) => { unit.textContent = '?'; });
+      help.textContent = error.message;
+      help.classList.add('problem');
+    }
+  });
 }
 
 draftForm?.addEventListener('submit', async (event) => {
@@ -331,9 +365,11 @@ termsForm?.addEventListener('submit', async (event) => {
     }
     const threshold = Number(f.threshold.value);
     if (!Number.isFinite(threshold)) throw new Error('Threshold: a number, such as 0.8');
+    const token = await rewardToken(f.token.value);
+    const units = (input) => toUnits(input.value, token.decimals, token.symbol || 'the token').toString();
     terms = {
-      token: 'ETH',
-      amount: etherToWei(f.reward.value).toString(),
+      token: token.address,
+      amount: units(f.reward),
       threshold: Math.round(threshold * 1e6),
       shares: percents.map((p) => Math.round(p * 100)),
       submissionDeadline: seconds(f.submissionDeadline),
@@ -341,7 +377,7 @@ termsForm?.addEventListener('submit', async (event) => {
       challengeWindowSeconds: Math.round(Number(f.challengeHours.value) * 3600),
       arbiter: f.arbiter.value.trim(),
       maxSubmissionsPerContributor: Number(f.maxSubmissions.value),
-      challengeBond: etherToWei(f.challengeBond.value).toString(),
+      challengeBond: units(f.challengeBond),
       revealPolicy: f.revealPolicy.value,
     };
   } catch (error) {

@@ -57,13 +57,14 @@ export function shortAddress(address) {
   return address ? address.slice(0, 6) + '…' + address.slice(-4) : '';
 }
 
-/** Decimal ether ("1.5") to wei, exactly. */
-export function etherToWei(text) {
+/** A decimal amount ("1.5") of a token with the given decimals to its smallest units, exactly. */
+export function toUnits(text, decimals, symbol) {
   const match = /^\s*(\d*)(?:\.(\d*))?\s*$/.exec(text || '');
-  if (!match || (match[1] === '' && !match[2])) throw new Error(`"${text}" is not an amount of ETH`);
+  if (!match || (match[1] === '' && !match[2])) throw new Error(`"${text}" is not an amount of ${symbol}`);
   const fraction = (match[2] || '');
-  if (fraction.length > 18) throw new Error('ETH has at most 18 decimals');
-  return BigInt(match[1] || '0') * 10n ** 18n + BigInt(fraction.padEnd(18, '0') || '0');
+  if (fraction.length > decimals) throw new Error(`${symbol} has at most ${decimals} decimals`);
+  const scale = 10n ** BigInt(decimals);
+  return BigInt(match[1] || '0') * scale + BigInt(fraction.padEnd(decimals, '0') || '0');
 }
 
 /** The built-in wallet of the local dev chain: the server forwards to the chain, which signs for its dev accounts. */

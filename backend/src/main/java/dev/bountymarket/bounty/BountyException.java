@@ -8,6 +8,7 @@ public class BountyException extends RuntimeException {
         FORBIDDEN(403),
         BOUNTY_NOT_FOUND(404),
         SUBMISSION_NOT_FOUND(404),
+        TOKEN_NOT_FOUND(404),
         /** The action is not possible in the bounty's current state (the contract would revert). */
         NOT_NOW(409);
 

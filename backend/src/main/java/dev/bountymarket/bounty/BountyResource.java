@@ -129,7 +129,7 @@ public class BountyResource {
     @Path("/{id}/transactions/top-up")
     @Consumes(MediaType.APPLICATION_JSON)
     public WalletTransaction topUp(@PathParam("id") long id, Amount amount) {
-        return bounties.topUp(id, parseAmount(amount));
+        return bounties.topUp(id, parseAmount(amount), currentUser.address().orElse(null));
     }
 
     @POST
@@ -141,7 +141,7 @@ public class BountyResource {
     @POST
     @Path("/{id}/transactions/challenge")
     public WalletTransaction challenge(@PathParam("id") long id) {
-        return bounties.challenge(id);
+        return bounties.challenge(id, currentUser.address().orElse(null));
     }
 
     @POST

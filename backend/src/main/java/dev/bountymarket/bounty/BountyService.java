@@ -176,13 +176,14 @@ public class BountyService {
 
     // ---- wallet transactions: checked here against the mirrored state so users get a reason, not a revert ----
 
-    public WalletTransaction topUp(long id, BigInteger amount) {
+    /** {@code payer}: the signed-in wallet that pays, if any (for a token reward, whose allowance counts). */
+    public WalletTransaction topUp(long id, BigInteger amount, String payer) {
         Bounty bounty = onChain(id);
         if (amount == null || amount.signum() <= 0) {
             throw new BountyException(Code.INVALID_REQUEST, "amount must be a positive whole number of wei or token units");
         }
         requireStatus(bounty, BountyStatus.OPEN, "Only an open bounty takes top-ups");
-        return transactions.topUp(bounty.onchainId, amount, isEth(bounty));
+        return transactions.topUp(bounty.onchainId, amount, bounty.token, payer);
     }
 
     public WalletTransaction cancel(long id, String caller) {
@@ -197,13 +198,14 @@ public class BountyService {
         return transactions.cancel(bounty.onchainId);
     }
 
-    public WalletTransaction challenge(long id) {
+    /** {@code challenger}: the signed-in wallet that posts the bond, if any. */
+    public WalletTransaction challenge(long id, String challenger) {
         Bounty bounty = onChain(id);
         requireStatus(bounty, BountyStatus.PROPOSED, "Only proposed results can be challenged");
         if (!clock.now().isBefore(bounty.challengeDeadline)) {
             throw new BountyException(Code.NOT_NOW, "The challenge window closed at " + bounty.challengeDeadline);
         }
-        return transactions.challenge(bounty.onchainId, bounty.challengeBond, isEth(bounty));
+        return transactions.challenge(bounty.onchainId, bounty.challengeBond, bounty.token, challenger);
     }
 
     public WalletTransaction finalizeBounty(long id) {
@@ -232,10 +234,6 @@ public class BountyService {
         if (status != wanted) {
             throw new BountyException(Code.NOT_NOW, rule + "; this one is " + status.name().toLowerCase(Locale.ROOT));
         }
-    }
-
-    private static boolean isEth(Bounty bounty) {
-        return ETH.equalsIgnoreCase(bounty.token);
     }
 
     private static Bounty onChain(long id) {

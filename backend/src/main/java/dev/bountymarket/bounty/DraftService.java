@@ -16,9 +16,11 @@ import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.ContractDeployment;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.Erc20Tokens;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.contracts.BountyMarket;
@@ -56,6 +58,9 @@ public class DraftService {
 
     @Inject
     Transactions transactions;
+
+    @Inject
+    Erc20Tokens tokens;
 
     @Inject
     KeeperSender keeper;
@@ -143,6 +148,10 @@ public class DraftService {
                         + " evaluate new bounties"));
         String token = terms.token() == null || terms.token().equalsIgnoreCase("ETH") ? ETH
                 : address(terms.token(), "token");
+        if (!token.equals(ETH) && tokens.describe(token).isEmpty()) {
+            throw invalid("token " + token + " is not an ERC-20 token on this chain (no contract there answers"
+                    + " decimals() and totalSupply()); leave it empty or \"ETH\" for a reward in ether");
+        }
         BigInteger amount = positive(terms.amount(), "amount");
         List<Integer> shares = terms.shares() == null || terms.shares().isEmpty() ? List.of(10_000) : terms.shares();
         if (shares.size() > 10 || shares.stream().anyMatch(s -> s == null || s <= 0)
@@ -184,9 +193,8 @@ public class DraftService {
                 BigInteger.valueOf(reveal.equals("public") ? 0 : 1), BigInteger.valueOf(submissionDeadline),
                 BigInteger.valueOf(evaluationDeadline), BigInteger.valueOf(window), evaluator, arbiter,
                 BigInteger.valueOf(maxSubmissions), bond);
-        return transactions.createBounty(params, shares.stream().map(BigInteger::valueOf).toList(),
-                "Create and fund \"" + bounty.title + "\"" + (token.equals(ETH) ? ""
-                        : " (approve the market to take " + amount + " of token " + token + " first)"));
+        return transactions.createBounty(params, shares.stream().map(BigInteger::valueOf).toList(), caller,
+                "Create and fund \"" + bounty.title + "\" with " + Amounts.text(amount, token));
     }
 
     private static BountySpec parseSpec(String json) {

@@ -28,14 +28,23 @@ public class Transactions {
     @Inject
     ContractRegistry registry;
 
-    public WalletTransaction createBounty(BountyMarket.BountyParams params, List<BigInteger> shares, String description) {
+    @Inject
+    Erc20Tokens tokens;
+
+    /** Creates and funds a bounty; {@code sponsor} is whose wallet pays (for a token reward: whose allowance counts). */
+    public WalletTransaction createBounty(BountyMarket.BountyParams params, List<BigInteger> shares, String sponsor,
+            String description) {
         BigInteger value = params.token.equals(NOBODY) ? params.amount : BigInteger.ZERO;
-        return wallet(market().createBounty(params, shares, value), value, description);
+        return wallet(market().createBounty(params, shares, value), value, description)
+                .after(approval(params.token, sponsor, params.amount));
     }
 
-    public WalletTransaction topUp(BigInteger bountyId, BigInteger amount, boolean eth) {
-        BigInteger value = eth ? amount : BigInteger.ZERO;
-        return wallet(market().topUp(bountyId, amount, value), value, "Add " + amount + " to bounty #" + bountyId);
+    /** Adds to a bounty's reward; {@code payer} is the wallet that pays, when known (else a token approval is always asked). */
+    public WalletTransaction topUp(BigInteger bountyId, BigInteger amount, String token, String payer) {
+        BigInteger value = token.equals(NOBODY) ? amount : BigInteger.ZERO;
+        return wallet(market().topUp(bountyId, amount, value), value,
+                        "Add " + Amounts.text(amount, token) + " to bounty #" + bountyId)
+                .after(approval(token, payer, amount));
     }
 
     public WalletTransaction cancel(BigInteger bountyId) {
@@ -47,10 +56,11 @@ public class Transactions {
                 "Commit your model to bounty #" + bountyId);
     }
 
-    public WalletTransaction challenge(BigInteger bountyId, BigInteger bond, boolean eth) {
-        BigInteger value = eth ? bond : BigInteger.ZERO;
+    public WalletTransaction challenge(BigInteger bountyId, BigInteger bond, String token, String challenger) {
+        BigInteger value = token.equals(NOBODY) ? bond : BigInteger.ZERO;
         return wallet(market().challenge(bountyId, value), value,
-                "Challenge the results of bounty #" + bountyId + ", posting a bond of " + bond);
+                        "Challenge the results of bounty #" + bountyId + ", posting a bond of " + Amounts.text(bond, token))
+                .after(approval(token, challenger, bond));
     }
 
     public WalletTransaction finalizeBounty(BigInteger bountyId) {
@@ -77,6 +87,22 @@ public class Transactions {
         } catch (Exception e) {
             throw new IllegalStateException("reading credits from the chain: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * For an amount in an ERC-20 token: the {@code approve} that lets the market take it, unless {@code owner} (when
+     * known) already allows that much. None for ETH.
+     */
+    private WalletTransaction approval(String token, String owner, BigInteger amount) {
+        if (token.equals(NOBODY)) {
+            return null;
+        }
+        String market = registry.current().address;
+        if (owner != null && tokens.allowance(token, owner, market).compareTo(amount) >= 0) {
+            return null;
+        }
+        return new WalletTransaction(Long.toString(registry.current().chainId), token, Erc20Tokens.approve(market, amount),
+                "0", "Allow the market to take " + Amounts.text(amount, token) + " from your wallet");
     }
 
     private BountyMarket market() {

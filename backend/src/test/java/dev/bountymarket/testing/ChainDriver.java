@@ -2,11 +2,20 @@ package dev.bountymarket.testing;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.Sign;
@@ -62,14 +71,23 @@ public final class ChainDriver implements AutoCloseable {
     /** An ETH bounty with a one-hour submission window and winner-takes-all. Returns its id. */
     public BigInteger createBounty(String market, Credentials sponsor, Credentials evaluator, Credentials arbiter,
             BigInteger reward, byte[] testSetCommitment) {
+        return createBounty(market, sponsor, evaluator, arbiter, ETH, reward, testSetCommitment);
+    }
+
+    /**
+     * A bounty paid in {@code token} (ETH: the zero address; else an ERC-20 the sponsor holds and has approved the
+     * market for), with a one-hour submission window and winner-takes-all. Returns its id.
+     */
+    public BigInteger createBounty(String market, Credentials sponsor, Credentials evaluator, Credentials arbiter,
+            String token, BigInteger reward, byte[] testSetCommitment) {
         long now = latestTimestamp();
-        var params = new BountyMarket.BountyParams(ETH, reward, testSetCommitment,
+        var params = new BountyMarket.BountyParams(token, reward, testSetCommitment,
                 Hash.sha3("spec".getBytes(StandardCharsets.UTF_8)), BigInteger.ZERO, BigInteger.valueOf(500_000),
                 BigInteger.ZERO, BigInteger.valueOf(now + 3600), BigInteger.valueOf(now + 7200),
                 BigInteger.valueOf(3600), evaluator.getAddress(), arbiter.getAddress(), BigInteger.valueOf(3),
                 BigInteger.TEN.pow(17));
         TransactionReceipt receipt = send(market(market, sponsor).createBounty(params, List.of(BigInteger.valueOf(10_000)),
-                reward));
+                token.equals(ETH) ? reward : BigInteger.ZERO));
         return BountyMarket.getBountyCreatedEvents(receipt).get(0).bountyId;
     }
 
@@ -118,6 +136,47 @@ public final class ChainDriver implements AutoCloseable {
             }
             TransactionReceipt receipt = receipt(sent.getTransactionHash());
             return receipt.getContractAddress();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Deploys a contract of solidity/test/utils/Mocks.sol (as the contracts' build left it in solidity/out) with its
+     * ABI-encoded constructor arguments (hex without 0x, empty for none); returns its address.
+     */
+    public String deployMock(Credentials deployer, String name, String constructorArguments) {
+        Path artifact = Path.of("../solidity/out/Mocks.sol", name + ".json");
+        try {
+            String creationCode = new ObjectMapper().readTree(artifact.toFile()).path("bytecode").path("object").asText();
+            return deploy(deployer, creationCode + constructorArguments);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("reading " + artifact + " (built by the contracts module): " + e.getMessage(), e);
+        }
+    }
+
+    /** Deploys a mock ERC-20 token ({@code MockERC20}) and mints {@code amount} of its units to {@code holder}. */
+    public String deployToken(String symbol, int decimals, Credentials holder, BigInteger amount) {
+        String token = deployMock(holder, "MockERC20",
+                FunctionEncoder.encodeConstructor(List.of(new Utf8String(symbol), new Uint8(decimals))));
+        transact(holder, token, FunctionEncoder.encode(new Function("mint",
+                List.of(new Address(holder.getAddress()), new Uint256(amount)), List.of())));
+        return token;
+    }
+
+    /** Sends a call from {@code from} to {@code to} with {@code data}; fails unless it is included and succeeds. */
+    public TransactionReceipt transact(Credentials from, String to, String data) {
+        try {
+            var sent = new RawTransactionManager(web3j, from, Anvil.CHAIN_ID).sendTransaction(DefaultGasProvider.GAS_PRICE,
+                    BigInteger.valueOf(1_000_000), to, data, BigInteger.ZERO);
+            if (sent.hasError()) {
+                throw new IllegalStateException("sending to " + to + ": " + sent.getError().getMessage());
+            }
+            TransactionReceipt receipt = receipt(sent.getTransactionHash());
+            if (!receipt.isStatusOK()) {
+                throw new IllegalStateException("the call to " + to + " reverted");
+            }
+            return receipt;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

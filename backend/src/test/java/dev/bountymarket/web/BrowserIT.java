@@ -3,7 +3,6 @@ package dev.bountymarket.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.bountymarket.chain.Erc20Tokens;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.MlFixtures;
@@ -99,6 +96,7 @@ class BrowserIT {
     @Test
     void pagesWorkInARealBrowserWithAWallet() throws Exception {
         BigInteger unattended;
+        BigInteger tokenBounty;
         try (ChainDriver driver = new ChainDriver(rpcUrl)) {
             // A bounty that another evaluator (dev account 5, not the platform's keeper) proposed empty results for,
             // two hours ago: nobody pays it out on their own, so its page offers "Pay out now" to anyone.
@@ -108,6 +106,13 @@ class BrowserIT {
             ChainDriver.send(driver.market(market, DevAccounts.account(5)).proposeResults(unattended, List.of(),
                     ChainDriver.sha256("no submissions")));
             driver.travel(3601);
+            // An open bounty paid in an ERC-20 token (250 tokens of 6 decimals).
+            Credentials sponsor = DevAccounts.account(1);
+            String usdx = driver.deployToken("USDX", 6, sponsor, BigInteger.valueOf(1_000_000_000));
+            BigInteger tokenReward = BigInteger.valueOf(250_000_000);
+            driver.transact(sponsor, usdx, Erc20Tokens.approve(market, tokenReward));
+            tokenBounty = driver.createBounty(market, sponsor, DevAccounts.account(TestChain.KEEPER),
+                    DevAccounts.account(3), usdx, tokenReward, ChainDriver.sha256("a hidden test set paid in tokens"));
             // The bounty most pages work on, posted straight to the contract, as another marketplace or a script would.
             driver.createBounty(market, DevAccounts.account(1), DevAccounts.account(TestChain.KEEPER),
                     DevAccounts.account(3), ether(1), ChainDriver.sha256("hidden test set"));
@@ -122,7 +127,8 @@ class BrowserIT {
                 "CONTRIBUTOR", DevAccounts.account(2).getAddress(),
                 "ARBITER", DevAccounts.account(3).getAddress(),
                 "KEEPER", DevAccounts.account(TestChain.KEEPER).getAddress(),
-                "UNATTENDED_BOUNTY", "Bounty #" + unattended));
+                "UNATTENDED_BOUNTY", "Bounty #" + unattended,
+                "TOKEN_BOUNTY", "Bounty #" + tokenBounty));
         runNode("run.mjs", env);
 
         // The whole life of a bounty, with real models and data, and a winner whose account refuses pushed ETH.
@@ -150,15 +156,12 @@ class BrowserIT {
      * storage, which needs more gas than the market forwards with a pushed payment: the push fails and the market
      * keeps the payment as a credit, which the account withdraws (a withdrawal forwards all gas).
      */
-    private void refusePushedEth(Credentials account) throws IOException {
-        JsonNode artifact = new ObjectMapper().readTree(RECEIVER.toFile());
+    private void refusePushedEth(Credentials account) {
         try (ChainDriver driver = new ChainDriver(rpcUrl)) {
-            String receiver = driver.deploy(DevAccounts.account(0), artifact.path("bytecode").path("object").asText());
+            String receiver = driver.deployMock(DevAccounts.account(0), "ExpensiveReceiver", "");
             driver.delegate(account, receiver, DevAccounts.account(0).getAddress());
         }
     }
-
-    private static final Path RECEIVER = Path.of("../solidity/out/Mocks.sol/ExpensiveReceiver.json");
 
     /** Runs one browser test script with Node; fails with its report unless every step passed. */
     private void runNode(String script, Map<String, String> env) throws Exception {
