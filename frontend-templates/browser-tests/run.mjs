@@ -91,14 +91,14 @@ const ok = await run([
     await page.goto(url('/'));
     await page.getByRole('link', { name: process.env.TOKEN_BOUNTY, exact: true }).click();
     await page.getByRole('heading', { name: process.env.TOKEN_BOUNTY }).waitFor();
-    await page.locator('.reward-big').getByText(/^250000000 units of 0x/).waitFor();
-    await page.getByLabel(/^Add to the reward \(tokens of 0x/).fill('25.5'); // 6 decimals: 25500000 units
+    await page.locator('.reward-big').getByText('250 USDX', { exact: true }).waitFor();
+    await page.getByLabel('Add to the reward (USDX)').fill('25.5'); // 6 decimals: 25500000 units
     await page.getByRole('button', { name: 'Top up' }).click();
     const panel = page.locator('#tx-panel');
-    await panel.getByText(/^Step 1 of 2: Allow the market to take 25500000 units of 0x.* from your wallet$/).waitFor();
-    await panel.getByText(/^Step 2 of 2: Add 25500000 units of 0x.* to bounty #\d+$/).waitFor();
+    await panel.getByText(/^Step 1 of 2: Allow the market to take 25.5 USDX from your wallet$/).waitFor();
+    await panel.getByText(/^Step 2 of 2: Add 25.5 USDX to bounty #\d+$/).waitFor();
     await txDone(page);
-    await page.locator('.reward-big').getByText(/^275500000 units of 0x/).waitFor();
+    await page.locator('.reward-big').getByText('275.5 USDX', { exact: true }).waitFor();
     assertNoConsoleErrors(page);
   }],
 

@@ -3,7 +3,10 @@ package dev.bountymarket.chain;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +39,8 @@ public class Erc20Tokens {
     @Inject
     Web3j web3j;
 
+    private final Map<String, Optional<Token>> described = new ConcurrentHashMap<>();
+
     /** The token at {@code address}, or empty when there is no contract there or it does not answer as an ERC-20. */
     public Optional<Token> describe(String address) {
         try {
@@ -56,6 +61,25 @@ public class Erc20Tokens {
                     ((BigInteger) decimals.get(0).getValue()).intValueExact()));
         } catch (IOException e) {
             throw new IllegalStateException("reading token " + address + " from the chain: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #describe}, remembered: a token's symbol and decimals never change. Empty, and not remembered, when the
+     * chain cannot be read now.
+     */
+    public Optional<Token> remembered(String address) {
+        String key = address.toLowerCase(Locale.ROOT);
+        Optional<Token> known = described.get(key);
+        if (known != null) {
+            return known;
+        }
+        try {
+            Optional<Token> token = describe(key);
+            described.put(key, token);
+            return token;
+        } catch (IllegalStateException chainUnreadable) {
+            return Optional.empty();
         }
     }
 

@@ -24,6 +24,7 @@ import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyService;
 import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.bounty.BountyView;
+import dev.bountymarket.chain.Amounts;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -112,7 +113,7 @@ public class HomeResource {
                 "select distinct b.token from Bounty b where b.token is not null and b.status <> :draft order by b.token",
                 String.class).setParameter("draft", BountyStatus.DRAFT).getResultStream()
                 .map(token -> TemplateExtensions.ETH.equalsIgnoreCase(token) ? new Choice("ETH", "ETH")
-                        : new Choice(token, TemplateExtensions.shortAddress(token)))
+                        : new Choice(token, Amounts.tokenName(token)))
                 .toList();
     }
 }

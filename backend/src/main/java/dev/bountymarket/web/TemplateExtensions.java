@@ -21,12 +21,12 @@ public class TemplateExtensions {
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    /** "ETH" for the native token, else the token's short address. */
+    /** "ETH" for the native token, else the token's symbol (its short address if it has none). */
     static String tokenName(String token) {
-        return token == null || ETH.equalsIgnoreCase(token) ? "ETH" : shortAddress(token);
+        return Amounts.tokenName(token);
     }
 
-    /** An amount in the token's base units: ETH in ether (up to 6 decimals), other tokens in their base units. */
+    /** An amount given in the token's base units, as people read it: "2 ETH", "25.5 USDX". */
     static String amount(String units, String token) {
         return units == null ? "—" : Amounts.text(new BigInteger(units), token);
     }
@@ -76,10 +76,6 @@ public class TemplateExtensions {
         }
         String url = site.explorerTxUrl().replace("{hash}", safe).replace("\"", "%22").replace("<", "%3C");
         return new RawString("<a class=\"tx\" href=\"" + url + "\">tx " + code + "</a>");
-    }
-
-    static boolean isEth(String token) {
-        return token == null || ETH.equalsIgnoreCase(token);
     }
 
     static String dateTime(Instant time) {

@@ -131,6 +131,8 @@ class TokenRewardTest {
         indexer.catchUp();
         assertEquals(REWARD.add(TOP_UP).toString(),
                 given().get("/api/bounties/" + id).then().statusCode(200).extract().path("reward"));
+        // People read the reward in whole tokens, with the token's symbol.
+        given().get("/bounties/" + id).then().statusCode(200).body(containsString("600 USDX"));
     }
 
     /** The approve transaction a wallet transaction asks to send first. */
