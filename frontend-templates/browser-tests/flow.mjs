@@ -73,6 +73,16 @@ const ok = await run([
   }],
 
   ['the sponsor sets the terms and funds the bounty from the wallet; it opens with those terms', async () => {
+    // The reward token is checked on the chain as it is typed: an account that is no token is named as such.
+    const token = sponsorPage.getByLabel('Reward token');
+    await token.fill(arbiter);
+    await token.press('Tab');
+    await sponsorPage.locator('[data-token-help]', { hasText: `There is no ERC-20 token at ${arbiter}` }).waitFor();
+    assert.equal(await sponsorPage.getByLabel('Reward (?)').count(), 1);
+    sponsorPage.consoleErrors.length = 0; // the browser logs the 404 answer itself
+    await token.fill('ETH');
+    await token.press('Tab');
+    await sponsorPage.locator('[data-token-help]', { hasText: /^ETH, or the address of an ERC-20 token/ }).waitFor();
     await sponsorPage.getByLabel('Reward (ETH)').fill('2');
     await sponsorPage.getByLabel(/^Threshold/).fill('0.8');
     await sponsorPage.getByLabel(/^Challenge window/).fill('1');
