@@ -24,6 +24,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
+import org.jboss.logging.Logger;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -48,6 +49,7 @@ import io.quarkus.runtime.StartupEvent;
 public class ChainIndexer {
 
     /** Serialises indexing by several servers sharing one database. */
+    private static final Logger LOG = Logger.getLogger(ChainIndexer.class);
     private static final long INDEX_LOCK = 0x496e646578L;
 
     /** Event name by topic 0, from the generated wrapper's ABI. */
@@ -136,13 +138,16 @@ public class ChainIndexer {
         if (from > safeHead) {
             return new Step(from, from - 1, 0, reorg, true);
         }
-        long to = Math.min(safeHead, from + config.maxBlockRange() - 1);
         // The hash of the range's last block is read before the logs: if the chain changes in between, the next
         // step sees that hash no longer on the chain and reads the range again.
-        String toHash = blockHash(to);
-        List<Log> logs = logs(contract.address, from, to);
-        List<Long> ids = store(contract, logs);
-        rememberBlock(contract.address, to, toHash);
+        Range range = readShrinking(from, Math.min(safeHead, from + config.maxBlockRange() - 1),
+                (first, last) -> {
+                    String lastHash = blockHash(last);
+                    return new Range(last, lastHash, logs(contract.address, first, last));
+                });
+        long to = range.to();
+        List<Long> ids = store(contract, range.logs());
+        rememberBlock(contract.address, to, range.toHash());
         cursor.nextBlock = to + 1;
         cursor.updatedAt = Instant.now();
         if (!ids.isEmpty()) {
@@ -256,12 +261,48 @@ public class ChainIndexer {
         }
     }
 
+    /** What one read of a block range gave: its last block, that block's hash, and the contract's logs. */
+    record Range(long to, String toHash, List<Log> logs) {
+    }
+
+    interface RangeReader {
+        Range read(long from, long to);
+    }
+
+    /** The node answered eth_getLogs with an error (not: could not be reached). */
+    static class LogsRefused extends IllegalStateException {
+        LogsRefused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads {@code from..to}; when the node refuses the range (providers cap the blocks or the logs one call may
+     * return, e.g. "query returned more than 10000 results"), reads the first half instead, down to a single block.
+     * The rest is read by the next steps.
+     */
+    static Range readShrinking(long from, long to, RangeReader reader) {
+        long last = to;
+        while (true) {
+            try {
+                return reader.read(from, last);
+            } catch (LogsRefused refused) {
+                if (last == from) {
+                    throw refused;
+                }
+                long half = from + (last - from + 1) / 2 - 1;
+                LOG.warnf("the node refused blocks %d..%d (%s); reading %d..%d", from, last, refused.getMessage(), from, half);
+                last = half;
+            }
+        }
+    }
+
     private List<Log> logs(String address, long from, long to) {
         EthFilter filter = new EthFilter(new DefaultBlockParameterNumber(from), new DefaultBlockParameterNumber(to), address);
         try {
             EthLog response = web3j.ethGetLogs(filter).send();
             if (response.hasError()) {
-                throw new IllegalStateException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
+                throw new LogsRefused("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
             }
             return response.getLogs().stream().map(result -> (Log) result.get()).toList();
         } catch (IOException e) {
