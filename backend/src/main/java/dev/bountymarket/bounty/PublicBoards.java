@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,7 +40,10 @@ public class PublicBoards {
     @Inject
     EntityManager entityManager;
 
-    /** One board order per bounty whose public board was asked for: 8 bytes per entry. */
+    /** Boards nobody asked for in this long are forgotten (when another board is first asked for). */
+    private static final long FORGET_AFTER_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /** One board order per bounty whose public board was asked for lately: 8 bytes per entry. */
     private final ConcurrentHashMap<Long, Order> orders = new ConcurrentHashMap<>();
 
     public Slice page(long bountyId, boolean higherIsBetter, int page, int size) {
@@ -54,6 +58,12 @@ public class PublicBoards {
     }
 
     private Order current(long bountyId, boolean higherIsBetter) {
+        if (!orders.containsKey(bountyId)) {
+            // A board asked for keeps being read again every refresh, so an old read means nobody looks at it.
+            long now = System.nanoTime();
+            long forgetAfter = Math.max(FORGET_AFTER_NANOS, 10 * config.refresh().toNanos());
+            orders.values().removeIf(idle -> now - idle.readAt() > forgetAfter);
+        }
         Order order = orders.computeIfAbsent(bountyId, id -> read(id, higherIsBetter));
         boolean stale = System.nanoTime() - order.readAt() > config.refresh().toNanos()
                 || order.higherIsBetter() != higherIsBetter;
