@@ -122,8 +122,10 @@ export async function signIn(page, address) {
 
 /** Waits until the transaction panel reports the transaction confirmed and indexed, and the page has reloaded. */
 export async function txDone(page) {
+  // The page reloads itself a moment (600 ms) after saying so: wait for that navigation, not the current page.
+  const reloaded = page.waitForEvent('load', { timeout: 75_000 }).catch(() => {});
   await page.locator('#tx-panel').getByText('Done: the page shows the new state.').waitFor({ timeout: 60_000 });
-  await page.waitForLoadState('load');
+  await reloaded;
 }
 
 /** Reloads the page until check() holds (the indexer, the keeper and the evaluators work in the background). */
