@@ -1,5 +1,7 @@
 package dev.bountymarket.evaluator.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bountymarket.evaluator.Evaluation;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.EvaluationRequest;
@@ -7,6 +9,8 @@ import dev.bountymarket.evaluator.EvaluationResult;
 import dev.bountymarket.evaluator.EvaluatorVersion;
 import dev.bountymarket.evaluator.model.DevicePreference;
 import dev.bountymarket.evaluator.model.ModelOptions;
+import dev.bountymarket.evaluator.report.CanonicalJson;
+import dev.bountymarket.evaluator.report.Hashes;
 import dev.bountymarket.evaluator.report.Report;
 import dev.bountymarket.evaluator.report.ReportDiff;
 import dev.bountymarket.evaluator.sandbox.ChildMain;
@@ -31,7 +35,8 @@ import java.util.logging.Logger;
 /**
  * The command-line tool: {@code verify} re-runs an evaluation and compares it with a posted result,
  * {@code evaluate} prints the result envelope, {@code spec-hash} prints a spec's canonical form and hash,
- * {@code child} is the sandbox's internal entry point. See evaluator/README.md.
+ * {@code results} hashes a bounty's results document and lists its entries, {@code child} is the sandbox's internal
+ * entry point. See evaluator/README.md.
  */
 public final class EvaluatorCli {
     /** Exit code: evaluation done and, when an expectation was given, it matched. */
@@ -54,6 +59,8 @@ public final class EvaluatorCli {
                        [--expect-hash 0x...] [--expect-report REPORT.json] [options]
               evaluate --spec SPEC.json --model MODEL.onnx --test-set TEST.(csv|zip) [--out RESULT.json] [options]
               spec-hash --spec SPEC.json
+              results  --results RESULTS.json [--expect-hash 0x...]
+                       (a bounty's results document: its hash, which goes on-chain as reportHash, and entries)
             options:
               --in-process          run the model in this JVM instead of a sandboxed child JVM
               --threads N           ONNX Runtime intra-op threads (default: processors - 1)
@@ -103,6 +110,7 @@ public final class EvaluatorCli {
                 case "verify" -> verify(options);
                 case "evaluate" -> evaluate(options);
                 case "spec-hash" -> specHash(options);
+                case "results" -> results(options);
                 default -> {
                     err.println("unknown command '" + args[0] + "'");
                     err.print(USAGE_TEXT);
@@ -121,7 +129,7 @@ public final class EvaluatorCli {
 
     private static final Set<String> FLAGS = Set.of("--in-process");
     private static final Set<String> VALUED = Set.of("--spec", "--model", "--test-set", "--expect-hash",
-            "--expect-report", "--out", "--threads", "--device", "--timeout-seconds", "--heap-mb");
+            "--expect-report", "--out", "--threads", "--device", "--timeout-seconds", "--heap-mb", "--results");
 
     private static Map<String, String> parseOptions(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -155,6 +163,47 @@ public final class EvaluatorCli {
         out.println("specHash: " + spec.hash());
         return OK;
     }
+
+    /**
+     * The keccak256 of a results document's canonical form (what the keeper hashed and posted as the bounty's
+     * reportHash; a pretty-printed copy hashes the same) and each entry, with the report hash {@code verify} should
+     * reproduce for it.
+     */
+    private int results(Map<String, String> options) {
+        String file = required(options, "--results");
+        JsonNode document;
+        try {
+            document = RESULTS_MAPPER.readTree(Files.readString(Path.of(file), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + " as JSON: " + e.getMessage());
+        }
+        if (document == null || !document.path("entries").isArray()) {
+            throw new IllegalArgumentException(file + " is not a results document (no entries array)");
+        }
+        String hash = Hashes.keccak256(CanonicalJson.bytes(document));
+        out.println("resultsHash: " + hash);
+        for (JsonNode entry : document.get("entries")) {
+            out.println("rank " + entry.path("rank").asText() + ": submission " + entry.path("submissionIndex").asText()
+                    + " by " + entry.path("contributor").asText() + ", score " + entry.path("score").asText()
+                    + ", model " + entry.path("modelSha256").asText() + ", reportHash " + entry.path("reportHash").asText());
+        }
+        for (JsonNode excluded : document.path("excluded")) {
+            out.println("excluded: submission " + excluded.path("submissionIndex").asText() + " by "
+                    + excluded.path("contributor").asText() + ": " + excluded.path("reason").asText());
+        }
+        if (!options.containsKey("--expect-hash")) {
+            return OK;
+        }
+        String expected = options.get("--expect-hash").toLowerCase(Locale.ROOT);
+        if (hash.equals(expected)) {
+            out.println("MATCH: the results hash is " + hash);
+            return OK;
+        }
+        out.println("MISMATCH: expected " + expected + ", the document hashes to " + hash);
+        return MISMATCH;
+    }
+
+    private static final JsonMapper RESULTS_MAPPER = JsonMapper.builder().nodeFactory(CanonicalJson.NODES).build();
 
     private int evaluate(Map<String, String> options) throws EvaluationException {
         EvaluationResult result = run(options);

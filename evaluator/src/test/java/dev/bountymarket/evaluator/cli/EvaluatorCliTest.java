@@ -7,6 +7,7 @@ import dev.bountymarket.evaluator.EvaluationResult;
 import dev.bountymarket.evaluator.examples.Specs;
 import dev.bountymarket.evaluator.examples.TabularData;
 import dev.bountymarket.evaluator.examples.TribuoModels;
+import dev.bountymarket.evaluator.report.Hashes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -112,5 +113,41 @@ class EvaluatorCliTest {
         List<String> lines = run.out().lines().toList();
         assertTrue(lines.get(0).startsWith("{\"classes\":[\"cat\",\"dog\"],"), lines.get(0));
         assertTrue(lines.get(1).matches("specHash: 0x[0-9a-f]{64}"), lines.get(1));
+    }
+
+    @Test
+    void results_hashesTheDocumentsCanonicalFormAndListsItsEntries() throws Exception {
+        // The canonical form, written out by hand: sorted keys, no whitespace.
+        String canonical = "{\"bountyId\":\"7\",\"entries\":[{\"contributor\":\"0xabc\",\"modelSha256\":\"0x01\","
+                + "\"rank\":0,\"reportHash\":\"0x02\",\"score\":981276,\"submissionIndex\":1}],"
+                + "\"excluded\":[{\"contributor\":\"0xdef\",\"reason\":\"MODEL_UNREADABLE\",\"submissionIndex\":0}],"
+                + "\"version\":1}";
+        String expected = Hashes.keccak256(canonical.getBytes(StandardCharsets.UTF_8));
+        // The same document as a person or a tool might save it: other key order, indented.
+        Path pretty = Files.writeString(dir.resolve("results.json"), """
+                {
+                  "version": 1,
+                  "excluded": [ { "submissionIndex": 0, "reason": "MODEL_UNREADABLE", "contributor": "0xdef" } ],
+                  "entries": [ { "score": 981276, "submissionIndex": 1, "rank": 0, "reportHash": "0x02",
+                                 "modelSha256": "0x01", "contributor": "0xabc" } ],
+                  "bountyId": "7"
+                }
+                """);
+
+        Run listed = cli("results", "--results", pretty.toString());
+        assertEquals(0, listed.exit(), listed.err());
+        assertTrue(listed.out().contains("resultsHash: " + expected), listed.out());
+        assertTrue(listed.out().contains("rank 0: submission 1 by 0xabc, score 981276, model 0x01, reportHash 0x02"),
+                listed.out());
+        assertTrue(listed.out().contains("excluded: submission 0 by 0xdef: MODEL_UNREADABLE"), listed.out());
+
+        assertEquals(0, cli("results", "--results", pretty.toString(), "--expect-hash", expected).exit());
+        Run other = cli("results", "--results", pretty.toString(), "--expect-hash", "0x" + "0".repeat(64));
+        assertEquals(1, other.exit());
+        assertTrue(other.out().contains("MISMATCH"), other.out());
+
+        Run notResults = cli("results", "--results", spec.toString());
+        assertEquals(64, notResults.exit());
+        assertTrue(notResults.err().contains("is not a results document"), notResults.err());
     }
 }
