@@ -1,15 +1,12 @@
 package dev.bountymarket.evaluation;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -83,16 +80,14 @@ public class EvaluationRunner {
                 Log.warnf("Evaluation job %d: lease lost; its result will be dropped", lease.jobId());
             }
         }, every, every, TimeUnit.MILLISECONDS);
-        Path work = null;
         EvaluationOutcome outcome;
-        try {
-            work = Files.createTempDirectory("bountymarket-eval-" + lease.jobId() + "-");
+        try (ScratchFolder work = ScratchFolder.create("bountymarket-eval-" + lease.jobId() + "-")) {
             BountySpec spec = BountySpec.parse(inputs.specJson());
             Path model = work.resolve("model.onnx");
             Path testSet = work.resolve(spec.input() instanceof ImageInput ? "test-set.zip" : "test-set.csv");
             store.copyTo(inputs.model(), model);
             store.copyTo(inputs.testSet(), testSet);
-            outcome = evaluator.evaluate(new EvaluationRequest(spec, model, testSet));
+            outcome = work.scrub(evaluator.evaluate(new EvaluationRequest(spec, model, testSet)));
         } catch (EvaluationException e) {
             outcome = new EvaluationOutcome.Failure(e);
         } catch (IOException | RuntimeException e) {
@@ -100,7 +95,6 @@ public class EvaluationRunner {
                     "The evaluation could not be prepared: " + e.getMessage(), e));
         } finally {
             heartbeat.shutdownNow();
-            deleteQuietly(work);
         }
         record(lease, outcome, null);
     }
@@ -174,17 +168,6 @@ public class EvaluationRunner {
             submission.publicReport = job.reportJson;
             submission.validationError = null;
             submission.validationErrorCode = null;
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            Log.debugf("Could not delete %s: %s", dir, e.getMessage());
         }
     }
 

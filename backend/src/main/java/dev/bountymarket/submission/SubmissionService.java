@@ -1,6 +1,5 @@
 package dev.bountymarket.submission;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +30,7 @@ import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluation.ScratchFolder;
 import dev.bountymarket.evaluator.ErrorCode;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
@@ -84,33 +84,16 @@ public class SubmissionService {
     }
 
     private EvaluationOutcome validate(BountySpec spec, StoredObject sample, Upload model) {
-        Path work = null;
-        try {
-            work = Files.createTempDirectory("bountymarket-validate-");
+        try (ScratchFolder work = ScratchFolder.create("bountymarket-validate-")) {
             Path samplePath = work.resolve(spec.input() instanceof ImageInput ? "sample.zip" : "sample.csv");
             store.copyTo(sample, samplePath);
-            // The evaluator's messages name the model file: the contributor reads the name they uploaded, not the
-            // server's temporary file and folder.
+            // Named as the contributor uploaded it, so that the evaluator's messages name their file.
             Path modelPath = Files.createSymbolicLink(work.resolve(displayName(model.fileName())),
                     model.file().toAbsolutePath());
-            EvaluationOutcome outcome = evaluator.validate(spec, modelPath, samplePath);
-            if (outcome instanceof EvaluationOutcome.Failure failure) {
-                EvaluationException error = failure.error();
-                return new EvaluationOutcome.Failure(new EvaluationException(error.code(),
-                        error.getMessage().replace(work + File.separator, ""), error));
-            }
-            return outcome;
+            return work.scrub(evaluator.validate(spec, modelPath, samplePath));
         } catch (IOException | StorageException e) {
             return new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
                     "The check could not run: " + e.getMessage() + ". It runs again once the model is committed.", e));
-        } finally {
-            if (work != null) {
-                try (var files = Files.walk(work)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException ignored) {
-                    // a leftover scratch folder in tmp is harmless
-                }
-            }
         }
     }
 

@@ -109,6 +109,7 @@ class EvaluationQueueTest {
         assertEquals("MODEL_UNREADABLE", failed.errorCode);
         assertEquals(1, failed.attempts, "a broken model is not retried");
         assertFalse(failed.errorMessage.isBlank());
+        assertFalse(failed.errorMessage.contains("bountymarket-eval-"), "no server path in: " + failed.errorMessage);
     }
 
     @Test
