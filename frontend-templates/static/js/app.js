@@ -161,11 +161,20 @@ document.addEventListener('submit', (event) => {
   const input = form.querySelector('[name="amount"]');
   const button = form.querySelector('[type="submit"]');
   guarded(button, async () => {
-    const token = await rewardToken(input.dataset.token);
-    const amount = toUnits(input.value, token.decimals, token.symbol || 'the token').toString();
+    const amount = unitsOf(input, await rewardToken(input.dataset.token));
     await transact(form.dataset.txForm, { amount }).catch(() => {}); // transact shows its own errors
   });
 });
+
+/** A token's name for people: its symbol, else its short address. */
+function tokenName(token) {
+  return token.symbol || shortAddress(token.address);
+}
+
+/** The amount typed in an input, in whole tokens, as the token's smallest units (a decimal string for the server). */
+function unitsOf(input, token) {
+  return toUnits(input.value, token.decimals, tokenName(token)).toString();
+}
 
 /** What a reward is paid in: ETH (empty, "ETH" or the zero address) or an ERC-20 token, as the chain describes it. */
 async function rewardToken(text) {
@@ -306,7 +315,7 @@ if (termsForm) {
     const units = termsForm.querySelectorAll('[data-token-unit]');
     try {
       const token = await rewardToken(termsForm.token.value);
-      const name = token.symbol || shortAddress(token.address);
+      const name = tokenName(token);
       units.forEach((unit) => { unit.textContent = name; });
       help.textContent = token.address === 'ETH' ? helpText : `${name}: an ERC-20 token with ${token.decimals} decimals. ${helpText}`;
       help.classList.remove('problem');
@@ -366,10 +375,9 @@ termsForm?.addEventListener('submit', async (event) => {
     const threshold = Number(f.threshold.value);
     if (!Number.isFinite(threshold)) throw new Error('Threshold: a number, such as 0.8');
     const token = await rewardToken(f.token.value);
-    const units = (input) => toUnits(input.value, token.decimals, token.symbol || 'the token').toString();
     terms = {
       token: token.address,
-      amount: units(f.reward),
+      amount: unitsOf(f.reward, token),
       threshold: Math.round(threshold * 1e6),
       shares: percents.map((p) => Math.round(p * 100)),
       submissionDeadline: seconds(f.submissionDeadline),
@@ -377,7 +385,7 @@ termsForm?.addEventListener('submit', async (event) => {
       challengeWindowSeconds: Math.round(Number(f.challengeHours.value) * 3600),
       arbiter: f.arbiter.value.trim(),
       maxSubmissionsPerContributor: Number(f.maxSubmissions.value),
-      challengeBond: units(f.challengeBond),
+      challengeBond: unitsOf(f.challengeBond, token),
       revealPolicy: f.revealPolicy.value,
     };
   } catch (error) {

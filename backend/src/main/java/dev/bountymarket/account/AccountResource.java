@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import dev.bountymarket.auth.CurrentUser;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyException;
+import dev.bountymarket.chain.Addresses;
 import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
@@ -102,11 +103,9 @@ public class AccountResource {
     public WalletTransaction withdraw(Withdrawal withdrawal) {
         String me = currentUser.require();
         String token = withdrawal == null || withdrawal.token() == null || withdrawal.token().equalsIgnoreCase("ETH")
-                ? Amounts.ETH : withdrawal.token().strip().toLowerCase();
-        if (!token.matches("0x[0-9a-f]{40}")) {
-            throw new BountyException(BountyException.Code.INVALID_REQUEST,
-                    "token must be ETH or a token contract's address (0x and 40 hex digits)");
-        }
+                ? Amounts.ETH : Addresses.parse(withdrawal.token()).orElseThrow(() -> new BountyException(
+                        BountyException.Code.INVALID_REQUEST,
+                        "token must be ETH or a token contract's address (0x and 40 hex digits)"));
         if (transactions.creditOf(me, token).signum() == 0) {
             throw new BountyException(BountyException.Code.NOT_NOW, "You have no credit in "
                     + (token.equals(Amounts.ETH) ? "ETH" : token) + " to withdraw");

@@ -223,7 +223,7 @@ public class BountyProjection {
             }
             String commitment = Numeric.toHexString(e.commitment);
             Deque<Submission> uploads = waiting.get(bounty.id + "/" + commitment);
-            Submission submission = uploads == null || uploads.isEmpty() ? null : uploads.poll();
+            Submission submission = uploads == null ? null : uploads.poll();
             if (submission == null) {
                 submission = new Submission();
                 submission.bountyId = bounty.id;

@@ -14,6 +14,7 @@ import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
@@ -27,8 +28,6 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class BountyService {
-
-    private static final String ETH = "0x0000000000000000000000000000000000000000";
 
     @Inject
     Transactions transactions;
@@ -66,7 +65,7 @@ public class BountyService {
         }
         if (query.token() != null && !query.token().isBlank()) {
             where.append(" and lower(token) = :token");
-            params.put("token", query.token().equalsIgnoreCase("ETH") ? ETH : query.token().toLowerCase(Locale.ROOT));
+            params.put("token", query.token().equalsIgnoreCase("ETH") ? Amounts.ETH : query.token().toLowerCase(Locale.ROOT));
         }
         if (query.search() != null && !query.search().isBlank()) {
             where.append(" and (lower(title) like :search or lower(description) like :search)");

@@ -12,10 +12,10 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import org.web3j.crypto.Hash;
-import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.chain.Addresses;
 import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.ContractDeployment;
@@ -44,7 +44,6 @@ import dev.bountymarket.storage.Uploads;
 @ApplicationScoped
 public class DraftService {
 
-    private static final String ETH = "0x0000000000000000000000000000000000000000";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
@@ -146,9 +145,9 @@ public class DraftService {
         String evaluator = keeper.account().map(c -> c.getAddress()).orElseThrow(() -> new BountyException(
                 Code.NOT_NOW, "This marketplace has no evaluator key configured (keeper.private-key), so it cannot"
                         + " evaluate new bounties"));
-        String token = terms.token() == null || terms.token().equalsIgnoreCase("ETH") ? ETH
+        String token = terms.token() == null || terms.token().equalsIgnoreCase("ETH") ? Amounts.ETH
                 : address(terms.token(), "token");
-        if (!token.equals(ETH) && tokens.describe(token).isEmpty()) {
+        if (!token.equals(Amounts.ETH) && tokens.describe(token).isEmpty()) {
             throw invalid("token " + token + " is not an ERC-20 token on this chain (no contract there answers"
                     + " decimals() and totalSupply()); leave it empty or \"ETH\" for a reward in ether");
         }
@@ -174,7 +173,7 @@ public class DraftService {
             throw invalid("the challenge window must be between 1 hour and 30 days (3600 to 2592000 seconds)");
         }
         String arbiter = address(required(terms.arbiter(), "arbiter"), "arbiter");
-        if (arbiter.equals(evaluator.toLowerCase(Locale.ROOT)) || arbiter.equals(ETH)) {
+        if (arbiter.equals(evaluator.toLowerCase(Locale.ROOT)) || arbiter.equals(Amounts.ETH)) {
             throw invalid("the arbiter must be someone other than the marketplace's evaluator " + evaluator);
         }
         int maxSubmissions = terms.maxSubmissionsPerContributor() == null ? 5 : terms.maxSubmissionsPerContributor();
@@ -236,11 +235,8 @@ public class DraftService {
     }
 
     private static String address(String value, String field) {
-        String v = value.strip().toLowerCase(Locale.ROOT);
-        if (!WalletUtils.isValidAddress(v) || !v.startsWith("0x")) {
-            throw invalid(field + " must be an address (0x and 40 hex digits), not '" + value + "'");
-        }
-        return v;
+        return Addresses.parse(value).orElseThrow(
+                () -> invalid(field + " must be an address (0x and 40 hex digits), not '" + value + "'"));
     }
 
     private static BigInteger positive(String value, String field) {

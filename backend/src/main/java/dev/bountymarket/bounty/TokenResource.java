@@ -1,7 +1,5 @@
 package dev.bountymarket.bounty;
 
-import java.util.Locale;
-
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,9 +7,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.web3j.crypto.WalletUtils;
-
 import dev.bountymarket.bounty.BountyException.Code;
+import dev.bountymarket.chain.Addresses;
 import dev.bountymarket.chain.Erc20Tokens;
 
 /** The ERC-20 tokens a bounty can be paid in, as the chain describes them (for amounts in whole tokens). */
@@ -26,11 +23,9 @@ public class TokenResource {
     @GET
     @Path("/{address}")
     public Erc20Tokens.Token get(@PathParam("address") String address) {
-        if (!WalletUtils.isValidAddress(address) || !address.startsWith("0x")) {
-            throw new BountyException(Code.INVALID_REQUEST, "'" + address + "' is not an address (0x and 40 hex digits)");
-        }
-        String lower = address.toLowerCase(Locale.ROOT);
-        return tokens.describe(lower).orElseThrow(() -> new BountyException(Code.TOKEN_NOT_FOUND,
-                "There is no ERC-20 token at " + lower + " on this chain"));
+        String token = Addresses.parse(address).orElseThrow(() -> new BountyException(Code.INVALID_REQUEST,
+                "'" + address + "' is not an address (0x and 40 hex digits)"));
+        return tokens.describe(token).orElseThrow(() -> new BountyException(Code.TOKEN_NOT_FOUND,
+                "There is no ERC-20 token at " + token + " on this chain"));
     }
 }

@@ -49,9 +49,17 @@ public final class Amounts {
         return token.symbol().isBlank() ? shortAddress(token.address()) : token.symbol();
     }
 
+    /** The token as its contract describes it; empty outside the application or while the chain cannot be read. */
     private static Optional<Erc20Tokens.Token> describe(String token) {
         ArcContainer container = Arc.container();
-        return container == null ? Optional.empty() : container.instance(Erc20Tokens.class).get().remembered(token);
+        if (container == null) {
+            return Optional.empty();
+        }
+        try {
+            return container.instance(Erc20Tokens.class).get().describe(token);
+        } catch (IllegalStateException chainUnreadable) {
+            return Optional.empty();
+        }
     }
 
     private static String shortAddress(String address) {

@@ -24,7 +24,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
-import org.jboss.logging.Logger;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -49,7 +48,6 @@ import io.quarkus.runtime.StartupEvent;
 public class ChainIndexer {
 
     /** Serialises indexing by several servers sharing one database. */
-    private static final Logger LOG = Logger.getLogger(ChainIndexer.class);
     private static final long INDEX_LOCK = 0x496e646578L;
 
     /** Event name by topic 0, from the generated wrapper's ABI. */
@@ -291,7 +289,8 @@ public class ChainIndexer {
                     throw refused;
                 }
                 long half = from + (last - from + 1) / 2 - 1;
-                LOG.warnf("the node refused blocks %d..%d (%s); reading %d..%d", from, last, refused.getMessage(), from, half);
+                io.quarkus.logging.Log.warnf("the node refused blocks %d..%d (%s); reading %d..%d", from, last,
+                        refused.getMessage(), from, half);
                 last = half;
             }
         }

@@ -39,47 +39,42 @@ public class Erc20Tokens {
     @Inject
     Web3j web3j;
 
-    private final Map<String, Optional<Token>> described = new ConcurrentHashMap<>();
+    /** Tokens read so far: a token's symbol and decimals never change. */
+    private final Map<String, Token> known = new ConcurrentHashMap<>();
 
-    /** The token at {@code address}, or empty when there is no contract there or it does not answer as an ERC-20. */
+    /**
+     * The token at {@code address}, or empty when no contract there answers as an ERC-20; read from the chain once.
+     *
+     * @throws IllegalStateException when the chain cannot be read
+     */
     public Optional<Token> describe(String address) {
-        try {
-            String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
-            if (code == null || code.equals("0x")) {
-                return Optional.empty();
+        String key = address.toLowerCase(Locale.ROOT);
+        Token token = known.get(key);
+        if (token == null) {
+            token = read(key);
+            if (token != null) {
+                known.put(key, token);
             }
+        }
+        return Optional.ofNullable(token);
+    }
+
+    private Token read(String address) {
+        try {
+            // An address without code answers every call with nothing, so this also refuses accounts.
             List<Type> decimals = call(address, new Function("decimals", List.of(), List.of(new TypeReference<Uint8>() {
             })));
             List<Type> supply = call(address, new Function("totalSupply", List.of(), List.of(new TypeReference<Uint256>() {
             })));
             if (decimals.isEmpty() || supply.isEmpty()) {
-                return Optional.empty();
+                return null;
             }
             List<Type> symbol = call(address, new Function("symbol", List.of(), List.of(new TypeReference<Utf8String>() {
             })));
-            return Optional.of(new Token(address, symbol.isEmpty() ? "" : symbol.get(0).getValue().toString(),
-                    ((BigInteger) decimals.get(0).getValue()).intValueExact()));
+            return new Token(address, symbol.isEmpty() ? "" : symbol.get(0).getValue().toString(),
+                    ((BigInteger) decimals.get(0).getValue()).intValueExact());
         } catch (IOException e) {
             throw new IllegalStateException("reading token " + address + " from the chain: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * {@link #describe}, remembered: a token's symbol and decimals never change. Empty, and not remembered, when the
-     * chain cannot be read now.
-     */
-    public Optional<Token> remembered(String address) {
-        String key = address.toLowerCase(Locale.ROOT);
-        Optional<Token> known = described.get(key);
-        if (known != null) {
-            return known;
-        }
-        try {
-            Optional<Token> token = describe(key);
-            described.put(key, token);
-            return token;
-        } catch (IllegalStateException chainUnreadable) {
-            return Optional.empty();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bountymarket.chain;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,17 +35,14 @@ public class Transactions {
     /** Creates and funds a bounty; {@code sponsor} is whose wallet pays (for a token reward: whose allowance counts). */
     public WalletTransaction createBounty(BountyMarket.BountyParams params, List<BigInteger> shares, String sponsor,
             String description) {
-        BigInteger value = params.token.equals(NOBODY) ? params.amount : BigInteger.ZERO;
-        return wallet(market().createBounty(params, shares, value), value, description)
-                .after(approval(params.token, sponsor, params.amount));
+        return spending(params.token, params.amount, sponsor, value -> market().createBounty(params, shares, value),
+                description);
     }
 
     /** Adds to a bounty's reward; {@code payer} is the wallet that pays, when known (else a token approval is always asked). */
     public WalletTransaction topUp(BigInteger bountyId, BigInteger amount, String token, String payer) {
-        BigInteger value = token.equals(NOBODY) ? amount : BigInteger.ZERO;
-        return wallet(market().topUp(bountyId, amount, value), value,
-                        "Add " + Amounts.text(amount, token) + " to bounty #" + bountyId)
-                .after(approval(token, payer, amount));
+        return spending(token, amount, payer, value -> market().topUp(bountyId, amount, value),
+                "Add " + Amounts.text(amount, token) + " to bounty #" + bountyId);
     }
 
     public WalletTransaction cancel(BigInteger bountyId) {
@@ -57,10 +55,8 @@ public class Transactions {
     }
 
     public WalletTransaction challenge(BigInteger bountyId, BigInteger bond, String token, String challenger) {
-        BigInteger value = token.equals(NOBODY) ? bond : BigInteger.ZERO;
-        return wallet(market().challenge(bountyId, value), value,
-                        "Challenge the results of bounty #" + bountyId + ", posting a bond of " + Amounts.text(bond, token))
-                .after(approval(token, challenger, bond));
+        return spending(token, bond, challenger, value -> market().challenge(bountyId, value),
+                "Challenge the results of bounty #" + bountyId + ", posting a bond of " + Amounts.text(bond, token));
     }
 
     public WalletTransaction finalizeBounty(BigInteger bountyId) {
@@ -90,19 +86,22 @@ public class Transactions {
     }
 
     /**
-     * For an amount in an ERC-20 token: the {@code approve} that lets the market take it, unless {@code owner} (when
-     * known) already allows that much. None for ETH.
+     * A call by which the market takes {@code amount} of {@code token} from {@code payer}'s wallet: ETH goes with the
+     * call as its value; a token needs the market's allowance, so the call comes with the token's {@code approve}
+     * unless {@code payer} (when known) already allows that much.
      */
-    private WalletTransaction approval(String token, String owner, BigInteger amount) {
-        if (token.equals(NOBODY)) {
-            return null;
+    private WalletTransaction spending(String token, BigInteger amount, String payer,
+            Function<BigInteger, RemoteFunctionCall<?>> call, String description) {
+        if (token.equals(Amounts.ETH)) {
+            return wallet(call.apply(amount), amount, description);
         }
-        String market = registry.current().address;
-        if (owner != null && tokens.allowance(token, owner, market).compareTo(amount) >= 0) {
-            return null;
+        WalletTransaction spend = wallet(call.apply(BigInteger.ZERO), BigInteger.ZERO, description);
+        ContractDeployment contract = registry.current();
+        if (payer != null && tokens.allowance(token, payer, contract.address).compareTo(amount) >= 0) {
+            return spend;
         }
-        return new WalletTransaction(Long.toString(registry.current().chainId), token, Erc20Tokens.approve(market, amount),
-                "0", "Allow the market to take " + Amounts.text(amount, token) + " from your wallet");
+        return spend.after(new WalletTransaction(spend.chainId(), token, Erc20Tokens.approve(contract.address, amount),
+                "0", "Allow the market to take " + Amounts.text(amount, token) + " from your wallet"));
     }
 
     private BountyMarket market() {

@@ -1,6 +1,5 @@
 package dev.bountymarket.submission;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +8,7 @@ import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.Payout;
 import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluator.report.Decimals;
 
 /**
  * A submission as its contributor follows it: the model, the check on the public sample, the commitment, the
@@ -49,7 +49,7 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
         timeline.add(new Step("uploaded", s.createdAt, null, s.modelSize == null ? null : s.modelSize + " bytes"));
         if (s.publicScore != null) {
             timeline.add(new Step("public score", publicJob != null && publicJob.finishedAt != null
-                    ? publicJob.finishedAt : s.createdAt, null, decimal(s.publicScore)));
+                    ? publicJob.finishedAt : s.createdAt, null, Decimals.plain(s.publicScore)));
         } else if (s.validationError != null) {
             timeline.add(new Step("check failed", s.createdAt, null, s.validationError));
         }
@@ -63,7 +63,7 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
         }
         if (resultsOut && s.rank != null) {
             timeline.add(new Step("private score", bounty.updatedAt, null, "rank " + (s.rank + 1) + ", score "
-                    + decimal(s.privateScore) + (Boolean.TRUE.equals(s.qualified) ? "" : ", below the threshold")));
+                    + Decimals.plain(s.privateScore) + (Boolean.TRUE.equals(s.qualified) ? "" : ", below the threshold")));
         }
         for (Payout prize : prizes) {
             timeline.add(new Step("paid", null, prize.txHash, Amounts.text(prize.amount, prize.token) + (prize.credited
@@ -73,10 +73,5 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
                 s.commitment, s.chainIndex, s.committedTx, s.publicScore, bounty.metric, validation, evaluation,
                 resultsOut ? s.rank : null, resultsOut ? s.privateScore : null, resultsOut ? s.qualified : null,
                 s.paid, List.copyOf(timeline));
-    }
-
-    /** A fixed-point (1e6) score as people read it: 963332 is 0.963332. */
-    private static String decimal(long fixedPoint) {
-        return BigDecimal.valueOf(fixedPoint, 6).stripTrailingZeros().toPlainString();
     }
 }

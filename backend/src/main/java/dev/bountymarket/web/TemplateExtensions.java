@@ -10,6 +10,7 @@ import java.util.Locale;
 
 import dev.bountymarket.bounty.BountyView;
 import dev.bountymarket.chain.Amounts;
+import dev.bountymarket.evaluator.report.Decimals;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateExtension;
 
@@ -41,7 +42,7 @@ public class TemplateExtensions {
 
     /** A fixed-point (1e6) score as a decimal: 875000 is 0.875. */
     static String score(Long fixedPoint) {
-        return fixedPoint == null ? "—" : BigDecimal.valueOf(fixedPoint, 6).stripTrailingZeros().toPlainString();
+        return fixedPoint == null ? "—" : Decimals.plain(fixedPoint);
     }
 
     static String score(Integer fixedPoint) {

@@ -54,6 +54,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.MlFixtures;
+import dev.bountymarket.testing.ServerProcess;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 import dev.bountymarket.testing.Wallet;
@@ -183,43 +184,18 @@ public final class BackendBenchmark {
                 settings.put(key, value);
             }
         });
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + options.getOrDefault("server-heap", "1g")));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
         Path log = work.resolve("server.log");
-        server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        server = ServerProcess.start(settings, List.of("-Xmx" + options.getOrDefault("server-heap", "1g")), log);
         baseUrl = "http://localhost:" + port;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the server exited; see " + log);
-            }
-            try {
-                HttpResponse<String> ready = get("/q/health/ready");
-                if (ready.statusCode() == 200) {
-                    Matcher contract = Pattern.compile("\"contract\"\\s*:\\s*\"(0x[0-9a-fA-F]{40})\"").matcher(ready.body());
-                    if (!contract.find()) {
-                        throw new IllegalStateException("no contract in " + ready.body());
-                    }
-                    System.out.printf("server: pid %d, %s, heap %s, log %s%n", server.pid(), baseUrl,
-                            options.getOrDefault("server-heap", "1g"), log);
-                    return contract.group(1);
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the server was not ready within 180 s; see " + log);
+        String contract = ServerProcess.contract(ServerProcess.awaitReady(server, port, log, Duration.ofSeconds(180)));
+        System.out.printf("server: pid %d, %s, heap %s, log %s%n", server.pid(), baseUrl,
+                options.getOrDefault("server-heap", "1g"), log);
+        return contract;
     }
 
     private void stopServer() throws InterruptedException {
         if (server != null) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            ServerProcess.stop(server);
         }
     }
 

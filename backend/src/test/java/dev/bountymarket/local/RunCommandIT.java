@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,13 +70,9 @@ class RunCommandIT {
     }
 
     private Process start(int httpPort, int chainPort, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-Dlocal-stack=" + home, "-Dlocal-stack.chain-port=" + chainPort,
-                "-Dquarkus.http.port=" + httpPort, "-Danvil.path=" + System.getProperty("anvil.path"),
-                "-jar", System.getProperty("app.jar")))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        return ServerProcess.start(Map.of("local-stack", home.toString(), "local-stack.chain-port", Integer.toString(chainPort),
+                "quarkus.http.port", Integer.toString(httpPort), "anvil.path", System.getProperty("anvil.path")),
+                List.of(), log);
     }
 
 

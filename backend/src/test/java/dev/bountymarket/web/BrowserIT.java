@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,19 +59,11 @@ class BrowserIT {
         settings.put("evaluator.poll-interval", "500ms");
         settings.put("storage.directory", Files.createTempDirectory(Path.of("target"), "browser-storage").toString());
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", System.getProperty("app.jar")));
         log = Path.of("target", "browser-it-server.log");
-        app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        String ready = ServerProcess.awaitReady(app, port, log);
+        app = ServerProcess.start(settings, List.of(), log);
+        market = ServerProcess.contract(ServerProcess.awaitReady(app, port, log));
         baseUrl = "http://localhost:" + port;
         rpcUrl = settings.get("chain.rpc-url");
-        Matcher contract = Pattern.compile("\"contract\"\\s*:\\s*\"(0x[0-9a-fA-F]{40})\"").matcher(ready);
-        if (!contract.find()) {
-            fail("no contract in the readiness answer: " + ready);
-        }
-        market = contract.group(1);
     }
 
     private String baseUrl;
@@ -84,10 +73,7 @@ class BrowserIT {
     @AfterEach
     void stop() throws Exception {
         if (app != null) {
-            app.destroy();
-            if (!app.waitFor(30, TimeUnit.SECONDS)) {
-                app.destroyForcibly();
-            }
+            ServerProcess.stop(app);
         }
         chain.stop();
         database.stop();

@@ -29,4 +29,9 @@ public final class Decimals {
     public static long fixedPoint(double value) {
         return round(value).unscaledValue().longValueExact();
     }
+
+    /** A fixed-point score read back as people write it, without trailing zeros: 963300 is {@code 0.9633}. */
+    public static String plain(long fixedPoint) {
+        return BigDecimal.valueOf(fixedPoint, SCALE).stripTrailingZeros().toPlainString();
+    }
 }
