@@ -8,6 +8,7 @@ import dev.bountymarket.evaluator.dataset.PrefetchingReader;
 import dev.bountymarket.evaluator.dataset.TestSets;
 import dev.bountymarket.evaluator.metric.ClassificationMetrics;
 import dev.bountymarket.evaluator.metric.RegressionMetrics;
+import dev.bountymarket.evaluator.model.ModelFiles;
 import dev.bountymarket.evaluator.model.OnnxModel;
 import dev.bountymarket.evaluator.model.DeviceSelection;
 import dev.bountymarket.evaluator.report.Hashes;
@@ -45,7 +46,9 @@ public final class Evaluation {
             throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "cannot read the model file "
                     + request.model().getFileName() + ": " + e.getMessage(), e);
         }
-        try (OnnxModel model = OnnxModel.load(request.model(), spec, request.options());
+        String modelName = String.valueOf(request.model().getFileName());
+        try (ModelFiles.Prepared files = ModelFiles.prepare(request.model(), scratch(), modelName);
+                OnnxModel model = OnnxModel.load(files.onnx(), modelName, spec, request.options());
                 Predictor<Batch, double[]> predictor = model.newPredictor();
                 PrefetchingReader reader = TestSets.openPrefetching(request.testSet(), spec,
                         model.rowsPerCall(Batch.rowsFor(spec.input().rowWidth())))) {
@@ -95,6 +98,11 @@ public final class Evaluation {
      */
     public static EvaluationResult validate(BountySpec spec, Path model, Path publicSample) throws EvaluationException {
         return evaluate(new EvaluationRequest(spec, model, publicSample));
+    }
+
+    /** Where a model bundle is extracted: this JVM's temporary folder (the sandbox's scratch folder in a child). */
+    private static Path scratch() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     private static double[] predict(Predictor<Batch, double[]> predictor, Batch batch, PrefetchingReader reader)

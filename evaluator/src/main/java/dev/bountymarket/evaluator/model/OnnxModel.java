@@ -13,6 +13,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.evaluator.HostPaths;
 import dev.bountymarket.evaluator.dataset.Batch;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.evaluator.spec.ImageInput;
@@ -49,8 +50,17 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     public static OnnxModel load(Path file, BountySpec spec, ModelOptions options) throws EvaluationException {
+        return load(file, String.valueOf(file.getFileName()), spec, options);
+    }
+
+    /**
+     * Loads a model that {@link ModelFiles} has checked; {@code displayName} is the file name messages use (the
+     * contributor's own, never a path of this machine).
+     */
+    public static OnnxModel load(Path file, String displayName, BountySpec spec, ModelOptions options)
+            throws EvaluationException {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "the model file " + file.getFileName()
+            throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "the model file " + displayName
                     + " does not exist or cannot be read");
         }
         OrtBootstrap.engine();
@@ -63,6 +73,8 @@ public final class OnnxModel implements AutoCloseable {
             sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             // idle intra-op threads sleep instead of spinning, leaving the CPU to the test-set reader
             sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+            // whatever the file's name, it is read as ONNX protobuf, the format ExternalData has checked
+            sessionOptions.addConfigEntry("session.load_model_format", "ONNX");
             if (device.isGpu()) {
                 sessionOptions.addCUDA(device.getDeviceId());
             }
@@ -70,7 +82,7 @@ public final class OnnxModel implements AutoCloseable {
                 session = OrtEnvironment.getEnvironment().createSession(file.toString(), sessionOptions);
             } catch (OrtException e) {
                 throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "ONNX Runtime cannot load "
-                        + file.getFileName() + " as an ONNX model: " + firstLine(e.getMessage()), e);
+                        + displayName + " as an ONNX model: " + HostPaths.remove(firstLine(e.getMessage())), e);
             }
             String input = checkInput(session, spec);
             String output = checkOutput(session, spec);

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param childMainClass the child's main class (tests replace it to simulate crashes)
  * @param extraJvmArgs more options for the child JVM
  * @param workRoot where per-evaluation scratch folders go (default: java.io.tmpdir)
+ * @param isolation how the operating system isolates the child (default {@link Isolation.Mode#AUTO}: bubblewrap
+ *     where it works, else none)
  */
 public record SandboxLimits(
         long maxModelBytes,
@@ -31,7 +33,8 @@ public record SandboxLimits(
         String classpath,
         String childMainClass,
         List<String> extraJvmArgs,
-        Path workRoot) {
+        Path workRoot,
+        Isolation.Mode isolation) {
 
     public static final long GIB = 1L << 30;
 
@@ -42,6 +45,7 @@ public record SandboxLimits(
         Objects.requireNonNull(classpath, "classpath");
         Objects.requireNonNull(childMainClass, "childMainClass");
         Objects.requireNonNull(workRoot, "workRoot");
+        Objects.requireNonNull(isolation, "isolation");
         extraJvmArgs = List.copyOf(extraJvmArgs);
     }
 
@@ -56,53 +60,59 @@ public record SandboxLimits(
                 System.getProperty("java.class.path"),
                 ChildMain.class.getName(),
                 List.of(),
-                Path.of(System.getProperty("java.io.tmpdir")));
+                Path.of(System.getProperty("java.io.tmpdir")),
+                Isolation.Mode.AUTO);
     }
 
     public SandboxLimits withTimeout(Duration value) {
         return new SandboxLimits(maxModelBytes, value, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
     }
 
     public SandboxLimits withValidationTimeout(Duration value) {
         return new SandboxLimits(maxModelBytes, timeout, value, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
     }
 
     /** Sets the heap and moves the resident-memory limit along (heap + 4 GiB). */
     public SandboxLimits withHeapBytes(long value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, value,
                 maxResidentBytes == 0 ? 0 : value + 4 * GIB, javaCommand, classpath, childMainClass,
-                extraJvmArgs, workRoot);
+                extraJvmArgs, workRoot, isolation);
     }
 
     public SandboxLimits withMaxResidentBytes(long value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, value,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
     }
 
     public SandboxLimits withMaxModelBytes(long value) {
         return new SandboxLimits(value, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
     }
 
     public SandboxLimits withClasspath(String value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, value, childMainClass, extraJvmArgs, workRoot);
+                javaCommand, value, childMainClass, extraJvmArgs, workRoot, isolation);
     }
 
     public SandboxLimits withChildMainClass(String value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, value, extraJvmArgs, workRoot);
+                javaCommand, classpath, value, extraJvmArgs, workRoot, isolation);
     }
 
     public SandboxLimits withExtraJvmArgs(List<String> value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, value, workRoot);
+                javaCommand, classpath, childMainClass, value, workRoot, isolation);
     }
 
     public SandboxLimits withWorkRoot(Path value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, value);
+                javaCommand, classpath, childMainClass, extraJvmArgs, value, isolation);
+    }
+
+    public SandboxLimits withIsolation(Isolation.Mode value) {
+        return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, value);
     }
 }

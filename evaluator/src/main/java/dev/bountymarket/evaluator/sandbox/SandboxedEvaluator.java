@@ -4,6 +4,8 @@ import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.EvaluationRequest;
 import dev.bountymarket.evaluator.EvaluationResult;
 import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.evaluator.HostPaths;
+import dev.bountymarket.evaluator.model.ModelFiles;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -31,22 +34,38 @@ public final class SandboxedEvaluator {
     private static final int STDERR_TAIL = 8192;
 
     private final SandboxLimits limits;
+    private final Isolation isolation;
 
     public SandboxedEvaluator() {
         this(SandboxLimits.defaults());
     }
 
+    /** @throws IllegalStateException when the limits ask for bubblewrap and it cannot run here */
     public SandboxedEvaluator(SandboxLimits limits) {
         this.limits = limits;
+        this.isolation = Isolation.choose(limits.isolation(), limits.javaCommand());
     }
 
     public SandboxLimits limits() {
         return limits;
     }
 
+    /** Which isolation each child gets here, in words (for the log and readiness). */
+    public Isolation isolation() {
+        return isolation;
+    }
+
     /** Scores a model on a (hidden) test set under the full limits. */
     public EvaluationOutcome evaluate(EvaluationRequest request) {
-        return run(request, limits.timeout());
+        return run(request, limits.timeout(), () -> true);
+    }
+
+    /**
+     * Scores a model on a (hidden) test set under the full limits, stopping the child as soon as {@code wanted} says
+     * the result is no longer wanted (e.g. the job's lease was lost), checked every 100 ms.
+     */
+    public EvaluationOutcome evaluate(EvaluationRequest request, BooleanSupplier wanted) {
+        return run(request, limits.timeout(), wanted);
     }
 
     /**
@@ -54,37 +73,58 @@ public final class SandboxedEvaluator {
      * the spec and runs; the report carries the public score.
      */
     public EvaluationOutcome validate(BountySpec spec, Path model, Path publicSample) {
-        return run(new EvaluationRequest(spec, model, publicSample), limits.validationTimeout());
+        return run(new EvaluationRequest(spec, model, publicSample), limits.validationTimeout(), () -> true);
     }
 
-    private EvaluationOutcome run(EvaluationRequest request, Duration timeout) {
+    private EvaluationOutcome run(EvaluationRequest request, Duration timeout, BooleanSupplier wanted) {
         try {
-            return new EvaluationOutcome.Success(runChild(request, timeout));
+            return new EvaluationOutcome.Success(runChild(request, timeout, wanted));
         } catch (EvaluationException e) {
-            return new EvaluationOutcome.Failure(e);
+            return new EvaluationOutcome.Failure(new EvaluationException(e.code(), HostPaths.remove(e.getMessage()), e));
         }
     }
 
-    private EvaluationResult runChild(EvaluationRequest request, Duration timeout) throws EvaluationException {
+    /**
+     * The scratch folder holds the child's files; the model sits alone in its own folder inside it ({@code model/}),
+     * so that no file but the model is beside it, and the test set stays where it is (bound read-only as one file
+     * under bubblewrap).
+     */
+    private EvaluationResult runChild(EvaluationRequest request, Duration timeout, BooleanSupplier wanted)
+            throws EvaluationException {
         checkModelFile(request.model());
         Path work = null;
         try {
             work = Files.createTempDirectory(limits.workRoot(), "evaluation-");
             Path tmp = Files.createDirectories(work.resolve("tmp"));
-            Path requestFile = work.resolve("request.json");
+            Path modelFolder = Files.createDirectories(work.resolve("model"));
+            Path model = stage(request.model(), modelFolder.resolve(request.model().getFileName()));
             Path resultFile = work.resolve("result.json");
             Path stderr = work.resolve("stderr.txt");
-            ChildProtocol.writeRequest(requestFile, request);
-            List<String> command = command(work, tmp, requestFile, resultFile);
+            // the paths the child sees: its own under bubblewrap, this machine's otherwise
+            Path childWork = isolation.sandboxed() ? Isolation.SCRATCH : work;
+            EvaluationRequest childRequest = new EvaluationRequest(request.spec(),
+                    childWork.resolve("model").resolve(model.getFileName()),
+                    isolation.sandboxed() ? Isolation.INPUT_FOLDER.resolve(request.testSet().getFileName())
+                            : request.testSet().toAbsolutePath(),
+                    request.options());
+            ChildProtocol.writeRequest(work.resolve("request.json"), childRequest);
+            List<String> command = command(childWork);
+            if (isolation.sandboxed()) {
+                command = isolation.wrap(command, limits.javaCommand(), limits.classpath(), work, modelFolder,
+                        request.testSet().toAbsolutePath());
+            }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(work.resolve("stdout.txt").toFile())
                     .redirectError(stderr.toFile());
-            // native code (ONNX Runtime leaves a mat-debug-<pid>.log) writes to TMPDIR, not java.io.tmpdir
-            builder.environment().put("TMPDIR", tmp.toString());
+            // Nothing of the server's environment (keys, database URLs) reaches the child. Native code (ONNX Runtime
+            // leaves a mat-debug-<pid>.log) writes to TMPDIR, not java.io.tmpdir.
+            builder.environment().clear();
+            builder.environment().put("PATH", "/usr/bin:/bin");
+            builder.environment().put("TMPDIR", childWork.resolve("tmp").toString());
             long started = System.nanoTime();
             Process process = builder.start();
             LOG.fine(() -> "child " + process.pid() + " started for " + request.model().getFileName());
-            String stopped = supervise(process, timeout, started);
+            String stopped = supervise(process, timeout, started, wanted);
             if (stopped != null) {
                 throw stoppedError(stopped, timeout);
             }
@@ -93,6 +133,15 @@ public final class SandboxedEvaluator {
             throw new EvaluationException(ErrorCode.INTERNAL_ERROR, "the evaluation process could not be run: " + e, e);
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /** Puts the model at {@code target}: a hard link where the file system allows, else a copy. */
+    private static Path stage(Path model, Path target) throws IOException {
+        try {
+            return Files.createLink(target, model.toRealPath());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Files.copy(model, target);
         }
     }
 
@@ -111,9 +160,12 @@ public final class SandboxedEvaluator {
         if (size == 0) {
             throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "the model file " + model.getFileName() + " is empty");
         }
+        // refused here, before any child runs: external data, and everything a bundle may not be
+        ModelFiles.check(model, limits.maxModelBytes(), String.valueOf(model.getFileName()));
     }
 
-    private List<String> command(Path work, Path tmp, Path requestFile, Path resultFile) {
+    private List<String> command(Path work) {
+        Path tmp = work.resolve("tmp");
         List<String> command = new ArrayList<>();
         command.add(limits.javaCommand().toString());
         command.add("-Xmx" + (limits.heapBytes() >> 20) + "m");
@@ -128,25 +180,32 @@ public final class SandboxedEvaluator {
         command.add("-cp");
         command.add(limits.classpath());
         command.add(limits.childMainClass());
-        command.add(requestFile.toString());
-        command.add(resultFile.toString());
+        command.add(work.resolve("request.json").toString());
+        command.add(work.resolve("result.json").toString());
         return command;
     }
 
-    /** Waits for the child; returns why it was stopped ("timeout", "memory") or null if it ended by itself. */
-    private String supervise(Process process, Duration timeout, long started) throws EvaluationException {
+    /**
+     * Waits for the child; returns why it was stopped ("timeout", "memory", "unwanted") or null if it ended by itself.
+     * Resident memory counts the whole process tree (under bubblewrap the JVM is bwrap's descendant).
+     */
+    private String supervise(Process process, Duration timeout, long started, BooleanSupplier wanted)
+            throws EvaluationException {
         long deadline = started + timeout.toNanos();
-        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-        boolean procReadable = limits.maxResidentBytes() > 0 && Files.isReadable(status);
+        boolean procReadable = limits.maxResidentBytes() > 0 && Files.isReadable(status(process.toHandle()));
         try {
             while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (System.nanoTime() - deadline > 0) {
                     kill(process);
                     return "timeout";
                 }
-                if (procReadable && residentBytes(status) > limits.maxResidentBytes()) {
+                if (procReadable && residentBytes(process) > limits.maxResidentBytes()) {
                     kill(process);
                     return "memory";
+                }
+                if (!wanted.getAsBoolean()) {
+                    kill(process);
+                    return "unwanted";
                 }
             }
             return null;
@@ -158,12 +217,28 @@ public final class SandboxedEvaluator {
     }
 
     private EvaluationException stoppedError(String why, Duration timeout) {
+        if (why.equals("unwanted")) {
+            return new EvaluationException(ErrorCode.INTERNAL_ERROR, "the evaluation was stopped because its result"
+                    + " is no longer wanted (its job was taken over)");
+        }
         if (why.equals("timeout")) {
             return new EvaluationException(ErrorCode.TIMEOUT, "the evaluation ran longer than the limit of "
                     + human(timeout) + " and was stopped");
         }
         return new EvaluationException(ErrorCode.OUT_OF_MEMORY, "the evaluation used more than "
                 + bytes(limits.maxResidentBytes()) + " of memory (heap and native) and was stopped");
+    }
+
+    private static Path status(ProcessHandle process) {
+        return Path.of("/proc", Long.toString(process.pid()), "status");
+    }
+
+    private static long residentBytes(Process process) {
+        long sum = residentBytes(status(process.toHandle()));
+        for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+            sum += residentBytes(status(child));
+        }
+        return sum;
     }
 
     private static long residentBytes(Path status) {

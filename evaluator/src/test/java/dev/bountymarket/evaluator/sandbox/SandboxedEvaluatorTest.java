@@ -77,7 +77,8 @@ class SandboxedEvaluatorTest {
 
     @Test
     void typedErrorsComeBackFromTheChild() throws Exception {
-        Path broken = Files.write(dir.resolve("broken.onnx"), new byte[] {8, 1, 2, 3});
+        // valid protobuf (ir_version 1, no graph), so it passes the external-data walk and ONNX Runtime refuses it in the child
+        Path broken = Files.write(dir.resolve("broken.onnx"), new byte[] {8, 1});
         EvaluationException e = failure(new SandboxedEvaluator(limits()).validate(spec, broken, sample));
         assertEquals(ErrorCode.MODEL_UNREADABLE, e.code());
         assertTrue(e.getMessage().startsWith("ONNX Runtime cannot load broken.onnx as an ONNX model"), e.getMessage());
