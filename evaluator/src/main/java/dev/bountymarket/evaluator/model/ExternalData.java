@@ -117,7 +117,7 @@ public final class ExternalData {
         for (Reference reference : references) {
             String location = reference.location();
             if (location == null || !ModelBundle.isPlainName(location) || !files.contains(location)) {
-                throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "in the bundle " + displayName + ", "
+                throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, "the model bundle " + displayName + " has "
                         + reference.describe() + ", which is not "
                         + (location != null && ModelBundle.isPlainName(location) ? "one of the bundle's files "
                                 + files : "a plain file name inside the bundle")
