@@ -418,8 +418,17 @@ modelForm?.addEventListener('submit', async (event) => {
   const result = document.querySelector('[data-validation]');
   result.replaceChildren();
   try {
-    const created = await upload(`/api/bounties/${modelForm.dataset.bounty}/submissions`, new FormData(modelForm),
+    let created = await upload(`/api/bounties/${modelForm.dataset.bounty}/submissions`, new FormData(modelForm),
       modelForm.querySelector('[data-upload-progress]'), status);
+    // every evaluation slot was busy: the check waits in line; follow it until it has run
+    while (created.check) {
+      status.textContent = created.check.status === 'queued'
+        ? `Uploaded. The check on the public sample is queued${created.check.position ? ` (place ${created.check.position} in line)` : ''}…`
+        : 'Uploaded. Checking the model on the public sample…';
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const response = await fetch(`/api/submissions/${created.id}`, { headers: { Accept: 'application/json' } });
+      if (response.ok) created = await response.json();
+    }
     status.textContent = 'Uploaded.';
     const box = document.createElement('div');
     const v = created.validation;

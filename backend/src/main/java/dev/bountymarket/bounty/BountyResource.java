@@ -26,6 +26,7 @@ import dev.bountymarket.storage.Upload;
 import dev.bountymarket.submission.LeaderboardEntry;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.submission.SubmissionService;
+import dev.bountymarket.submission.SubmissionView;
 import dev.bountymarket.web.Page;
 
 /** Bounties under /api/bounties: browse, detail, leaderboards, and the transactions their users send. */
@@ -112,8 +113,11 @@ public class BountyResource {
     }
 
     /**
-     * Uploads a model (multipart file {@code model}, optionally its {@code sha256}) for an open bounty. The answer
-     * carries the check on the public sample: the public score, or the exact reason the model cannot run.
+     * Uploads a model (multipart file {@code model}, optionally its {@code sha256}) for an open bounty: an ONNX file
+     * with its weights inside, or a model bundle (a zip of one .onnx and its external-data files). The answer (201)
+     * carries the check on the public sample: the public score, or the exact reason the model cannot run. When the
+     * server's evaluation slots are all busy the answer is 202 with {@code check} queued and its place in line;
+     * follow {@code GET /api/submissions/{id}} until {@code validation} is there.
      */
     @POST
     @Path("/{id}/submissions")
@@ -121,8 +125,9 @@ public class BountyResource {
     public Response upload(@PathParam("id") long bountyId, @RestForm FileUpload model, @RestForm String sha256) {
         String contributor = currentUser.requireForChange();
         Submission submission = submissions.upload(bountyId, contributor, Upload.of(model), sha256);
-        return Response.created(URI.create("/api/submissions/" + submission.id))
-                .entity(submissions.view(submission.id)).build();
+        SubmissionView view = submissions.view(submission.id);
+        return (view.check() == null ? Response.created(URI.create("/api/submissions/" + submission.id))
+                : Response.accepted().location(URI.create("/api/submissions/" + submission.id))).entity(view).build();
     }
 
     @POST

@@ -3,6 +3,7 @@ package dev.bountymarket.evaluation;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.bountymarket.evaluator.sandbox.Isolation;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -41,9 +42,26 @@ public interface EvaluationConfig {
     @WithDefault("2m")
     Duration validationTimeout();
 
-    /** The child JVM's heap, in MiB. */
+    /**
+     * The most heap a child JVM gets, in MiB. Each child gets what its input needs (256 MiB plus twice the test set's
+     * or public sample's size), up to this.
+     */
     @WithDefault("4096")
     long heapMib();
+
+    /**
+     * Evaluations (upload checks and evaluations on the hidden test set together) that run at once in this process;
+     * the rest wait in line. By default the smaller of the processors and what the machine's memory holds at the
+     * full heap (heap plus 1 GiB of native memory each).
+     */
+    Optional<Integer> concurrency();
+
+    /**
+     * How the operating system isolates each evaluation's child: {@code auto} (bubblewrap where it works, else a
+     * plain child JVM, with a warning), {@code bwrap} (refuse to start without it) or {@code none}.
+     */
+    @WithDefault("auto")
+    Isolation.Mode isolation();
 
     /**
      * The child JVM's class path. By default the evaluator's jar and its dependencies are found next to the running

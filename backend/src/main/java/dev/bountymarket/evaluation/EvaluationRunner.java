@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import dev.bountymarket.evaluation.EvaluationJob.Kind;
 import dev.bountymarket.evaluation.EvaluationQueue.Lease;
 import dev.bountymarket.evaluator.ErrorCode;
 import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.HostPaths;
 import dev.bountymarket.evaluator.EvaluationRequest;
 import dev.bountymarket.evaluator.EvaluationResult;
 import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
@@ -50,6 +52,9 @@ public class EvaluationRunner {
     @Inject
     SandboxedEvaluator evaluator;
 
+    @Inject
+    EvaluationSlots slots;
+
     /** What a job needs, read in one transaction. */
     record Inputs(Kind kind, String specJson, StoredObject model, StoredObject testSet) {
     }
@@ -74,29 +79,47 @@ public class EvaluationRunner {
             t.setDaemon(true);
             return t;
         });
+        AtomicBoolean held = new AtomicBoolean(true);
         long every = Math.max(1, config.lease().toMillis() / 3);
         heartbeat.scheduleAtFixedRate(() -> {
-            if (!queue.renew(lease)) {
-                Log.warnf("Evaluation job %d: lease lost; its result will be dropped", lease.jobId());
+            if (held.get() && !queue.renew(lease)) {
+                // another worker owns the job now: stop our child rather than run it to the end for nothing
+                held.set(false);
+                Log.warnf("Evaluation job %d: lease lost; its evaluation is stopped", lease.jobId());
             }
         }, every, every, TimeUnit.MILLISECONDS);
         EvaluationOutcome outcome;
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-eval-" + lease.jobId() + "-")) {
-            BountySpec spec = BountySpec.parse(inputs.specJson());
-            Path model = work.resolve("model.onnx");
-            Path testSet = work.resolve(spec.input() instanceof ImageInput ? "test-set.zip" : "test-set.csv");
-            store.copyTo(inputs.model(), model);
-            store.copyTo(inputs.testSet(), testSet);
-            outcome = work.scrub(evaluator.evaluate(new EvaluationRequest(spec, model, testSet)));
-        } catch (EvaluationException e) {
-            outcome = new EvaluationOutcome.Failure(e);
-        } catch (IOException | RuntimeException e) {
+        try {
+            outcome = slots.call(lease, () -> evaluate(lease, inputs, held));
+        } catch (Exception e) {
             outcome = new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
-                    "The evaluation could not be prepared: " + e.getMessage(), e));
+                    "The evaluation could not be run: " + HostPaths.remove(e.getMessage()), e));
         } finally {
             heartbeat.shutdownNow();
         }
         record(lease, outcome, null);
+    }
+
+    /**
+     * The model and the test set go to separate folders (the model alone in its own), then the sandbox scores the model
+     * with a heap sized for the test set, stopped early if the lease is lost.
+     */
+    private EvaluationOutcome evaluate(Lease lease, Inputs inputs, AtomicBoolean held) {
+        try (ScratchFolder work = ScratchFolder.create("bountymarket-eval-" + lease.jobId() + "-")) {
+            BountySpec spec = BountySpec.parse(inputs.specJson());
+            Path model = work.folder("model").resolve("model.onnx");
+            Path testSet = work.folder("test-set").resolve(spec.input() instanceof ImageInput ? "test-set.zip"
+                    : "test-set.csv");
+            store.copyTo(inputs.model(), model);
+            store.copyTo(inputs.testSet(), testSet);
+            return work.scrub(evaluator.sizedFor(inputs.testSet().size())
+                    .evaluate(new EvaluationRequest(spec, model, testSet), held::get));
+        } catch (EvaluationException e) {
+            return new EvaluationOutcome.Failure(e);
+        } catch (IOException | RuntimeException e) {
+            return new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
+                    "The evaluation could not be prepared: " + HostPaths.remove(e.getMessage()), e));
+        }
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

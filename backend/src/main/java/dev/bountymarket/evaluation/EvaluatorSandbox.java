@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
+import io.quarkus.logging.Log;
+
 import dev.bountymarket.evaluator.sandbox.SandboxLimits;
 import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
 import dev.bountymarket.storage.StorageConfig;
@@ -26,8 +28,15 @@ public class EvaluatorSandbox {
                 .withValidationTimeout(config.validationTimeout())
                 .withHeapBytes(config.heapMib() << 20)
                 .withMaxModelBytes(storage.maxModelBytes())
-                .withClasspath(config.classpath().orElseGet(EvaluatorSandbox::childClasspath));
-        return new SandboxedEvaluator(limits);
+                .withClasspath(config.classpath().orElseGet(EvaluatorSandbox::childClasspath))
+                .withIsolation(config.isolation());
+        SandboxedEvaluator evaluator = new SandboxedEvaluator(limits);
+        if (evaluator.isolation().sandboxed()) {
+            Log.infof("Evaluation isolation: %s", evaluator.isolation().description());
+        } else {
+            Log.warnf("Evaluation isolation: %s", evaluator.isolation().description());
+        }
+        return evaluator;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.bountymarket.evaluation;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,13 +7,14 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.HostPaths;
 import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
 import io.quarkus.logging.Log;
 
 /**
  * The temporary folder one evaluation's files are copied to for the evaluator's child JVM, deleted on close. The
- * evaluator names the files in its messages, and contributors read those messages: {@link #scrub} cuts the folder's
- * path out, so a message names {@code model.onnx}, not a server path.
+ * evaluator's and the file system's messages name files by their path, and contributors read those messages:
+ * {@link #scrub} cuts every path of this machine down to the file's name.
  */
 public final class ScratchFolder implements AutoCloseable {
 
@@ -32,12 +32,17 @@ public final class ScratchFolder implements AutoCloseable {
         return dir.resolve(name);
     }
 
+    /** A new sub-folder: a model goes in one of its own, so that no other file lies beside it. */
+    public Path folder(String name) throws IOException {
+        return Files.createDirectory(dir.resolve(name));
+    }
+
     /** The outcome, with this folder's path cut from a failure's message. */
     public EvaluationOutcome scrub(EvaluationOutcome outcome) {
         if (outcome instanceof EvaluationOutcome.Failure failure) {
             EvaluationException error = failure.error();
             return new EvaluationOutcome.Failure(new EvaluationException(error.code(),
-                    error.getMessage().replace(dir + File.separator, ""), error));
+                    HostPaths.remove(error.getMessage()), error));
         }
         return outcome;
     }

@@ -1,19 +1,29 @@
 package dev.bountymarket.submission;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 
 import org.web3j.abi.TypeEncoder;
 import org.web3j.abi.datatypes.Address;
@@ -30,9 +40,11 @@ import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluation.EvaluationSlots;
 import dev.bountymarket.evaluation.ScratchFolder;
 import dev.bountymarket.evaluator.ErrorCode;
 import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.HostPaths;
 import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
 import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
 import dev.bountymarket.evaluator.spec.BountySpec;
@@ -69,7 +81,21 @@ public class SubmissionService {
     @Inject
     ChainClock clock;
 
-    /** Stores and validates a model for an open bounty. The validation runs outside any database transaction. */
+    @Inject
+    EvaluationSlots slots;
+
+    private final Map<Long, CheckTicket> checking = new ConcurrentHashMap<>();
+    private final ExecutorService checks = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "upload-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * Stores a model for an open bounty and checks it on the public sample in an evaluation slot. When a slot is free
+     * the answer carries the check's result; when every slot is taken the answer comes at once and the submission
+     * reads "queued" with its place in line until the check has run. The check runs outside any database transaction.
+     */
     public Submission upload(long bountyId, String contributor, Upload model, String expectedSha256) {
         Bounty bounty = openForSubmissions(bountyId);
         BountySpec spec;
@@ -79,22 +105,103 @@ public class SubmissionService {
             throw new IllegalStateException("stored spec of bounty " + bountyId + " does not parse: " + e.getMessage(), e);
         }
         StoredObject stored = uploads.store(model, "model", storage.maxModelBytes(), false, expectedSha256, file -> { });
-        EvaluationOutcome outcome = validate(spec, bounty.publicSample().orElseThrow(), model);
-        return save(bountyId, contributor, stored, outcome);
+        Submission submission = save(bountyId, contributor, stored);
+        boolean waitForIt = slots.idle();
+        Future<?> check = startCheck(submission.id, spec, bounty.publicSample().orElseThrow(), stored,
+                displayName(model.fileName()));
+        if (waitForIt) {
+            try {
+                check.get();
+            } catch (ExecutionException e) {
+                Log.warnf("Check of submission %d: %s", submission.id, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return submission;
     }
 
-    private EvaluationOutcome validate(BountySpec spec, StoredObject sample, Upload model) {
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-validate-")) {
-            Path samplePath = work.resolve(spec.input() instanceof ImageInput ? "sample.zip" : "sample.csv");
-            store.copyTo(sample, samplePath);
-            // Named as the contributor uploaded it, so that the evaluator's messages name their file.
-            Path modelPath = Files.createSymbolicLink(work.resolve(displayName(model.fileName())),
-                    model.file().toAbsolutePath());
-            return work.scrub(evaluator.validate(spec, modelPath, samplePath));
-        } catch (IOException | StorageException e) {
-            return new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
-                    "The check could not run: " + e.getMessage() + ". It runs again once the model is committed.", e));
+    private Future<?> startCheck(long submissionId, BountySpec spec, StoredObject sample, StoredObject model,
+            String displayName) {
+        CheckTicket ticket = new CheckTicket(submissionId);
+        checking.put(submissionId, ticket);
+        return checks.submit(() -> {
+            try {
+                EvaluationOutcome outcome = slots.call(ticket, () -> validate(spec, sample, model, displayName));
+                record(submissionId, outcome);
+            } catch (Exception e) {
+                record(submissionId, couldNotRun(e));
+            } finally {
+                checking.remove(submissionId);
+            }
+        });
+    }
+
+    /** Checks of models whose server stopped before their check ran are run again at start. */
+    void resumeChecks(@Observes StartupEvent startup) {
+        List<Object[]> pending = QuarkusTransaction.requiringNew().call(() -> Submission.getEntityManager()
+                .createQuery("select s.id, b.specJson from Submission s, Bounty b where b.id = s.bountyId and"
+                        + " s.modelKey is not null and s.chainIndex is null and s.publicScore is null and"
+                        + " s.validationError is null", Object[].class).getResultList());
+        for (Object[] row : pending) {
+            long id = (Long) row[0];
+            QuarkusTransaction.requiringNew().run(() -> {
+                Submission s = Submission.findById(id);
+                Bounty bounty = Bounty.findById(s.bountyId);
+                try {
+                    startCheck(id, BountySpec.parse((String) row[1]), bounty.publicSample().orElseThrow(),
+                            s.model().orElseThrow(), "model.onnx");
+                } catch (EvaluationException | RuntimeException e) {
+                    Log.warnf("Check of submission %d cannot be resumed: %s", id, e.getMessage());
+                }
+            });
         }
+        if (!pending.isEmpty()) {
+            Log.infof("Resumed the checks of %d uploaded model(s)", pending.size());
+        }
+    }
+
+    @PreDestroy
+    void stopChecks() {
+        checks.shutdownNow();
+    }
+
+    /** Where a submission's check stands when it has not run yet: queued with its place, or running. */
+    public Optional<SubmissionView.Check> checkState(long submissionId) {
+        CheckTicket ticket = checking.get(submissionId);
+        if (ticket == null) {
+            return Optional.empty();
+        }
+        OptionalInt position = slots.position(ticket);
+        return Optional.of(position.isPresent() ? new SubmissionView.Check("queued", position.getAsInt())
+                : new SubmissionView.Check("running", null));
+    }
+
+    /** A waiting check, by submission. */
+    private record CheckTicket(long submissionId) {
+    }
+
+    /**
+     * The model alone in its own folder, named as the contributor uploaded it (so that the evaluator's messages name
+     * their file), the public sample in another, checked in a child JVM with a heap sized for the sample.
+     */
+    private EvaluationOutcome validate(BountySpec spec, StoredObject sample, StoredObject model, String displayName) {
+        try (ScratchFolder work = ScratchFolder.create("bountymarket-validate-")) {
+            Path samplePath = work.folder("sample").resolve(spec.input() instanceof ImageInput ? "sample.zip"
+                    : "sample.csv");
+            store.copyTo(sample, samplePath);
+            Path modelPath = work.folder("model").resolve(displayName);
+            store.copyTo(model, modelPath);
+            return work.scrub(evaluator.sizedFor(sample.size()).validate(spec, modelPath, samplePath));
+        } catch (IOException | StorageException e) {
+            return couldNotRun(e);
+        }
+    }
+
+    private static EvaluationOutcome couldNotRun(Exception e) {
+        return new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
+                "The check could not run: " + HostPaths.remove(e.getMessage())
+                        + ". It runs again once the model is committed.", e));
     }
 
     /** The uploaded file's name, reduced to a plain file name (model.onnx when nothing usable is left). */
@@ -105,7 +212,7 @@ public class SubmissionService {
     }
 
     /** Writes the new submission in its own short transaction. */
-    private static Submission save(long bountyId, String contributor, StoredObject model, EvaluationOutcome outcome) {
+    private static Submission save(long bountyId, String contributor, StoredObject model) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Submission s = new Submission();
             s.bountyId = bountyId;
@@ -115,6 +222,18 @@ public class SubmissionService {
             s.modelSize = model.size();
             s.commitment = commitment(model.sha256(), contributor);
             s.createdAt = Instant.now();
+            s.persist();
+            return s;
+        });
+    }
+
+    /** Writes a check's outcome, unless the model's evaluation on the sample already has (after its commit). */
+    private static void record(long submissionId, EvaluationOutcome outcome) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Submission s = Submission.findById(submissionId);
+            if (s == null || s.publicScore != null || s.validationError != null) {
+                return;
+            }
             if (outcome instanceof EvaluationOutcome.Success success) {
                 s.publicScore = success.result().report().score();
                 s.publicReport = success.result().report().canonicalJson();
@@ -123,8 +242,6 @@ public class SubmissionService {
                 s.validationErrorCode = error.code().name();
                 s.validationError = error.getMessage();
             }
-            s.persist();
-            return s;
         });
     }
 
@@ -166,7 +283,13 @@ public class SubmissionService {
         Submission s = find(id);
         Bounty bounty = Bounty.findById(s.bountyId);
         return SubmissionView.of(s, bounty, EvaluationJob.ofSubmission(s.id), Payout.list(
-                "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor));
+                "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor), check(s));
+    }
+
+    /** The check's state while it has not run: here, in line or running; else waiting for a server to run it. */
+    private SubmissionView.Check check(Submission s) {
+        boolean pending = s.modelKey != null && s.chainIndex == null && s.publicScore == null && s.validationError == null;
+        return pending ? checkState(s.id).orElse(new SubmissionView.Check("queued", null)) : null;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -174,7 +297,7 @@ public class SubmissionService {
         List<SubmissionView> views = new ArrayList<>();
         for (Submission s : Submission.<Submission>list("contributor = ?1 order by id desc", contributor)) {
             views.add(SubmissionView.of(s, Bounty.findById(s.bountyId), EvaluationJob.ofSubmission(s.id), Payout.list(
-                    "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor)));
+                    "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor), check(s)));
         }
         return views;
     }

@@ -17,11 +17,18 @@ import dev.bountymarket.evaluator.report.Decimals;
  */
 public record SubmissionView(long id, long bountyId, String bountyTitle, String contributor, String modelSha256,
         Long modelSize, String commitment, Integer chainIndex, String committedTx, Long publicScore, String metric,
-        Validation validation, Evaluation privateEvaluation, Integer rank, Long privateScore, Boolean qualified,
-        Boolean paid, List<Step> timeline) {
+        Validation validation, Check check, Evaluation privateEvaluation, Integer rank, Long privateScore,
+        Boolean qualified, Boolean paid, List<Step> timeline) {
 
     /** The upload-time check: ok with the public score, or the evaluator's error. */
     public record Validation(boolean ok, String code, String message) {
+    }
+
+    /**
+     * The upload-time check while it has not run: {@code queued} (with its place in line on this server, 1 next) or
+     * {@code running}; null once {@code validation} holds its result.
+     */
+    public record Check(String status, Integer position) {
     }
 
     /** The evaluation on the hidden test set: QUEUED, RUNNING, DONE or FAILED (with why), attempts so far. */
@@ -33,7 +40,7 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
     public record Step(String step, Instant at, String tx, String detail) {
     }
 
-    static SubmissionView of(Submission s, Bounty bounty, List<EvaluationJob> jobs, List<Payout> prizes) {
+    static SubmissionView of(Submission s, Bounty bounty, List<EvaluationJob> jobs, List<Payout> prizes, Check check) {
         boolean resultsOut = bounty.reportHash != null;
         EvaluationJob privateJob = jobs.stream().filter(j -> j.kind == EvaluationJob.Kind.PRIVATE).findFirst()
                 .orElse(null);
@@ -52,6 +59,9 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
                     ? publicJob.finishedAt : s.createdAt, null, Decimals.plain(s.publicScore)));
         } else if (s.validationError != null) {
             timeline.add(new Step("check failed", s.createdAt, null, s.validationError));
+        } else if (check != null) {
+            timeline.add(new Step("check " + check.status(), null, null, check.position() == null ? null
+                    : "place " + check.position() + " in line"));
         }
         if (s.chainIndex != null) {
             timeline.add(new Step("committed", s.committedAt, s.committedTx, "submission #" + s.chainIndex));
@@ -70,7 +80,7 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
                     ? " credited: withdraw it from your account page" : " sent to your wallet")));
         }
         return new SubmissionView(s.id, s.bountyId, bounty.title, s.contributor, s.modelSha256, s.modelSize,
-                s.commitment, s.chainIndex, s.committedTx, s.publicScore, bounty.metric, validation, evaluation,
+                s.commitment, s.chainIndex, s.committedTx, s.publicScore, bounty.metric, validation, check, evaluation,
                 resultsOut ? s.rank : null, resultsOut ? s.privateScore : null, resultsOut ? s.qualified : null,
                 s.paid, List.copyOf(timeline));
     }

@@ -90,6 +90,43 @@ public final class HostileModels {
         return buffer.array();
     }
 
+    /**
+     * The same model as a bundle: every float initializer's data moved to {@code weights.bin} (external data, one after
+     * the other), the model saved as {@code model.onnx} beside it.
+     */
+    public static byte[] bundleOf(byte[] onnx) {
+        ModelProto.Builder model;
+        try {
+            model = ModelProto.parseFrom(onnx).toBuilder();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model", e);
+        }
+        ByteArrayOutputStream weights = new ByteArrayOutputStream();
+        GraphProto.Builder graph = model.getGraphBuilder();
+        for (TensorProto.Builder tensor : graph.getInitializerBuilderList()) {
+            if (tensor.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+                continue;
+            }
+            byte[] data = tensor.getRawData().size() > 0 ? tensor.getRawData().toByteArray() : floats(tensor.getFloatDataList());
+            int offset = weights.size();
+            weights.writeBytes(data);
+            tensor.clearRawData().clearFloatData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+                    .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue(Integer.toString(offset)))
+                    .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(Integer.toString(data.length)));
+        }
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        entries.put("model.onnx", model.build().toByteArray());
+        entries.put("weights.bin", weights.toByteArray());
+        return zip(entries);
+    }
+
+    private static byte[] floats(java.util.List<Float> values) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.size()).order(ByteOrder.LITTLE_ENDIAN);
+        values.forEach(buffer::putFloat);
+        return buffer.array();
+    }
+
     /** A zip of the given entries, in order (names used as given, so tests can write hostile ones). */
     public static byte[] zip(Map<String, byte[]> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -85,8 +85,10 @@ public final class ExternalData {
         try {
             walk.message(Kind.MODEL, 0);
         } catch (IOException | RuntimeException e) {
-            throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, displayName + " is not a readable ONNX model"
-                    + " (its protobuf encoding is broken: " + e.getMessage() + ")", e);
+            String message = String.valueOf(e.getMessage());
+            throw new EvaluationException(ErrorCode.MODEL_UNREADABLE, displayName + " is not a readable ONNX model: "
+                    + (message.contains("truncated") ? "the file ends in the middle of its content (cut short?)"
+                            : "its protobuf encoding is broken (" + message + ")"), e);
         }
         return walk.found;
     }

@@ -32,6 +32,7 @@ public final class SandboxedEvaluator {
     private static final Logger LOG = Logger.getLogger(SandboxedEvaluator.class.getName());
     private static final long POLL_MILLIS = 100;
     private static final int STDERR_TAIL = 8192;
+    private static final long MIN_HEAP = 256L << 20;
 
     private final SandboxLimits limits;
     private final Isolation isolation;
@@ -46,8 +47,23 @@ public final class SandboxedEvaluator {
         this.isolation = Isolation.choose(limits.isolation(), limits.javaCommand());
     }
 
+    private SandboxedEvaluator(SandboxLimits limits, Isolation isolation) {
+        this.limits = limits;
+        this.isolation = isolation;
+    }
+
     public SandboxLimits limits() {
         return limits;
+    }
+
+    /**
+     * This evaluator with a child heap that fits an input (test set or public sample) of {@code inputBytes}: 256 MiB
+     * plus twice the input, up to the configured heap. The test set is streamed, so the heap holds batches and the
+     * metrics' per-row scores, not the file.
+     */
+    public SandboxedEvaluator sizedFor(long inputBytes) {
+        long heap = Math.min(limits.heapBytes(), MIN_HEAP + 2 * Math.max(0, inputBytes));
+        return heap == limits.heapBytes() ? this : new SandboxedEvaluator(limits.withHeapBytes(heap), isolation);
     }
 
     /** Which isolation each child gets here, in words (for the log and readiness). */
