@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Streaming accumulator for classification. Per row it turns the model output into a probability vector
- * (docs/metrics.md, "From model output to probabilities"), updates the confusion matrix and the log-loss
- * sum in row order, and keeps each row's class scores in primitive arrays for ROC-AUC (8 bytes per row
- * and class; one column for binary tasks). Not thread-safe; feed rows in test-set order.
+ * Streaming accumulator for classification (docs/metrics.md, "From model output to scores and
+ * probabilities"). Per row it takes the predicted class and each class's ranking score from the raw
+ * output, and the log-loss term from the clipped, renormalised probabilities; sums run in row order. The
+ * scores are kept in primitive arrays for ROC-AUC (8 bytes per row and class; one column for binary
+ * tasks). Clipping never reaches the scores: it would tie confident rows that the model itself ranks apart.
+ * Not thread-safe; feed rows in test-set order.
  */
 public final class ClassificationMetrics {
     /** Probabilities are clipped to [EPS, 1 - EPS] before log-loss. */
@@ -21,6 +23,7 @@ public final class ClassificationMetrics {
     private final OutputKind kind;
     private final long[][] confusion;
     private final double[] p;
+    private final double[] score;
     private final DoubleList[] positives;
     private final DoubleList[] negatives;
     private double logLossSum;
@@ -31,6 +34,7 @@ public final class ClassificationMetrics {
         this.kind = kind;
         this.confusion = new long[classes][classes];
         this.p = new double[classes];
+        this.score = new double[classes];
         boolean scores = kind != OutputKind.LABELS;
         int scored = !scores ? 0 : classes == 2 ? 1 : classes;
         this.positives = new DoubleList[scored];
@@ -53,24 +57,93 @@ public final class ClassificationMetrics {
         if (kind == OutputKind.LABELS) {
             predicted = (int) out[offset];
         } else {
+            predicted = predictedClass(out, offset, width);
             toProbabilities(out, offset, width);
-            predicted = 0;
-            for (int c = 1; c < classes; c++) {
-                if (p[c] > p[predicted]) {
-                    predicted = c;
-                }
-            }
             logLossSum += -Math.log(p[trueClass]);
             if (classes == 2) {
-                (trueClass == 1 ? positives[0] : negatives[0]).add(p[1]);
+                (trueClass == 1 ? positives[0] : negatives[0]).add(positiveScore(out, offset, width));
             } else {
+                toScores(out, offset);
                 for (int c = 0; c < classes; c++) {
-                    (trueClass == c ? positives[c] : negatives[c]).add(p[c]);
+                    (trueClass == c ? positives[c] : negatives[c]).add(score[c]);
                 }
             }
         }
         confusion[trueClass][predicted]++;
         rows++;
+    }
+
+    /** The largest output column (the first on a tie); one column: the positive side of 0.5 or of logit 0. */
+    private int predictedClass(double[] out, int offset, int width) {
+        if (width == 1) {
+            return out[offset] > (kind == OutputKind.LOGITS ? 0 : 0.5) ? 1 : 0;
+        }
+        int predicted = 0;
+        for (int c = 1; c < classes; c++) {
+            if (out[offset + c] > out[offset + predicted]) {
+                predicted = c;
+            }
+        }
+        return predicted;
+    }
+
+    /**
+     * The binary ranking score of {@code classes[1]}: the output itself for one column, column 1 of
+     * probabilities, and for two logit columns their difference, the log-odds softmax assigns to class 1.
+     */
+    private double positiveScore(double[] out, int offset, int width) {
+        if (width == 1) {
+            return out[offset];
+        }
+        if (kind == OutputKind.LOGITS) {
+            return out[offset + 1] - out[offset];
+        }
+        return out[offset + 1];
+    }
+
+    /**
+     * Multiclass ranking scores into {@code score}: each probability column as output, or for logits the
+     * log-odds of each class under softmax, {@code l_c - ln sum_{k != c} exp(l_k)}. Log-odds rank rows as
+     * the softmax probability does, but do not round to 1 for a confident row, and unlike the raw logit
+     * they do not move when a model adds the same constant to a row (which leaves its softmax unchanged).
+     * StrictMath keeps the scores, hence the ranking, the same bits on every machine.
+     */
+    private void toScores(double[] out, int offset) {
+        if (kind != OutputKind.LOGITS) {
+            System.arraycopy(out, offset, score, 0, classes);
+            return;
+        }
+        int top = 0;
+        for (int c = 1; c < classes; c++) {
+            if (out[offset + c] > out[offset + top]) {
+                top = c;
+            }
+        }
+        double max = out[offset + top];
+        double second = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            if (c != top) {
+                second = Math.max(second, out[offset + c]);
+            }
+        }
+        // sums over k != top of exp(l_k - max), and of exp(l_k - runner-up), which is >= 1
+        double othersOverTop = 0;
+        double othersOverRunnerUp = 0;
+        for (int c = 0; c < classes; c++) {
+            if (c != top) {
+                score[c] = StrictMath.exp(out[offset + c] - max);
+                othersOverTop += score[c];
+                othersOverRunnerUp += StrictMath.exp(out[offset + c] - second);
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            if (c == top) {
+                score[c] = (max - second) - StrictMath.log(othersOverRunnerUp);
+            } else {
+                // the classes other than c: the top one (exp 0 = 1) and othersOverTop less c itself
+                score[c] = (out[offset + c] - max) - StrictMath.log1p(Math.max(0, othersOverTop - score[c]));
+            }
+        }
     }
 
     private void toProbabilities(double[] out, int offset, int width) {

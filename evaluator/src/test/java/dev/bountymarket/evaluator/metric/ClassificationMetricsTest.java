@@ -96,6 +96,40 @@ class ClassificationMetricsTest {
     }
 
     @Test
+    void thePredictedClassComesFromTheRawOutputNotTheClippedProbabilities() {
+        // (1.2, 1.5) both clip to 1 - 1e-15, a tie the raw output does not have: class 1
+        ClassificationMetrics probabilities = new ClassificationMetrics(2, OutputKind.PROBABILITIES);
+        probabilities.add(1, new double[] {1.2, 1.5}, 0, 2);
+        assertArrayEquals(new long[] {0, 1}, probabilities.finish().confusion()[1]);
+        // sigmoid(1e-17) rounds to 0.5, a tie; the logit is positive: class 1
+        ClassificationMetrics logits = new ClassificationMetrics(2, OutputKind.LOGITS);
+        logits.add(1, new double[] {1e-17}, 0, 1);
+        logits.add(0, new double[] {0.0}, 0, 1);
+        ClassificationMetrics.Result result = logits.finish();
+        assertArrayEquals(new long[] {0, 1}, result.confusion()[1]);
+        assertArrayEquals(new long[] {1, 0}, result.confusion()[0]);
+        assertEquals(1.0, result.values().get(MetricName.ROC_AUC), 0);
+    }
+
+    @Test
+    void multiclassLogitScoresIgnoreAConstantAddedToARow() {
+        // softmax((a, b, c) + k) = softmax(a, b, c): the same rows shifted by 1000 rank the same
+        double[][] rows = {{2, 0, 1}, {0, 3, 1}, {1, 1, 4}, {0.5, 0, 0}, {0, 40, 0}, {45, 0, 1}};
+        int[] labels = {0, 1, 2, 1, 1, 0};
+        ClassificationMetrics plain = new ClassificationMetrics(3, OutputKind.LOGITS);
+        ClassificationMetrics shifted = new ClassificationMetrics(3, OutputKind.LOGITS);
+        for (int i = 0; i < rows.length; i++) {
+            plain.add(labels[i], rows[i], 0, 3);
+            double[] moved = rows[i].clone();
+            for (int c = 0; c < 3; c++) {
+                moved[c] += i % 2 == 0 ? 1000 : -1000;
+            }
+            shifted.add(labels[i], moved, 0, 3);
+        }
+        assertEquals(plain.finish().values().get(MetricName.ROC_AUC), shifted.finish().values().get(MetricName.ROC_AUC), 0);
+    }
+
+    @Test
     void multiclassWithAClassAbsentFromTheLabels() {
         // 3 classes; class 2 never occurs in the labels but is predicted once.
         // rows (true, p0, p1, p2): (0, .7 .2 .1) (0, .2 .3 .5) (1, .1 .8 .1) (1, .5 .4 .1)
