@@ -87,9 +87,9 @@ public class DraftService {
         BountySpec spec = parseSpec(draft.spec());
         // Both files are checked before either is stored: a rejected draft leaves nothing behind.
         uploads.check(draft.testSet(), "testSet", storage.maxTestSetBytes(), draft.testSetSha256(),
-                file -> checkTestSet(spec, file, "hidden test set"));
+                file -> checkTestSet(spec, file, draft.testSet().fileName(), "hidden test set"));
         StoredObject sample = uploads.store(draft.publicSample(), "publicSample", storage.maxTestSetBytes(), false,
-                draft.publicSampleSha256(), file -> checkTestSet(spec, file, "public sample"));
+                draft.publicSampleSha256(), file -> checkTestSet(spec, file, draft.publicSample().fileName(), "public sample"));
         StoredObject testSet = uploads.store(draft.testSet(), "testSet", storage.maxTestSetBytes(), true, null,
                 file -> { });
 
@@ -204,9 +204,14 @@ public class DraftService {
         }
     }
 
-    /** Reads the whole file as the evaluator will, so a malformed row is reported now, to the sponsor. */
-    private static void checkTestSet(BountySpec spec, Path file, String what) {
-        try (BatchSource source = TestSets.open(file, spec)) {
+    /**
+     * Reads the whole file as the evaluator will, within the evaluator's limits on a test set, so a malformed row, an
+     * image too large to decode or a decompression bomb is refused now, to the sponsor, and never reaches a
+     * contributor. Messages name the file as the sponsor sent it, not the temporary file it was saved to.
+     */
+    private static void checkTestSet(BountySpec spec, Path file, String fileName, String what) {
+        String shownName = fileName == null || fileName.isBlank() ? what : fileName;
+        try (BatchSource source = TestSets.open(file, shownName, spec)) {
             Batch batch = new Batch(1024, spec.input().rowWidth(), spec.task().isClassification());
             long rows = 0;
             while (source.fill(batch)) {
@@ -216,7 +221,7 @@ public class DraftService {
                 throw invalid("The " + what + " has no rows");
             }
         } catch (EvaluationException e) {
-            throw invalid("The " + what + " does not fit the spec: " + e.getMessage());
+            throw invalid("The " + what + " is refused: " + e.getMessage());
         }
     }
 

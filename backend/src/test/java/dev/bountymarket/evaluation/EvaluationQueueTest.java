@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.inject.Inject;
 
@@ -26,6 +27,9 @@ import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.evaluation.EvaluationJob.Kind;
 import dev.bountymarket.evaluation.EvaluationJob.Status;
 import dev.bountymarket.evaluation.EvaluationQueue.Lease;
+import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.storage.ContentStore;
@@ -52,6 +56,9 @@ class EvaluationQueueTest {
 
     @Inject
     ContentStore store;
+
+    @Inject
+    EvaluationConfig config;
 
     @TempDir
     Path dir;
@@ -139,6 +146,49 @@ class EvaluationQueueTest {
         assertTrue(retried.runAfter.isAfter(Instant.now()), "not before its backoff");
         assertNotEquals(null, retried.errorMessage);
         assertTrue(queue.lease("worker").isEmpty(), "waiting out the backoff");
+    }
+
+    @Test
+    void record_failsAJobAtOnceForTheSponsorsOrTheContributorsFault() {
+        MlFixtures files = MlFixtures.write(dir);
+        for (ErrorCode code : List.of(ErrorCode.MALFORMED_TEST_SET, ErrorCode.INPUT_MISMATCH)) {
+            long job = queuedJob(submission(files, false));
+            Lease lease = queue.lease("worker").orElseThrow();
+            runner.record(lease, new EvaluationOutcome.Failure(new EvaluationException(code, "their fault")), null);
+
+            EvaluationJob failed = job(job);
+            assertEquals(Status.FAILED, failed.status, code.name());
+            assertEquals(code.name(), failed.errorCode);
+            assertEquals("their fault", failed.errorMessage);
+            assertEquals(1, failed.attempts, code + " is " + code.party() + "'s to fix: retrying cannot help");
+        }
+    }
+
+    @Test
+    void record_retriesAPlatformFaultUpToMaxAttemptsThenFailsSayingSo() {
+        long job = queuedJob(submission(MlFixtures.write(dir), false));
+        EvaluationOutcome fault = new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
+                "the disk is full"));
+        for (int attempt = 1; attempt < config.maxAttempts(); attempt++) {
+            Lease lease = queue.lease("worker").orElseThrow();
+            assertEquals(attempt, lease.attempt());
+            runner.record(lease, fault, null);
+            EvaluationJob retried = job(job);
+            assertEquals(Status.QUEUED, retried.status, "attempt " + attempt + " is retried");
+            assertEquals("INTERNAL_ERROR", retried.errorCode);
+            // skip the backoff
+            QuarkusTransaction.requiringNew().run(() -> EvaluationJob.update("runAfter = ?1 where id = ?2",
+                    Instant.now().minusSeconds(1), job));
+        }
+        Lease last = queue.lease("worker").orElseThrow();
+        assertEquals(config.maxAttempts(), last.attempt());
+        runner.record(last, fault, null);
+
+        EvaluationJob failed = job(job);
+        assertEquals(Status.FAILED, failed.status);
+        assertEquals("INTERNAL_ERROR", failed.errorCode);
+        assertEquals("the disk is full (gave up after " + config.maxAttempts() + " attempts)", failed.errorMessage);
+        assertTrue(queue.lease("worker").isEmpty(), "no attempt after the last");
     }
 
     /** An uploaded, committed submission of an open bounty with the fixtures' spec and test sets. */

@@ -3,6 +3,7 @@ package dev.bountymarket.upload;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -79,6 +80,55 @@ class BadUploadTest {
         assertNothingStored(() -> draft(files.publicSample(), malformed, null).statusCode(400)
                 .body("code", equalTo("INVALID_REQUEST"))
                 .body("message", containsString("line 6")));
+    }
+
+    @Test
+    void draft_withATestSetFieldBeyondTheEvaluatorsCap_isRefusedNamingTheSponsorsFileAndTheCap() throws IOException {
+        Path huge = dir.resolve("huge-field.csv");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(files.testSet()));
+        lines.set(3, lines.get(3).replaceFirst(",[^,]*$", ",\"" + "y".repeat(2 << 20) + "\""));
+        Files.write(huge, lines);
+
+        assertNothingStored(() -> draft(files.publicSample(), huge, null).statusCode(400)
+                .body("code", equalTo("INVALID_REQUEST"))
+                .body("message", startsWith("The hidden test set is refused: huge-field.csv line 4: a field longer than"
+                        + " 1 MiB in column 'label' (a limit the evaluator sets on the sponsor's test set)")));
+    }
+
+    @Test
+    void draft_withAnImageWhoseHeaderDeclaresTooManyPixels_isRefusedBeforeItIsDecoded() throws IOException {
+        String spec = dev.bountymarket.evaluator.examples.Specs.imageJson(2);
+        Path sample = imageZip("sample.zip", 1, 1);
+        // 20000 x 20000 pixels (1.2 GB decoded) declared by a 70-byte PNG: decoding it would take the server down
+        Path bomb = imageZip("pixel-bomb.zip", 20_000, 20_000);
+
+        assertNothingStored(() -> given().auth().oauth2(sponsorToken).multiPart("title", "pixel bomb")
+                .multiPart("spec", spec).multiPart("publicSample", sample.toFile()).multiPart("testSet", bomb.toFile())
+                .post("/api/drafts").then().statusCode(400)
+                .body("code", equalTo("INVALID_REQUEST"))
+                .body("message", equalTo("The hidden test set is refused: pixel-bomb.zip!labels.csv line 2: image"
+                        + " 'a.png' declares 20000x20000 pixels in its header; the evaluator decodes at most 8,388,608"
+                        + " pixels per image (a limit the evaluator sets on the sponsor's test set)")));
+    }
+
+    /** A zip of one 1x1 PNG whose header (with a correct CRC) declares {@code width x height}, labelled red. */
+    private Path imageZip(String name, int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", encoded);
+        byte[] png = encoded.toByteArray();
+        java.nio.ByteBuffer.wrap(png).putInt(16, width).putInt(20, height);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17);
+        java.nio.ByteBuffer.wrap(png).putInt(29, (int) crc.getValue());
+        Path zip = dir.resolve(name);
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("a.png"));
+            out.write(png);
+            out.putNextEntry(new java.util.zip.ZipEntry("labels.csv"));
+            out.write("file,label\na.png,red\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return zip;
     }
 
     @Test

@@ -229,6 +229,22 @@ class EvaluationTest {
         assertEquals(ROWS, b.rows());
     }
 
+    @Test
+    void aModelDeclaringAnOverflowingFixedBatchIsTheContributorsInputError() throws Exception {
+        Path twoBillion = new OnnxBuilder()
+                .input("input", TensorProto.DataType.FLOAT, 2_000_000_000L, 5)
+                .output("output", TensorProto.DataType.FLOAT, 2_000_000_000L, 1)
+                .floats("W", new float[] {1, 1, 1, 1, 1}, 5, 1)
+                .node("MatMul", new String[] {"input", "W"}, new String[] {"output"})
+                .write(dir.resolve("two-billion.onnx"));
+        EvaluationException e = failure(Specs.regression(regressionData.featureNames()), twoBillion, regressionCsv);
+        assertEquals(ErrorCode.INPUT_MISMATCH, e.code(), e.getMessage());
+        assertEquals(ErrorCode.Party.CONTRIBUTOR, e.code().party());
+        assertEquals("the model input 'input' declares a fixed batch of 2000000000 rows; the evaluator feeds at most"
+                + " 16384 rows and 16777216 floats (64 MiB) per call: export the model with a dynamic batch dimension"
+                + " (N) or a smaller fixed one", e.getMessage());
+    }
+
     // ---- errors a contributor or sponsor sees ----
 
     private static EvaluationException failure(BountySpec spec, Path model, Path testSet) {

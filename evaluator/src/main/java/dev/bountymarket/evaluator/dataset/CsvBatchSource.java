@@ -25,7 +25,8 @@ import java.util.Map;
  */
 public final class CsvBatchSource implements BatchSource {
     private static final int CHUNK = 1 << 20;
-    private static final int MAX_RECORD = 64 << 20;
+    private static final int MAX_RECORD = TestSetLimits.MAX_CSV_RECORD;
+    private static final int MAX_FIELD = TestSetLimits.MAX_CSV_FIELD;
     private static final int LABEL = -1;
     private static final int SKIP = -2;
 
@@ -53,7 +54,12 @@ public final class CsvBatchSource implements BatchSource {
     private String sha256;
 
     public CsvBatchSource(Path file, BountySpec spec) throws EvaluationException {
-        this.fileName = String.valueOf(file.getFileName());
+        this(file, String.valueOf(file.getFileName()), spec);
+    }
+
+    /** @param fileName the name messages call the file by (the name it was uploaded as) */
+    CsvBatchSource(Path file, String fileName, BountySpec spec) throws EvaluationException {
+        this.fileName = fileName;
         this.classification = spec.task().isClassification();
         this.classes = spec.classes();
         this.classBytes = new byte[classes.size()][];
@@ -151,7 +157,7 @@ public final class CsvBatchSource implements BatchSource {
         }
         if (buf.length - limit < CHUNK) {
             if (buf.length >= MAX_RECORD) {
-                throw Malformed.at(fileName, line, "a record longer than " + (MAX_RECORD >> 20) + " MiB");
+                throw Malformed.overLimit(fileName + " line " + line, "a record longer than " + (MAX_RECORD >> 20) + " MiB");
             }
             buf = Arrays.copyOf(buf, buf.length * 2);
         }
@@ -187,7 +193,7 @@ public final class CsvBatchSource implements BatchSource {
                 }
                 String text = new String(buf, start, end - start, StandardCharsets.UTF_8);
                 try {
-                    CsvRecordReader reader = new CsvRecordReader(new StringReader(text), fileName);
+                    CsvRecordReader reader = new CsvRecordReader(new StringReader(text), fileName, MAX_FIELD, MAX_RECORD);
                     List<String> header = reader.next();
                     if (header == null) {
                         throw Malformed.at(fileName, 1, "the header row is empty");
@@ -257,6 +263,9 @@ public final class CsvBatchSource implements BatchSource {
                 int q = p + 1;
                 int start = q;
                 while (true) {
+                    if (q - p > MAX_FIELD) {
+                        throw fieldTooLong(column, startLine);
+                    }
                     if (q >= lim) {
                         return MORE;
                     }
@@ -306,6 +315,9 @@ public final class CsvBatchSource implements BatchSource {
                 }
                 p = fieldEnd;
             }
+            if (fieldEnd - fieldStart > MAX_FIELD) {
+                throw fieldTooLong(column, startLine);
+            }
             if (r != SKIP || quotedText != null) {
                 handleSlowField(batch, row, r, column, b, fieldStart, fieldEnd, quotedText, startLine);
             }
@@ -345,6 +357,11 @@ public final class CsvBatchSource implements BatchSource {
         pos = p;
         line = startLine + 1 + extraLines;
         return ROW;
+    }
+
+    private EvaluationException fieldTooLong(int column, long startLine) {
+        return Malformed.overLimit(fileName + " line " + startLine, "a field longer than " + (MAX_FIELD >> 20)
+                + " MiB in column '" + columnNames[column] + "'");
     }
 
     /** End of an unquoted field (index of its delimiter), or -1 if the buffer ends first. */

@@ -9,18 +9,25 @@ import java.util.List;
 /**
  * A plain RFC 4180 reader for small CSV files (headers, labels.csv): comma separated, fields optionally in
  * double quotes with {@code ""} for a quote, quoted fields may span lines, {@code \n} or {@code \r\n} line
- * ends, a leading UTF-8 byte order mark is skipped, blank lines are skipped.
+ * ends, a leading UTF-8 byte order mark is skipped, blank lines are skipped. A field or a record past its cap is
+ * refused as soon as it gets there, so one endless line cannot fill the memory.
  */
 final class CsvRecordReader {
     private final Reader in;
     private final String fileName;
+    private final int maxField;
+    private final int maxRecord;
+    private int recordLength;
     private long line = 1;
     private long recordLine;
     private boolean first = true;
 
-    CsvRecordReader(Reader in, String fileName) {
+    /** @param maxField characters in one field; @param maxRecord characters in one record */
+    CsvRecordReader(Reader in, String fileName, int maxField, int maxRecord) {
         this.in = in;
         this.fileName = fileName;
+        this.maxField = maxField;
+        this.maxRecord = maxRecord;
     }
 
     /** The line on which the last returned record started. */
@@ -51,6 +58,7 @@ final class CsvRecordReader {
             return null;
         }
         recordLine = line;
+        recordLength = 0;
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         while (true) {
@@ -68,13 +76,14 @@ final class CsvRecordReader {
                     } else if (c == '\n') {
                         line++;
                     }
-                    field.append((char) c);
+                    append(field, c);
                 }
                 if (c != ',' && c != '\n' && c != '\r' && c != -1) {
                     throw Malformed.at(fileName, line, "text after a closing quote");
                 }
             }
             if (c == ',') {
+                countInRecord();
                 fields.add(field.toString());
                 field.setLength(0);
                 c = read();
@@ -93,8 +102,24 @@ final class CsvRecordReader {
                 }
                 return fields;
             }
-            field.append((char) c);
+            append(field, c);
             c = read();
+        }
+    }
+
+    private void append(StringBuilder field, int c) throws EvaluationException {
+        if (field.length() >= maxField) {
+            throw Malformed.overLimit(fileName + " line " + recordLine, "a field longer than "
+                    + Malformed.count(maxField) + " characters");
+        }
+        countInRecord();
+        field.append((char) c);
+    }
+
+    private void countInRecord() throws EvaluationException {
+        if (++recordLength > maxRecord) {
+            throw Malformed.overLimit(fileName + " line " + recordLine, "a record longer than "
+                    + Malformed.count(maxRecord) + " characters");
         }
     }
 

@@ -8,7 +8,6 @@ import dev.bountymarket.evaluator.spec.ImageInput;
 import dev.bountymarket.evaluator.spec.LabelSpec;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -16,25 +15,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * An image classification test set: a zip holding the images and a labels file (CSV with a header, one
  * row per image: the entry name and its label). Rows are taken in the labels file's order; images are
  * decoded with javax.imageio (PNG and JPEG) a batch at a time, spread over one thread per processor, so
- * memory does not grow with the set.
+ * memory does not grow with the set. Every read stays within {@link TestSetLimits}: the zip's directory is checked
+ * before it is opened, entries are counted as they inflate, and an image's size is read from its header before
+ * any pixel is allocated.
  */
 public final class ImageZipBatchSource implements BatchSource {
-    private static final long MAX_IMAGE_BYTES = 64L << 20;
     private static final int DECODERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /**
+     * Heap one pixel takes at most while it is decoded and preprocessed: the decoded image (up to 8 bytes for 16-bit
+     * RGBA), the packed samples (16) and the three double planes (24).
+     */
+    private static final long BYTES_PER_PIXEL = 48;
+    /**
+     * Heap that images being decoded may take at once, in this JVM (the server checks several drafts at a time):
+     * each decode first takes its entry's size plus {@link #BYTES_PER_PIXEL} per pixel from it, so one thread per
+     * processor cannot multiply the largest image. The default caps' largest image needs 448 MiB of it.
+     */
+    private static final int DECODE_BUDGET_KIB = 512 << 10;
+    private static final Semaphore DECODE_BUDGET = new Semaphore(DECODE_BUDGET_KIB, true);
 
     static {
         // decode from memory; the default stages every stream through a temporary file
@@ -55,13 +71,20 @@ public final class ImageZipBatchSource implements BatchSource {
         thread.setDaemon(true);
         return thread;
     });
+    private final TestSetLimits limits;
     private final int imageColumn;
     private final int labelColumn;
     private final int columns;
     private long rows;
 
     public ImageZipBatchSource(Path file, BountySpec spec) throws EvaluationException {
-        this.fileName = String.valueOf(file.getFileName());
+        this(file, String.valueOf(file.getFileName()), spec, TestSetLimits.DEFAULTS);
+    }
+
+    /** @param fileName the name messages call the file by (the name it was uploaded as) */
+    ImageZipBatchSource(Path file, String fileName, BountySpec spec, TestSetLimits limits) throws EvaluationException {
+        this.fileName = fileName;
+        this.limits = limits;
         LabelSpec label = spec.label();
         this.labelsName = label.file();
         this.classes = spec.classes();
@@ -69,6 +92,7 @@ public final class ImageZipBatchSource implements BatchSource {
             classIndex.put(classes.get(i), i);
         }
         this.preprocessor = new ImagePreprocessor((ImageInput) spec.input());
+        ZipDirectory.check(file, fileName, limits);
         try {
             this.sha256 = Hashes.sha256(file);
             this.zip = new ZipFile(file.toFile());
@@ -80,10 +104,11 @@ public final class ImageZipBatchSource implements BatchSource {
             if (entry == null) {
                 throw Malformed.file(fileName, "has no labels file '" + labelsName + "'");
             }
-            this.labelsStream = zip.getInputStream(entry);
+            this.labelsStream = new CappedEntryStream(zip.getInputStream(entry), entry,
+                    fileName + " entry '" + labelsName + "'", limits.maxLabelsBytes(), "the cap on the labels file", limits);
             this.labels = new CsvRecordReader(
                     new BufferedReader(new InputStreamReader(labelsStream, StandardCharsets.UTF_8), 1 << 16),
-                    fileName + "!" + labelsName);
+                    fileName + "!" + labelsName, limits.maxLabelsField(), limits.maxLabelsRecord());
             List<String> header = labels.next();
             if (header == null) {
                 throw Malformed.file(fileName + "!" + labelsName, "is empty (a header row is required)");
@@ -95,6 +120,9 @@ public final class ImageZipBatchSource implements BatchSource {
                 throw Malformed.at(fileName + "!" + labelsName, 1, "the header needs the columns '"
                         + label.imageColumn() + "' and '" + label.column() + "', found " + header);
             }
+        } catch (CappedEntryStream.OverLimit e) {
+            close();
+            throw e.error;
         } catch (IOException e) {
             close();
             throw Malformed.file(fileName, "cannot read '" + labelsName + "' (" + e.getMessage() + ")");
@@ -131,6 +159,8 @@ public final class ImageZipBatchSource implements BatchSource {
                 batch.size++;
                 rows++;
             }
+        } catch (CappedEntryStream.OverLimit e) {
+            throw e.error;
         } catch (IOException e) {
             throw Malformed.file(labelsFile(), "cannot be read (" + e.getMessage() + ")");
         }
@@ -156,7 +186,7 @@ public final class ImageZipBatchSource implements BatchSource {
             futures.add(decoders.submit(() -> {
                 for (int i = from; i < to; i++) {
                     try {
-                        preprocessor.write(decode(names.get(i), batch.lines[i]), batch.features, i * batch.rowWidth());
+                        decode(names.get(i), batch.lines[i], batch.features, i * batch.rowWidth());
                     } catch (EvaluationException e) {
                         return e;
                     }
@@ -183,23 +213,56 @@ public final class ImageZipBatchSource implements BatchSource {
         }
     }
 
-    private BufferedImage decode(String name, long line) throws EvaluationException {
+    /** Decodes one image and writes its row; its size is checked from its header before its pixels exist. */
+    private void decode(String name, long line, float[] out, int offset) throws EvaluationException {
         ZipEntry entry = zip.getEntry(name);
         if (entry == null || entry.isDirectory()) {
             throw Malformed.at(labelsFile(), line, "image '" + name + "' is not in the zip");
         }
-        if (entry.getSize() > MAX_IMAGE_BYTES) {
-            throw Malformed.at(labelsFile(), line, "image '" + name + "' is larger than 64 MiB");
+        if (entry.getSize() > limits.maxImageBytes()) {
+            throw Malformed.overLimit(labelsFile() + " line " + line, "image '" + name + "' is "
+                    + CappedEntryStream.bytes(entry.getSize()) + "; the evaluator reads at most "
+                    + CappedEntryStream.bytes(limits.maxImageBytes()) + " per image");
         }
-        try (InputStream in = zip.getInputStream(entry)) {
-            byte[] bytes = in.readNBytes((int) MAX_IMAGE_BYTES + 1);
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) {
+        try (InputStream in = new CappedEntryStream(zip.getInputStream(entry), entry, fileName + " entry '" + name + "'",
+                    limits.maxImageBytes(), "the cap on one image", limits);
+                ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
                 throw Malformed.at(labelsFile(), line, "'" + name + "' is not an image javax.imageio can decode"
                         + " (use PNG or JPEG)");
             }
-            return image;
+            ImageReader reader = readers.next();
+            try {
+                // as ImageIO.read does: forward only, metadata (text chunks, profiles) skipped
+                reader.setInput(stream, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > limits.maxImagePixels()) {
+                    throw Malformed.overLimit(labelsFile() + " line " + line, "image '" + name + "' declares " + width
+                            + "x" + height + " pixels in its header; the evaluator decodes at most "
+                            + Malformed.count(limits.maxImagePixels()) + " pixels per image");
+                }
+                long bytes = Math.max(entry.getSize(), 0) + BYTES_PER_PIXEL * width * height;
+                int permits = (int) Math.min(DECODE_BUDGET_KIB, (bytes >> 10) + 1);
+                DECODE_BUDGET.acquire(permits);
+                try {
+                    BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+                    preprocessor.write(image, out, offset);
+                } finally {
+                    DECODE_BUDGET.release(permits);
+                }
+            } finally {
+                reader.dispose();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EvaluationException(ErrorCode.INTERNAL_ERROR, "interrupted while decoding images");
         } catch (IOException | RuntimeException e) {
+            EvaluationException overLimit = CappedEntryStream.OverLimit.in(e);
+            if (overLimit != null) {
+                throw overLimit;
+            }
             throw Malformed.at(labelsFile(), line, "'" + name + "' cannot be decoded: " + e.getMessage());
         }
     }

@@ -11,11 +11,19 @@ public final class TestSets {
     private TestSets() {}
 
     public static BatchSource open(Path file, BountySpec spec) throws EvaluationException {
+        return open(file, String.valueOf(file.getFileName()), spec);
+    }
+
+    /**
+     * {@link #open}, naming the file {@code fileName} in every message (an upload's own name, not the name of the
+     * temporary file it was saved to). Every read stays within {@link TestSetLimits#DEFAULTS}.
+     */
+    public static BatchSource open(Path file, String fileName, BountySpec spec) throws EvaluationException {
         if (spec.input() instanceof TabularInput) {
-            return new CsvBatchSource(file, spec);
+            return new CsvBatchSource(file, fileName, spec);
         }
         if (spec.input() instanceof ImageInput) {
-            return new ImageZipBatchSource(file, spec);
+            return new ImageZipBatchSource(file, fileName, spec, TestSetLimits.DEFAULTS);
         }
         throw new IllegalArgumentException("unknown input kind " + spec.input());
     }

@@ -86,7 +86,7 @@ public final class OnnxModel implements AutoCloseable {
             }
             String input = checkInput(session, spec);
             String output = checkOutput(session, spec);
-            int fixedBatch = fixedBatch(session, input);
+            int fixedBatch = fixedBatch(session, input, spec);
             model = Model.newInstance("submission", device, OrtBootstrap.ENGINE);
             model.setBlock(new OrtSymbolBlock(session, (OrtNDManager) model.getNDManager()));
             return new OnnxModel(model, device, input, output, fixedBatch, spec);
@@ -210,9 +210,24 @@ public final class OnnxModel implements AutoCloseable {
         };
     }
 
-    private static int fixedBatch(OrtSession session, String input) throws OrtException {
+    /** Rows per call of a fixed batch; a fixed batch fills whole input buffers, so it stays within the evaluator's. */
+    static final int MAX_FIXED_BATCH_ROWS = 16384;
+    static final long MAX_FIXED_BATCH_FLOATS = 16L << 20;
+
+    /** The model's fixed batch size, or 0; one too large to feed is the contributor's input error, not ours. */
+    private static int fixedBatch(OrtSession session, String input, BountySpec spec)
+            throws OrtException, EvaluationException {
         long first = ((TensorInfo) session.getInputInfo().get(input).getInfo()).getShape()[0];
-        return first > 0 ? (int) first : 0;
+        if (first <= 0) {
+            return 0;
+        }
+        if (first > MAX_FIXED_BATCH_ROWS || first * spec.input().rowWidth() > MAX_FIXED_BATCH_FLOATS) {
+            throw new EvaluationException(ErrorCode.INPUT_MISMATCH, "the model input '" + input + "' declares a fixed"
+                    + " batch of " + first + " rows; the evaluator feeds at most " + MAX_FIXED_BATCH_ROWS + " rows and "
+                    + MAX_FIXED_BATCH_FLOATS + " floats (" + (MAX_FIXED_BATCH_FLOATS * Float.BYTES >> 20) + " MiB) per"
+                    + " call: export the model with a dynamic batch dimension (N) or a smaller fixed one");
+        }
+        return (int) first;
     }
 
     static String shape(long[] dims) {

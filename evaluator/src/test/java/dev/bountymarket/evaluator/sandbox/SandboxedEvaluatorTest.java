@@ -85,6 +85,19 @@ class SandboxedEvaluatorTest {
     }
 
     @Test
+    void aFixedBatchThatWouldOverflowIsTheContributorsInputErrorNotAnInternalOne() throws Exception {
+        Path model = new dev.bountymarket.evaluator.fixtures.OnnxBuilder()
+                .input("input", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 2_000_000_000L, 5)
+                .output("output", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, 2_000_000_000L, 2)
+                .floats("W", new float[10], 5, 2)
+                .node("MatMul", new String[] {"input", "W"}, new String[] {"output"})
+                .write(dir.resolve("two-billion.onnx"));
+        EvaluationException e = failure(new SandboxedEvaluator(limits()).validate(spec, model, sample));
+        assertEquals(ErrorCode.INPUT_MISMATCH, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("fixed batch of 2000000000 rows"), e.getMessage());
+    }
+
+    @Test
     void oversizedModelsAreRefusedBeforeAnythingRuns() {
         EvaluationException e = failure(new SandboxedEvaluator(limits().withMaxModelBytes(1000))
                 .evaluate(new EvaluationRequest(spec, model.onnx(), sample)));
