@@ -112,7 +112,7 @@ public class EvaluationRunner {
                     : "test-set.csv");
             store.copyTo(inputs.model(), model);
             store.copyTo(inputs.testSet(), testSet);
-            return work.scrub(evaluator.sizedFor(inputs.testSet().size())
+            return work.scrub(evaluator.sizedFor(spec, inputs.testSet().size())
                     .evaluate(new EvaluationRequest(spec, model, testSet), held::get));
         } catch (EvaluationException e) {
             return new EvaluationOutcome.Failure(e);

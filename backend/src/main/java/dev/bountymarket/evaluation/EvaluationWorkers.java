@@ -13,7 +13,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.bountymarket.evaluator.sandbox.ChildMain;
 
 /**
  * The worker threads of this process: each leases a job, runs it, and looks again; idle, it waits a poll interval.
@@ -50,9 +49,10 @@ public class EvaluationWorkers {
     void stop(@Observes ShutdownEvent shutdown) {
         running = false;
         threads.forEach(Thread::interrupt);
-        // An evaluation cut short here is leased again by whoever runs next; its child JVM must not outlive us.
+        // An evaluation cut short here is leased again by whoever runs next; its child JVM must not outlive us. The
+        // children are this server's java (and bubblewrap) descendants; their command lines are too long to match on.
         ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(ChildMain.class.getName()))
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java") || c.endsWith("/bwrap")).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
     }
 

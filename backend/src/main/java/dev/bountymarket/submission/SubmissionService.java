@@ -192,7 +192,7 @@ public class SubmissionService {
             store.copyTo(sample, samplePath);
             Path modelPath = work.folder("model").resolve(displayName);
             store.copyTo(model, modelPath);
-            return work.scrub(evaluator.sizedFor(sample.size()).validate(spec, modelPath, samplePath));
+            return work.scrub(evaluator.sizedFor(spec, sample.size()).validate(spec, modelPath, samplePath));
         } catch (IOException | StorageException e) {
             return couldNotRun(e);
         }

@@ -49,7 +49,8 @@ public final class ImageZipBatchSource implements BatchSource {
      * each decode first takes its entry's size plus {@link #BYTES_PER_PIXEL} per pixel from it, so one thread per
      * processor cannot multiply the largest image. The default caps' largest image needs 448 MiB of it.
      */
-    private static final int DECODE_BUDGET_KIB = 512 << 10;
+    // at most half the heap, so that the rest of the evaluation keeps room (the sandbox gives image bounties 1 GiB+)
+    private static final int DECODE_BUDGET_KIB = (int) Math.min(512 << 10, (Runtime.getRuntime().maxMemory() >> 11));
     private static final Semaphore DECODE_BUDGET = new Semaphore(DECODE_BUDGET_KIB, true);
 
     static {

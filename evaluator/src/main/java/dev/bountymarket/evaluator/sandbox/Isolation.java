@@ -98,13 +98,25 @@ public final class Isolation {
             }
             args.addAll(List.of("--ro-bind", path.toString(), path.toString()));
         }
-        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        args.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        gpuDevices(args);
+        args.addAll(List.of("--tmpfs", "/tmp",
                 "--bind", scratch.toString(), SCRATCH.toString(),
                 "--ro-bind", modelFolder.toString(), MODEL_FOLDER.toString(),
                 "--ro-bind", testSet.toString(), INPUT_FOLDER.resolve(testSet.getFileName()).toString(),
                 "--chdir", SCRATCH.toString(), "--"));
         args.addAll(command);
         return args;
+    }
+
+    /** NVIDIA's device nodes, where there are any, so that the CUDA provider works inside the sandbox too. */
+    private static void gpuDevices(List<String> args) {
+        try (Stream<Path> devices = Files.list(Path.of("/dev"))) {
+            devices.filter(d -> d.getFileName().toString().startsWith("nvidia")).sorted()
+                    .forEach(d -> args.addAll(List.of("--dev-bind", d.toString(), d.toString())));
+        } catch (IOException e) {
+            // no /dev to list: no GPU either
+        }
     }
 
     private static void systemFolders(List<String> args) {

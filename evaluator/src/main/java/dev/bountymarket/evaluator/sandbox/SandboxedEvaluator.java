@@ -7,6 +7,7 @@ import dev.bountymarket.evaluator.ErrorCode;
 import dev.bountymarket.evaluator.HostPaths;
 import dev.bountymarket.evaluator.model.ModelFiles;
 import dev.bountymarket.evaluator.spec.BountySpec;
+import dev.bountymarket.evaluator.spec.ImageInput;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -58,11 +59,12 @@ public final class SandboxedEvaluator {
 
     /**
      * This evaluator with a child heap that fits an input (test set or public sample) of {@code inputBytes}: 256 MiB
-     * plus twice the input, up to the configured heap. The test set is streamed, so the heap holds batches and the
-     * metrics' per-row scores, not the file.
+     * (1 GiB for images, whose decoding may take 512 MiB) plus twice the input, up to the configured heap. The test set
+     * is streamed, so the heap holds batches and the metrics' per-row scores, not the file.
      */
-    public SandboxedEvaluator sizedFor(long inputBytes) {
-        long heap = Math.min(limits.heapBytes(), MIN_HEAP + 2 * Math.max(0, inputBytes));
+    public SandboxedEvaluator sizedFor(BountySpec spec, long inputBytes) {
+        long base = spec.input() instanceof ImageInput ? SandboxLimits.GIB : MIN_HEAP;
+        long heap = Math.min(limits.heapBytes(), base + 2 * Math.max(0, inputBytes));
         return heap == limits.heapBytes() ? this : new SandboxedEvaluator(limits.withHeapBytes(heap), isolation);
     }
 

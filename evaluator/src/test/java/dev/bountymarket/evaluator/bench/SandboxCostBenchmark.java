@@ -1,0 +1,81 @@
+package dev.bountymarket.evaluator.bench;
+
+import dev.bountymarket.evaluator.EvaluationRequest;
+import dev.bountymarket.evaluator.EvaluationResult;
+import dev.bountymarket.evaluator.examples.HostileModels;
+import dev.bountymarket.evaluator.examples.Specs;
+import dev.bountymarket.evaluator.examples.TabularData;
+import dev.bountymarket.evaluator.sandbox.Isolation;
+import dev.bountymarket.evaluator.sandbox.SandboxLimits;
+import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints the fixed cost of one sandboxed evaluation with bubblewrap and without, measured in one run with the runs
+ * interleaved (so both see the same machine load): a 3-feature model on a 100-row test set, where nearly all the time
+ * is the child's start. Wall time is the whole {@code evaluate} call; fixed cost runs from just before the process
+ * starts to the first batch's output. A program, not a test.
+ *
+ * <pre>mvn -q -pl evaluator test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+ *   "-Dexec.args=-cp %classpath dev.bountymarket.evaluator.bench.SandboxCostBenchmark target/bench-sandbox 15"</pre>
+ */
+public final class SandboxCostBenchmark {
+    private SandboxCostBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench-sandbox"));
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        TabularData data = new TabularData(TabularData.Kind.REGRESSION, 3, 0, 1);
+        BountySpec spec = Specs.regression(data.featureNames());
+        Path model = Files.write(dir.resolve("model.onnx"), HostileModels.embedded(3));
+        Path testSet = dir.resolve("test.csv");
+        data.writeCsv(testSet, 100, 1, List.of());
+        SandboxLimits limits = SandboxLimits.defaults().withWorkRoot(dir).withHeapBytes(256L << 20);
+        SandboxedEvaluator plain = new SandboxedEvaluator(limits.withIsolation(Isolation.Mode.NONE));
+        SandboxedEvaluator bwrap = new SandboxedEvaluator(limits.withIsolation(Isolation.Mode.BWRAP));
+        EvaluationRequest request = new EvaluationRequest(spec, model, testSet);
+        measure(plain, request);
+        measure(bwrap, request); // warm the file cache for both
+        List<long[]> off = new ArrayList<>();
+        List<long[]> on = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            off.add(measure(plain, request));
+            on.add(measure(bwrap, request));
+        }
+        System.out.println("| isolation | runs | wall ms (median) | wall ms (min-max) | fixed cost ms (median) |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        print("none (plain child JVM)", off);
+        print("bubblewrap", on);
+        System.out.printf(Locale.ROOT, "bubblewrap adds %d ms to the median wall time, %d ms to the median fixed cost%n",
+                median(on, 0) - median(off, 0), median(on, 1) - median(off, 1));
+        System.out.printf(Locale.ROOT, "machine: %d processors, load average %.2f%n",
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static long[] measure(SandboxedEvaluator evaluator, EvaluationRequest request) throws Exception {
+        long startMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
+        EvaluationResult result = evaluator.evaluate(request).orThrow();
+        long wall = (System.nanoTime() - start) / 1_000_000;
+        return new long[] {wall, result.timings().firstBatchEpochMillis() - startMillis};
+    }
+
+    private static void print(String name, List<long[]> runs) {
+        long[] wall = runs.stream().mapToLong(r -> r[0]).sorted().toArray();
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d-%d | %d |%n", name, runs.size(), median(runs, 0),
+                wall[0], wall[wall.length - 1], median(runs, 1));
+    }
+
+    private static long median(List<long[]> runs, int column) {
+        long[] values = runs.stream().mapToLong(r -> r[column]).toArray();
+        Arrays.sort(values);
+        return values[values.length / 2];
+    }
+}
