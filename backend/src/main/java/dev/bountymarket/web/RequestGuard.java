@@ -117,8 +117,9 @@ public class RequestGuard {
                     }
                     if (upload) {
                         if (withinUploadLimit(context, kind)) {
+                            // Left paused: the multipart reader sets its handlers and then asks for data; data let
+                            // flow before that would be lost.
                             context.next();
-                            request.resume();
                         }
                     } else {
                         readSmallBody(context);
