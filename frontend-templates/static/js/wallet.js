@@ -202,6 +202,10 @@ class Wallet extends EventTarget {
       await this.provider.request({ method: 'wallet_switchEthereumChain', params: [{ chainId }] });
     } catch (error) {
       if (error.code !== 4902) throw error;
+      if (!site.rpcUrl) {
+        throw new Error(`Your wallet does not know chain ${site.chainId} (${site.chainName}): add it in your wallet`
+          + ' with an RPC URL of that chain, then switch again.');
+      }
       await this.provider.request({
         method: 'wallet_addEthereumChain',
         params: [{ chainId, chainName: site.chainName, rpcUrls: [site.rpcUrl],

@@ -5,21 +5,17 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Sign-in settings. */
+/** Sign-in settings. The address sign-in messages name is the site's ({@code web.public-url}, see SiteOrigin). */
 @ConfigMapping(prefix = "auth")
 public interface AuthConfig {
-
-    /** The domain (host[:port]) sign-in messages must name: the address users reach the marketplace at. */
-    @WithDefault("localhost:8080")
-    String domain();
-
-    /** The URI sign-in messages name. */
-    @WithDefault("http://localhost:8080")
-    String uri();
 
     /** How long a sign-in nonce, and so the message built on it, stays valid. */
     @WithDefault("10m")
     Duration nonceValidity();
+
+    /** How often expired sign-in nonces are deleted. */
+    @WithDefault("1m")
+    Duration nonceCleanup();
 
     /** How long a browser session lasts. */
     @WithDefault("7d")

@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
+import dev.bountymarket.web.SiteOrigin;
+import io.vertx.core.http.HttpServerRequest;
+
 /** Sign-in with Ethereum, sessions and API tokens, under /api/auth. */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,6 +36,12 @@ public class AuthResource {
 
     @Inject
     jakarta.ws.rs.core.HttpHeaders headers;
+
+    @Inject
+    SiteOrigin siteOrigin;
+
+    @Inject
+    HttpServerRequest request;
 
     public record MessageRequest(String address) {
     }
@@ -62,7 +71,7 @@ public class AuthResource {
     @POST
     @Path("/message")
     public MessageResponse message(MessageRequest request) {
-        SiweMessage message = auth.prepare(request == null ? null : request.address());
+        SiweMessage message = auth.prepare(request == null ? null : request.address(), origin());
         return new MessageResponse(message.text(), message.nonce(), message.expirationTime());
     }
 
@@ -72,7 +81,7 @@ public class AuthResource {
     public Response signIn(SignInRequest request) {
         currentUser.requireSameOrigin();
         AuthService.SignedIn signedIn = auth.signIn(request == null ? null : request.message(),
-                request == null ? null : request.signature());
+                request == null ? null : request.signature(), origin());
         int maxAge = (int) Duration.between(Instant.now(), signedIn.expiresAt()).toSeconds();
         return Response.ok(new Me(signedIn.address(), signedIn.csrfToken()))
                 .cookie(sessionCookie(signedIn.sessionToken(), maxAge)).build();
@@ -115,6 +124,12 @@ public class AuthResource {
     public Response revokeToken(@PathParam("id") long id) {
         auth.revokeToken(currentUser.requireForChange(), id);
         return Response.noContent().build();
+    }
+
+    /** Where the site was opened, if its operator allows sign-in there. */
+    private String origin() {
+        return siteOrigin.of(request).orElseThrow(() -> new AuthException(AuthException.Code.INVALID_MESSAGE,
+                siteOrigin.notAllowed(request)));
     }
 
     private String cookieValue() {

@@ -25,6 +25,7 @@ import org.web3j.utils.Numeric;
 
 import dev.bountymarket.auth.AuthException.Code;
 import dev.bountymarket.chain.ContractRegistry;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * Sign-in with Ethereum: issues single-use nonces, checks signed EIP-4361 messages, and keeps the sessions and API
@@ -46,8 +47,12 @@ public class AuthService {
     @Inject
     ContractRegistry registry;
 
-    /** A message for the wallet to sign: a fresh nonce, this marketplace's domain and chain. */
-    public SiweMessage prepare(String address) {
+    /**
+     * A message for the wallet to sign: a fresh nonce, the site's address and chain.
+     *
+     * @param origin where the site was opened (scheme://host[:port]), as {@code SiteOrigin} allows it
+     */
+    public SiweMessage prepare(String address, String origin) {
         if (address == null || !address.matches("0x[0-9a-fA-F]{40}")) {
             throw new AuthException(Code.INVALID_MESSAGE, "address must be a 0x-prefixed 20-byte hex address");
         }
@@ -57,7 +62,7 @@ public class AuthService {
         nonce.issuedAt = now;
         nonce.expiresAt = now.plus(config.nonceValidity());
         nonce.persist();
-        return new SiweMessage(config.domain(), address.toLowerCase(Locale.ROOT), SiweMessage.STATEMENT, config.uri(),
+        return new SiweMessage(domain(origin), address.toLowerCase(Locale.ROOT), SiweMessage.STATEMENT, origin,
                 registry.chainId(), nonce.nonce, now, nonce.expiresAt);
     }
 
@@ -68,15 +73,17 @@ public class AuthService {
     /**
      * Checks a signed message and opens a session. Every check names what failed: the format, the domain, the URI,
      * the chain, the times, the signature, the nonce.
+     *
+     * @param origin where the site was opened, which the message must name
      */
-    public SignedIn signIn(String messageText, String signatureHex) {
+    public SignedIn signIn(String messageText, String signatureHex, String origin) {
         SiweMessage message = SiweMessage.parse(messageText == null ? "" : messageText).orElseThrow(
                 () -> new AuthException(Code.INVALID_MESSAGE, "not an EIP-4361 sign-in message in the expected layout"));
-        if (!message.domain().equals(config.domain())) {
-            throw rejected("the message is for " + message.domain() + ", not " + config.domain());
+        if (!message.domain().equals(domain(origin))) {
+            throw rejected("the message is for " + message.domain() + ", not " + domain(origin));
         }
-        if (!message.uri().equals(config.uri())) {
-            throw rejected("the message is for URI " + message.uri() + ", not " + config.uri());
+        if (!message.uri().equals(origin)) {
+            throw rejected("the message is for URI " + message.uri() + ", not " + origin);
         }
         long chainId = registry.chainId();
         if (message.chainId() != chainId) {
@@ -106,6 +113,17 @@ public class AuthService {
         session.expiresAt = now.plus(config.sessionValidity());
         session.persist();
         return new SignedIn(session.address, token, session.csrfToken, session.expiresAt);
+    }
+
+    /** Deletes the nonces that expired: used or not, they can never sign anyone in again. */
+    @Scheduled(every = "${auth.nonce-cleanup:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deleteExpiredNonces() {
+        SignInNonce.deleteExpired(Instant.now());
+    }
+
+    /** The SIWE domain of an origin: its host and port, as the browser shows it. */
+    static String domain(String origin) {
+        return origin.substring(origin.indexOf("://") + 3);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

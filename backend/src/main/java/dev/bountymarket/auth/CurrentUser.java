@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import dev.bountymarket.auth.AuthException.Code;
+import dev.bountymarket.web.SiteOrigin;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -32,7 +33,7 @@ public class CurrentUser {
     AuthService auth;
 
     @Inject
-    AuthConfig config;
+    SiteOrigin siteOrigin;
 
     private boolean resolved;
     private String address;
@@ -88,8 +89,20 @@ public class CurrentUser {
     /** Rejects a state-changing request a browser sent from another site's page. */
     public void requireSameOrigin() {
         String origin = headers.getHeaderString("Origin");
-        if (origin != null && !origin.equals(config.uri())) {
+        if (origin != null && !siteOrigin.of(request).map(origin::equals).orElse(false)) {
             throw new AuthException(Code.FORBIDDEN, "Requests from " + origin + " are not accepted.");
         }
+    }
+
+    /**
+     * Accepts only a request that a page of this site sent (its Origin header names this site): for what a request
+     * without an Origin, from a script or another program on this machine, must not do either.
+     */
+    public void requireOwnPage() {
+        String origin = headers.getHeaderString("Origin");
+        if (origin == null) {
+            throw new AuthException(Code.FORBIDDEN, "This is for this site's own pages: the request has no Origin header.");
+        }
+        requireSameOrigin();
     }
 }

@@ -2,6 +2,7 @@ package dev.bountymarket.bounty;
 
 import java.math.BigInteger;
 import java.net.URI;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -64,7 +65,7 @@ public class BountyResource {
     @GET
     @Path("/{id}")
     public BountyView get(@PathParam("id") long id) {
-        return bounties.get(id);
+        return bounties.get(id, currentUser.address());
     }
 
     @GET
@@ -72,21 +73,21 @@ public class BountyResource {
     public Page<LeaderboardEntry> leaderboard(@PathParam("id") long id,
             @QueryParam("board") @DefaultValue("public") String board, @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") Integer size) {
-        return bounties.leaderboard(id, board, Math.max(0, page), Page.size(size, 50));
+        return bounties.leaderboard(id, board, Math.max(0, page), Page.size(size, 50), currentUser.address());
     }
 
     /** The spec in canonical form (its keccak256 is the specHash on-chain), for the evaluator's verify command. */
     @GET
     @Path("/{id}/spec")
     public Response spec(@PathParam("id") long id) {
-        return Response.ok(bounties.spec(id), MediaType.APPLICATION_JSON).build();
+        return Response.ok(bounties.spec(id, currentUser.address()), MediaType.APPLICATION_JSON).build();
     }
 
     @GET
     @Path("/{id}/public-sample")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response publicSample(@PathParam("id") long id) {
-        return Downloads.attachment(store, bounties.publicSample(id), "public-sample-" + id);
+        return Downloads.attachment(store, bounties.publicSample(id, currentUser.address()), "public-sample-" + id);
     }
 
     /** The hidden test set: 403 for everyone until the reveal transaction; then anyone may re-run the evaluation. */
@@ -94,14 +95,14 @@ public class BountyResource {
     @Path("/{id}/test-set")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response testSet(@PathParam("id") long id) {
-        return Downloads.attachment(store, bounties.revealedTestSet(id), "test-set-" + id);
+        return Downloads.attachment(store, bounties.revealedTestSet(id, currentUser.address()), "test-set-" + id);
     }
 
     /** The proposed results document (its keccak256 is the reportHash on-chain). */
     @GET
     @Path("/{id}/results")
     public Response results(@PathParam("id") long id) {
-        return Response.ok(bounties.results(id), MediaType.APPLICATION_JSON).build();
+        return Response.ok(bounties.results(id, currentUser.address()), MediaType.APPLICATION_JSON).build();
     }
 
     /** The sponsor's createBounty transaction for a draft, with the reward in wei (ETH) or token units. */
@@ -125,7 +126,7 @@ public class BountyResource {
     public Response upload(@PathParam("id") long bountyId, @RestForm FileUpload model, @RestForm String sha256) {
         String contributor = currentUser.requireForChange();
         Submission submission = submissions.upload(bountyId, contributor, Upload.of(model), sha256);
-        SubmissionView view = submissions.view(submission.id);
+        SubmissionView view = submissions.view(submission.id, Optional.of(contributor));
         return (view.check() == null ? Response.created(URI.create("/api/submissions/" + submission.id))
                 : Response.accepted().location(URI.create("/api/submissions/" + submission.id))).entity(view).build();
     }

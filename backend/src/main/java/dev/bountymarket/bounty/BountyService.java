@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,6 +44,13 @@ public class BountyService {
     }
 
     public Page<BountyView> list(Query query) {
+        requireReachable(query.page(), query.size());
+        for (String text : new String[] {query.status(), query.task(), query.token(), query.search(), query.sort()}) {
+            if (text != null && text.indexOf('\0') >= 0) {
+                throw new BountyException(Code.INVALID_REQUEST, "A search or filter cannot contain the NUL character;"
+                        + " remove it and search again");
+            }
+        }
         Instant now = clock.now();
         StringBuilder where = new StringBuilder("status <> :draft");
         Map<String, Object> params = new HashMap<>();
@@ -68,8 +76,10 @@ public class BountyService {
             params.put("token", query.token().equalsIgnoreCase("ETH") ? Amounts.ETH : query.token().toLowerCase(Locale.ROOT));
         }
         if (query.search() != null && !query.search().isBlank()) {
-            where.append(" and (lower(title) like :search or lower(description) like :search)");
-            params.put("search", "%" + query.search().toLowerCase(Locale.ROOT).replace("%", "\\%") + "%");
+            // What the visitor types is looked for as written: % and _ are not wildcards.
+            where.append(" and (lower(title) like :search escape '!' or lower(description) like :search escape '!')");
+            params.put("search", "%" + query.search().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%")
+                    .replace("_", "!_") + "%");
         }
         Sort sort = switch (query.sort() == null ? "newest" : query.sort()) {
             case "deadline" -> Sort.ascending("submissionDeadline").and("id");
@@ -83,8 +93,9 @@ public class BountyService {
         return new Page<>(items, query.page(), query.size(), found.count());
     }
 
-    public BountyView get(long id) {
-        return BountyView.of(bounty(id), clock.now());
+    /** A bounty as {@code viewer} may see it: a draft only by its sponsor (to anyone else it does not exist). */
+    public BountyView get(long id, Optional<String> viewer) {
+        return BountyView.of(visible(id, viewer), clock.now());
     }
 
     /**
@@ -92,13 +103,28 @@ public class BountyService {
      * while the bounty is open (up to {@code leaderboard.refresh} late); the private board is the ranking posted
      * on-chain with the results.
      */
-    public Page<LeaderboardEntry> leaderboard(long id, String board, int page, int size) {
-        Bounty bounty = bounty(id);
-        return switch (board) {
+    public Page<LeaderboardEntry> leaderboard(long id, String board, int page, int size, Optional<String> viewer) {
+        Bounty bounty = visible(id, viewer);
+        requireReachable(page, size);
+        Page<LeaderboardEntry> entries = switch (board) {
             case "public" -> publicBoard(bounty, page, size);
             case "private" -> privateBoard(bounty, page, size);
             default -> throw new BountyException(Code.INVALID_REQUEST, "board must be public or private, not '" + board + "'");
         };
+        if (Submission.hashesPublic(bounty, clock.now())) {
+            return entries;
+        }
+        // Until submissions close, a model's hash is its contributor's alone (docs/protocol.md).
+        return new Page<>(entries.items().stream().map(e -> viewer.isPresent() && viewer.get().equalsIgnoreCase(e.contributor()) ? e
+                : e.withoutModelSha256()).toList(), entries.page(), entries.size(), entries.total());
+    }
+
+    /** Refuses a page so far out that its first row's position does not fit a database offset. */
+    private static void requireReachable(int page, int size) {
+        if ((long) page * size + size > Integer.MAX_VALUE) {
+            throw new BountyException(Code.INVALID_REQUEST, "page " + page + " of " + size + " is beyond any list here;"
+                    + " ask for an earlier page");
+        }
     }
 
     /** Ids in board order from {@link PublicBoards}, then just the columns the board shows, by id. */
@@ -138,8 +164,8 @@ public class BountyService {
     // ---- files anyone may read to re-check the results ----
 
     /** The bounty's spec in canonical form: its keccak256 is the specHash on-chain. */
-    public String spec(long id) {
-        Bounty bounty = bounty(id);
+    public String spec(long id, Optional<String> viewer) {
+        Bounty bounty = visible(id, viewer);
         if (bounty.specJson == null) {
             throw new BountyException(Code.NOT_NOW, "Bounty " + id + " was created outside this marketplace; its spec"
                     + " is not known here");
@@ -147,14 +173,14 @@ public class BountyService {
         return bounty.specJson;
     }
 
-    public StoredObject publicSample(long id) {
-        return bounty(id).publicSample().orElseThrow(() -> new BountyException(Code.NOT_NOW,
+    public StoredObject publicSample(long id, Optional<String> viewer) {
+        return visible(id, viewer).publicSample().orElseThrow(() -> new BountyException(Code.NOT_NOW,
                 "Bounty " + id + " has no public sample here"));
     }
 
     /** The hidden test set, once its reveal transaction has opened the on-chain commitment; never before. */
-    public StoredObject revealedTestSet(long id) {
-        Bounty bounty = bounty(id);
+    public StoredObject revealedTestSet(long id, Optional<String> viewer) {
+        Bounty bounty = visible(id, viewer);
         if (!bounty.testSetRevealed) {
             throw new BountyException(Code.FORBIDDEN, "The hidden test set is released to nobody until it is revealed"
                     + " on-chain" + ("confidential".equals(bounty.revealPolicy) ? "; this bounty keeps it confidential"
@@ -165,8 +191,8 @@ public class BountyService {
     }
 
     /** The results document the keeper proposed: its keccak256 is the reportHash on-chain. */
-    public String results(long id) {
-        Bounty bounty = bounty(id);
+    public String results(long id, Optional<String> viewer) {
+        Bounty bounty = visible(id, viewer);
         if (bounty.reportHash == null || bounty.resultsJson == null) {
             throw new BountyException(Code.NOT_NOW, "Bounty " + id + " has no proposed results yet");
         }
@@ -239,6 +265,15 @@ public class BountyService {
         Bounty bounty = bounty(id);
         if (bounty.onchainId == null) {
             throw new BountyException(Code.NOT_NOW, "Bounty " + id + " is not on the chain yet");
+        }
+        return bounty;
+    }
+
+    /** The bounty, unless it is a draft and the viewer is not its sponsor: ids are sequential, drafts are private. */
+    private static Bounty visible(long id, Optional<String> viewer) {
+        Bounty bounty = bounty(id);
+        if (bounty.status == BountyStatus.DRAFT && !viewer.map(v -> v.equalsIgnoreCase(bounty.sponsor)).orElse(false)) {
+            throw new BountyException(Code.BOUNTY_NOT_FOUND, "There is no bounty " + id);
         }
         return bounty;
     }

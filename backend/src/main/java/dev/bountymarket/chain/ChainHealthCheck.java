@@ -10,7 +10,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.web3j.protocol.Web3j;
 
-/** Ready when the chain answers and the contract is there: chain id, latest block and contract address. */
+/**
+ * Ready when the chain answers and the contract is there: chain id, latest block and contract address. The chain is
+ * named by its host only (the URL may hold an API key).
+ */
 @Readiness
 @ApplicationScoped
 public class ChainHealthCheck implements HealthCheck {
@@ -26,12 +29,12 @@ public class ChainHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("chain").withData("rpcUrl", config.rpcUrl());
+        var response = HealthCheckResponse.named("chain").withData("rpcHost", RpcUrls.host(config.rpcUrl()));
         long latestBlock;
         try {
             latestBlock = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
         } catch (IOException | RuntimeException e) {
-            return response.down().withData("reason", "chain unreachable: " + e.getMessage()).build();
+            return response.down().withData("reason", "chain unreachable: " + RpcUrls.redact(e.getMessage(), config.rpcUrl())).build();
         }
         response.withData("latestBlock", latestBlock);
         try {
@@ -42,7 +45,7 @@ public class ChainHealthCheck implements HealthCheck {
             }
             return response.up().withData("chainId", contract.chainId).withData("contract", contract.address).build();
         } catch (RuntimeException e) {
-            return response.down().withData("reason", e.getMessage()).build();
+            return response.down().withData("reason", RpcUrls.redact(e.getMessage(), config.rpcUrl())).build();
         }
     }
 }

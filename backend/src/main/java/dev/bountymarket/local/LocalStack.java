@@ -46,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
      * for Quarkus to read.
      */
     public void start() {
+        listenLocallyByDefault();
         int httpPort = setting("quarkus.http.port", "QUARKUS_HTTP_PORT").map(LocalStack::parsePort).orElse(DEFAULT_HTTP_PORT);
         requireFreePort(httpPort, "Port " + httpPort + " is in use: stop what listens there or set QUARKUS_HTTP_PORT.");
 
@@ -80,6 +81,10 @@ public final class LocalStack implements AutoCloseable {
                 throw new BadSetting("Could not start the local chain: " + e.getMessage());
             }
             System.setProperty("chain.rpc-url", anvil.rpcUrl());
+            // A loopback chain this command started holds no secret: wallets on this machine may be given it.
+            if (setting("web.public-rpc-url", "WEB_PUBLIC_RPC_URL").isEmpty()) {
+                System.setProperty("web.public-rpc-url", anvil.rpcUrl());
+            }
             // The local chain's first funded account deploys the contract; it is public knowledge, never use it elsewhere.
             System.setProperty("chain.deployer-key", DevAccounts.account(0).getEcKeyPair().getPrivateKey().toString(16));
             System.setProperty("chain.auto-deploy", "true");
@@ -92,6 +97,16 @@ public final class LocalStack implements AutoCloseable {
             if (setting("demo.enabled", "DEMO_ENABLED").isEmpty()) {
                 System.setProperty("demo.enabled", "true");
             }
+        }
+    }
+
+    /**
+     * The run command serves this machine only, unless told otherwise (QUARKUS_HTTP_HOST=0.0.0.0): its dev wallet
+     * signs with the local chain's unlocked accounts.
+     */
+    static void listenLocallyByDefault() {
+        if (setting("quarkus.http.host", "QUARKUS_HTTP_HOST").isEmpty()) {
+            System.setProperty("quarkus.http.host", "127.0.0.1");
         }
     }
 

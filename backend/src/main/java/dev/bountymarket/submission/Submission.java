@@ -77,6 +77,19 @@ public class Submission extends PanacheEntity {
         return modelKey == null ? Optional.empty() : Optional.of(new StoredObject(modelKey, modelSha256, modelSize, false));
     }
 
+    /**
+     * Whether the bounty's model hashes may be shown to anyone: from its submission deadline on. Before, someone holding
+     * another's model file and its hash could commit it first (docs/protocol.md).
+     */
+    public static boolean hashesPublic(dev.bountymarket.bounty.Bounty bounty, java.time.Instant now) {
+        return bounty.submissionDeadline != null && !now.isBefore(bounty.submissionDeadline);
+    }
+
+    /** Whether {@code viewer} may see this submission's model hash now. */
+    public boolean hashVisibleTo(dev.bountymarket.bounty.Bounty bounty, Optional<String> viewer, java.time.Instant now) {
+        return hashesPublic(bounty, now) || viewer.map(v -> v.equalsIgnoreCase(contributor)).orElse(false);
+    }
+
     public static Optional<Submission> findByIndex(long bountyId, int chainIndex) {
         return find("bountyId = ?1 and chainIndex = ?2", bountyId, chainIndex).firstResultOptional();
     }

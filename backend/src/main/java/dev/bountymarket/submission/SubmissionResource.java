@@ -36,7 +36,7 @@ public class SubmissionResource {
     @GET
     @Path("/{id}")
     public SubmissionView get(@PathParam("id") long id) {
-        return submissions.view(id);
+        return submissions.view(id, currentUser.address());
     }
 
     /** The transaction that commits the model on-chain, for its contributor's wallet. */
@@ -50,7 +50,7 @@ public class SubmissionResource {
     @GET
     @Path("/{id}/report")
     public Response report(@PathParam("id") long id, @QueryParam("kind") String kind) {
-        return Response.ok(submissions.report(id, kind), MediaType.APPLICATION_JSON).build();
+        return Response.ok(submissions.report(id, kind, currentUser.address()), MediaType.APPLICATION_JSON).build();
     }
 
     /** The model file: for its contributor, and for anyone once it won a paid-out bounty. */

@@ -278,12 +278,14 @@ public class SubmissionService {
         return transactions.submit(bounty.onchainId, Numeric.hexStringToByteArray(submission.commitment));
     }
 
+    /** The submission as {@code viewer} may see it: its model hash only to its contributor until submissions close. */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public SubmissionView view(long id) {
+    public SubmissionView view(long id, Optional<String> viewer) {
         Submission s = find(id);
         Bounty bounty = Bounty.findById(s.bountyId);
-        return SubmissionView.of(s, bounty, EvaluationJob.ofSubmission(s.id), Payout.list(
+        SubmissionView view = SubmissionView.of(s, bounty, EvaluationJob.ofSubmission(s.id), Payout.list(
                 "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor), check(s));
+        return s.hashVisibleTo(bounty, viewer, clock.now()) ? view : view.withoutModelSha256();
     }
 
     /** The check's state while it has not run: here, in line or running; else waiting for a server to run it. */
@@ -307,10 +309,15 @@ public class SubmissionService {
      * proposed (before that it would hint at the hidden labels).
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public String report(long id, String kind) {
+    public String report(long id, String kind, Optional<String> viewer) {
         Submission s = find(id);
         switch (kind == null ? "public" : kind.toLowerCase(Locale.ROOT)) {
             case "public" -> {
+                if (!s.hashVisibleTo(Bounty.findById(s.bountyId), viewer, clock.now())) {
+                    // The report names the model's hash.
+                    throw new BountyException(Code.FORBIDDEN, "A model's report is its contributor's until submissions"
+                            + " to its bounty close" + (viewer.isEmpty() ? "; sign in if it is yours" : ""));
+                }
                 if (s.publicReport == null) {
                     throw new BountyException(Code.NOT_NOW, s.validationError != null
                             ? "This model has no public score: " + s.validationError

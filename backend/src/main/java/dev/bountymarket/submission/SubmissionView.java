@@ -40,6 +40,13 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
     public record Step(String step, Instant at, String tx, String detail) {
     }
 
+    /** The view as others see it before submissions close: without the model's hash. */
+    public SubmissionView withoutModelSha256() {
+        return new SubmissionView(id, bountyId, bountyTitle, contributor, null, modelSize, commitment, chainIndex,
+                committedTx, publicScore, metric, validation, check, privateEvaluation, rank, privateScore, qualified,
+                paid, timeline);
+    }
+
     static SubmissionView of(Submission s, Bounty bounty, List<EvaluationJob> jobs, List<Payout> prizes, Check check) {
         boolean resultsOut = bounty.reportHash != null;
         EvaluationJob privateJob = jobs.stream().filter(j -> j.kind == EvaluationJob.Kind.PRIVATE).findFirst()

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -127,7 +128,7 @@ public class BountyPages {
     private BountyView view(long id) {
         BountyView bounty;
         try {
-            bounty = bounties.get(id);
+            bounty = bounties.get(id, Optional.ofNullable(site.viewer()));
         } catch (BountyException e) {
             throw PageException.notFound("There is no bounty " + id + ".");
         }
@@ -139,8 +140,8 @@ public class BountyPages {
     }
 
     private Boards boards(BountyView bounty, Instant now) {
-        var publicBoard = bounties.leaderboard(bounty.id(), "public", 0, BOARD_SIZE);
-        var privateBoard = bounties.leaderboard(bounty.id(), "private", 0, BOARD_SIZE);
+        var publicBoard = bounties.leaderboard(bounty.id(), "public", 0, BOARD_SIZE, Optional.ofNullable(site.viewer()));
+        var privateBoard = bounties.leaderboard(bounty.id(), "private", 0, BOARD_SIZE, Optional.ofNullable(site.viewer()));
         boolean higherIsBetter = bounty.higherIsBetter() == null || bounty.higherIsBetter();
         boolean hasPrivate = !privateBoard.items().isEmpty();
         ScoreChart chart = ScoreChart.of(hasPrivate ? privateBoard.items() : publicBoard.items(), bounty.threshold(),

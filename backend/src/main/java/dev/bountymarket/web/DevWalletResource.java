@@ -30,7 +30,8 @@ import dev.bountymarket.chain.ChainConfig;
 /**
  * The dev wallet's half on the server (see {@link DevWallet}): the accounts, and a JSON-RPC pass-through to the local
  * chain for the few methods a wallet needs. Signing methods are accepted only for the offered accounts, so the
- * keeper's account cannot be used from a browser. On any chain but the local dev chain every path here is 404.
+ * keeper's account cannot be used from a browser, and only from this site's own pages (their Origin). On any chain but
+ * the local dev chain every path here is 404.
  */
 @Path("/api/dev-wallet")
 @Produces(MediaType.APPLICATION_JSON)
@@ -73,7 +74,8 @@ public class DevWalletResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rpc(RpcRequest request) {
         requireAvailable();
-        currentUser.requireSameOrigin();
+        // Only this site's pages: anvil signs for these accounts, so nothing else may ask, not even a local program.
+        currentUser.requireOwnPage();
         if (request == null || request.method() == null) {
             return badRequest("send {method, params}");
         }

@@ -1,6 +1,9 @@
 package dev.bountymarket.web;
 
+import java.util.Optional;
+
 import jakarta.inject.Inject;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -8,6 +11,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.bountymarket.chain.ContractRegistry;
 import io.quarkus.logging.Log;
@@ -33,11 +40,43 @@ public class ErrorPages {
         return respond(e.status.getStatusCode(), e.title, e.getMessage(), uri, headers);
     }
 
+    /** A body that is not JSON, or not of the expected shape: the sender's mistake, said in the API's shape. */
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e, UriInfo uri, HttpHeaders headers) {
+        return respond(400, "Bad request", "The body is not the JSON this expects: "
+                + e.getOriginalMessage() + ". Send a JSON object as documented at /q/swagger-ui.", uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response badJsonShape(MismatchedInputException e, UriInfo uri, HttpHeaders headers) {
+        return badJson(e, uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response badJsonSyntax(JsonParseException e, UriInfo uri, HttpHeaders headers) {
+        return badJson(e, uri, headers);
+    }
+
+    /** A body that could not be read: in practice a client that stopped sending (a multipart body cut short). */
+    @ServerExceptionMapper
+    public Response unreadableBody(java.io.IOException e, UriInfo uri, HttpHeaders headers) {
+        Log.debugf(e, "Unreadable request body on %s", uri.getPath());
+        return respond(400, "Bad request", "The request body could not be read (" + e.getMessage() + "): if it was cut"
+                + " short on the way, send it again.", uri, headers);
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
         Response response = e.getResponse();
         if (response.hasEntity()) {
             return response;
+        }
+        if (e.getCause() instanceof JsonProcessingException json) { // how the JSON reader reports a bad body
+            return badJson(json, uri, headers);
+        }
+        Optional<String> badQuery = badQueryParameter(e, uri);
+        if (badQuery.isPresent()) {
+            return respond(400, "Bad request", badQuery.get(), uri, headers);
         }
         int status = response.getStatus();
         String title = status == 404 ? "Not found" : response.getStatusInfo().getReasonPhrase();
@@ -55,6 +94,32 @@ public class ErrorPages {
         Log.errorf(e, "Unexpected error on %s", uri.getPath());
         return respond(500, "Something went wrong", "The server failed on this request; it has been logged. "
                 + "Try again, and tell the operators if it keeps happening.", uri, headers);
+    }
+
+    /**
+     * A query parameter that does not convert (page=abc) is reported by JAX-RS as a 404, as if the page did not exist;
+     * it is the sender's mistake, so a 400 that names the parameter. A path parameter that does not convert stays a 404.
+     */
+    private static Optional<String> badQueryParameter(WebApplicationException e, UriInfo uri) {
+        if (!(e instanceof NotFoundException) || e.getCause() == null || e.getCause() instanceof WebApplicationException) {
+            return Optional.empty();
+        }
+        String cause = String.valueOf(e.getCause().getMessage());
+        for (var param : uri.getPathParameters().entrySet()) {
+            if (param.getValue().stream().anyMatch(v -> cause.contains("\"" + v + "\""))) {
+                return Optional.empty();
+            }
+        }
+        for (var param : uri.getQueryParameters().entrySet()) {
+            for (String value : param.getValue()) {
+                if (cause.contains("\"" + value + "\"")) {
+                    return Optional.of("The query parameter " + param.getKey() + " cannot be '" + value
+                            + "': it must be a whole number.");
+                }
+            }
+        }
+        return uri.getQueryParameters().isEmpty() ? Optional.empty()
+                : Optional.of("A query parameter has the wrong form (" + cause + ").");
     }
 
     private Response respond(int status, String title, String message, UriInfo uri, HttpHeaders headers) {

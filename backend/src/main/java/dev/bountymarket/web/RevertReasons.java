@@ -80,7 +80,15 @@ public class RevertReasons {
         } catch (ClassNotFoundException e) {
             return Optional.of(error.name());
         }
-        List<Type> values = FunctionReturnDecoder.decode("0x" + revertData.substring(10), types);
+        List<Type> values;
+        try {
+            values = FunctionReturnDecoder.decode("0x" + revertData.substring(10), types);
+        } catch (RuntimeException malformed) { // arguments that do not fit the error's types
+            return Optional.empty();
+        }
+        if (values.size() != types.size()) {
+            return Optional.empty();
+        }
         if (error.name().equals("Error") && values.size() == 1) {
             return Optional.of(values.get(0).getValue().toString());
         }

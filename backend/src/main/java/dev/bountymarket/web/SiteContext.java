@@ -44,7 +44,7 @@ public class SiteContext {
                 problem = e.getMessage();
             }
             site = new Site(currentUser.address().orElse(null), currentUser.session().map(s -> s.csrfToken).orElse(null),
-                    chainId, contract, config.chainName(), config.publicRpcUrl().orElse(chain.rpcUrl()),
+                    chainId, contract, config.chainName(), config.publicRpcUrl().orElse(""),
                     clock.now().getEpochSecond(), chain.confirmations(), devWallet.available(),
                     config.explorerTxUrl().orElse(null), problem);
         }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -88,7 +89,7 @@ public class SubmissionPages {
             throw new PageException(Status.BAD_REQUEST, "No such report", "kind must be public or private");
         }
         try {
-            return Templates.report(site.get(), view, bounty, chosen, parse(submissions.report(id, chosen)), null);
+            return Templates.report(site.get(), view, bounty, chosen, parse(submissions.report(id, chosen, Optional.ofNullable(site.viewer()))), null);
         } catch (BountyException e) {
             return Templates.report(site.get(), view, bounty, chosen, null, e.getMessage());
         }
@@ -114,7 +115,7 @@ public class SubmissionPages {
             throw PageException.forbidden("Submission " + id + " is visible only to its contributor until submissions"
                     + " to its bounty close" + (site.get().signedIn() ? "." : ". Sign in if it is yours."));
         }
-        return submissions.view(id);
+        return submissions.view(id, Optional.ofNullable(site.viewer()));
     }
 
     private ReportView parse(String text) {

@@ -18,6 +18,7 @@ import dev.bountymarket.testing.TestDatabase;
 import dev.bountymarket.testing.Wallet;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -56,10 +57,11 @@ class SignInTest {
 
     @Test
     void signIn_rejectsWrongDomain() {
-        String message = message(alice).replace("localhost:8080 wants", "evil.example wants");
+        String site = "localhost:" + RestAssured.port;
+        String message = message(alice).replace(site + " wants", "evil.example wants");
 
         signIn(message, sign(message, alice)).then().statusCode(401)
-                .body("message", equalTo("Sign-in rejected: the message is for evil.example, not localhost:8080."));
+                .body("message", equalTo("Sign-in rejected: the message is for evil.example, not " + site + "."));
     }
 
     @Test

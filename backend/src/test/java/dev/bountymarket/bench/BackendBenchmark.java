@@ -166,8 +166,8 @@ public final class BackendBenchmark {
     private String startServer(Map<String, String> settings) throws Exception {
         int port = TestChain.freePort();
         settings.put("quarkus.http.port", Integer.toString(port));
-        settings.put("auth.domain", "localhost:" + port);
-        settings.put("auth.uri", "http://localhost:" + port);
+        // The load generator is many users from one address: far over what one client may ask of a real server.
+        settings.put("rate-limit.enabled", "false");
         settings.put("indexer.interval", "100ms");
         // The indexer sees a block only CONFIRMATIONS blocks later, so the indexer benchmark can put all its
         // transactions on the chain first and then release them at once (anvil_mine).

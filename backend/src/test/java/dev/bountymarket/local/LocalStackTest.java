@@ -25,6 +25,17 @@ class LocalStackTest {
     void clearSettings() {
         System.clearProperty("quarkus.http.port");
         System.clearProperty("quarkus.datasource.jdbc.url");
+        System.clearProperty("quarkus.http.host");
+    }
+
+    @Test
+    void start_listensOnLoopbackUnlessAHostIsSet() {
+        LocalStack.listenLocallyByDefault();
+        assertEquals("127.0.0.1", System.getProperty("quarkus.http.host"));
+
+        System.setProperty("quarkus.http.host", "0.0.0.0");
+        LocalStack.listenLocallyByDefault();
+        assertEquals("0.0.0.0", System.getProperty("quarkus.http.host"));
     }
 
     @Test

@@ -48,9 +48,8 @@ class BrowserIT {
         settings.putAll(chain.start());
         int port = TestChain.freePort();
         settings.put("quarkus.http.port", Integer.toString(port));
-        settings.put("auth.domain", "localhost:" + port);
-        settings.put("auth.uri", "http://localhost:" + port);
         settings.put("chain.dev-accounts", "true");
+        settings.put("web.public-rpc-url", settings.get("chain.rpc-url"));
         settings.put("indexer.interval", "1s");
         settings.put("keeper.interval", "1s");
         // Evaluations run as in production, each in a child JVM found next to the packaged evaluator jar.
