@@ -1,7 +1,9 @@
 package dev.bountymarket.keeper;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,6 +13,12 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Numeric;
@@ -38,6 +46,8 @@ import io.quarkus.runtime.StartupEvent;
 public class Keeper {
 
     private static final String NOBODY = "0x0000000000000000000000000000000000000000";
+    /** Calls per JSON-RPC batch: hosted providers refuse larger ones. */
+    private static final int BATCH = 100;
 
     @Inject
     KeeperSender sender;
@@ -98,9 +108,13 @@ public class Keeper {
             return Optional.of(new Step(Action.EXPIRE, market.expire(id).encodeFunctionCall()));
         }
         if (bounty.status == BountyStatus.OPEN && !now.isBefore(bounty.submissionDeadline)) {
-            // Evaluate every committed model on the hidden test set; propose once all are done.
+            // Evaluate every committed model on the hidden test set; propose once all are done, and only what the
+            // chain holds: the commitments are read last, as they cost one call per submission.
             evaluations.enqueuePrivate(bounty.id);
-            return results.prepare(bounty.id, submissionsOnChain(market, id)).map(p -> new Step(
+            if (!results.evaluated(bounty.id)) {
+                return Optional.empty();
+            }
+            return commitmentsAfterDeadline(bounty).flatMap(onChain -> results.prepare(bounty.id, onChain)).map(p -> new Step(
                     Action.PROPOSE_RESULTS, market.proposeResults(id, p.entries(), p.reportHash()).encodeFunctionCall()));
         }
         if (bounty.status == BountyStatus.PROPOSED && "public".equals(bounty.revealPolicy) && !bounty.testSetRevealed
@@ -117,11 +131,40 @@ public class Keeper {
         return Optional.empty();
     }
 
-    private static long submissionsOnChain(BountyMarket market, BigInteger id) {
+    /**
+     * The bounty's submission commitments in index order, all read at one block whose time is past the submission
+     * deadline: the contract accepts no submission after it, so the proposal, mined later on the same chain, sees the
+     * same set. Empty if the latest block is not yet past the deadline.
+     */
+    private Optional<List<String>> commitmentsAfterDeadline(Bounty bounty) {
         try {
-            return market.submissionCount(id).send().longValueExact();
+            EthBlock.Block block = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
+            if (block.getTimestamp().longValueExact() < bounty.submissionDeadline.getEpochSecond()) {
+                return Optional.empty();
+            }
+            DefaultBlockParameter at = DefaultBlockParameter.valueOf(block.getNumber());
+            BountyMarket market = encoder();
+            market.setDefaultBlockParameter(at);
+            long count = market.submissionCount(bounty.onchainId).send().longValueExact();
+            List<String> commitments = new ArrayList<>();
+            for (long from = 0; from < count; from += BATCH) {
+                BatchRequest batch = web3j.newBatch();
+                for (long i = from; i < Math.min(count, from + BATCH); i++) {
+                    batch.add(web3j.ethCall(Transaction.createEthCallTransaction(NOBODY, market.getContractAddress(),
+                            market.getCommitment(bounty.onchainId, BigInteger.valueOf(i)).encodeFunctionCall()), at));
+                }
+                for (var response : batch.send().getResponses()) {
+                    if (response.hasError()) {
+                        throw new IOException(response.getError().getMessage());
+                    }
+                    commitments.add(((EthCall) response).getValue());
+                }
+            }
+            return Optional.of(commitments);
         } catch (Exception e) {
-            throw new IllegalStateException("reading bounty " + id + " from the chain: " + e.getMessage(), e);
+            // web3j's send() declares Exception
+            throw new IllegalStateException("reading bounty " + bounty.onchainId + "'s submissions from the chain: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -27,6 +27,7 @@ import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationJob;
 import dev.bountymarket.evaluator.report.CanonicalJson;
 import dev.bountymarket.submission.Submission;
+import io.quarkus.logging.Log;
 
 /**
  * The results the keeper proposes for a bounty, as a canonical JSON document whose keccak256 is the reportHash
@@ -46,32 +47,75 @@ public class ResultsDocument {
     }
 
     /**
-     * The bounty's results, built once every committed submission's private evaluation has finished and stored, so
-     * that a retried proposal carries the same bytes.
-     *
-     * @param committedOnChain submissions the contract counts; fewer indexed here means the mirror lags: wait
-     * @return empty while evaluations are pending or the mirror lags
+     * Whether every committed submission the mirror knows has finished its private evaluation: cheap, so the keeper
+     * asks it before reading each commitment from the chain for {@link #prepare}.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<Proposal> prepare(long bountyId, long committedOnChain) {
+    public boolean evaluated(long bountyId) {
+        List<Submission> committed = committed(bountyId);
+        return !pending(committed, privateJobs(committed));
+    }
+
+    /**
+     * The bounty's results, once every submission the chain holds is committed in the mirror and its private
+     * evaluation has finished. The document is stored so that a retried proposal carries the same bytes, but it is
+     * checked against the chain every time: one built on an older view (the chain's clock went back, or a reorg
+     * across the deadline let another submission in) is rebuilt, so no committed submission is ever left out.
+     *
+     * @param commitmentsOnChain the chain's submission commitments (0x hex) in index order, read at one block after
+     *        the submission deadline, when no more can be added
+     * @return empty while the mirror differs from the chain (the indexer will catch up) or evaluations are pending
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Proposal> prepare(long bountyId, List<String> commitmentsOnChain) {
         Bounty bounty = Bounty.findById(bountyId);
-        if (bounty.resultsJson == null) {
-            List<Submission> committed = Submission.list("bountyId = ?1 and chainIndex is not null order by chainIndex",
-                    bountyId);
-            if (committed.size() < committedOnChain) {
-                return Optional.empty();
-            }
-            Map<Long, EvaluationJob> jobs = EvaluationJob.<EvaluationJob>list("kind = ?1 and submissionId in ?2",
-                    EvaluationJob.Kind.PRIVATE, committed.stream().map(s -> s.id).toList())
-                    .stream().collect(Collectors.toMap(j -> j.submissionId, Function.identity()));
-            boolean pending = committed.stream().anyMatch(s -> s.modelKey != null
-                    && (!jobs.containsKey(s.id) || !jobs.get(s.id).finished()));
-            if (pending) {
-                return Optional.empty();
-            }
-            bounty.resultsJson = build(bounty, committed, jobs);
+        List<Submission> committed = committed(bountyId);
+        if (!sameCommitments(committed, commitmentsOnChain)) {
+            Log.debugf("Keeper: bounty %d has %d submissions on-chain, %d indexed: waiting for the indexer", bountyId,
+                    commitmentsOnChain.size(), committed.size());
+            return Optional.empty();
         }
-        return Optional.of(proposal(bounty.resultsJson));
+        Map<Long, EvaluationJob> jobs = privateJobs(committed);
+        if (pending(committed, jobs)) {
+            return Optional.empty();
+        }
+        String current = build(bounty, committed, jobs);
+        if (bounty.resultsJson != null && !bounty.resultsJson.equals(current)) {
+            Log.warnf("Keeper: the stored results of bounty %d were built on an older view of the chain; rebuilt with"
+                    + " its %d submissions", bountyId, committed.size());
+        }
+        bounty.resultsJson = current;
+        return Optional.of(proposal(current));
+    }
+
+    private static List<Submission> committed(long bountyId) {
+        return Submission.list("bountyId = ?1 and chainIndex is not null order by chainIndex", bountyId);
+    }
+
+    private static Map<Long, EvaluationJob> privateJobs(List<Submission> committed) {
+        return EvaluationJob.<EvaluationJob>list("kind = ?1 and submissionId in ?2", EvaluationJob.Kind.PRIVATE,
+                committed.stream().map(s -> s.id).toList())
+                .stream().collect(Collectors.toMap(j -> j.submissionId, Function.identity()));
+    }
+
+    /** Whether a committed submission with an uploaded model has not finished (or not started) its evaluation. */
+    private static boolean pending(List<Submission> committed, Map<Long, EvaluationJob> jobs) {
+        return committed.stream().anyMatch(s -> s.modelKey != null
+                && (!jobs.containsKey(s.id) || !jobs.get(s.id).finished()));
+    }
+
+    /** Whether the mirror holds exactly the chain's submissions: index i has the chain's i-th commitment. */
+    static boolean sameCommitments(List<Submission> committed, List<String> commitmentsOnChain) {
+        if (committed.size() != commitmentsOnChain.size()) {
+            return false;
+        }
+        for (int i = 0; i < committed.size(); i++) {
+            Submission s = committed.get(i);
+            if (s.chainIndex != i || !s.commitment.equalsIgnoreCase(commitmentsOnChain.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String build(Bounty bounty, List<Submission> committed, Map<Long, EvaluationJob> jobs) {

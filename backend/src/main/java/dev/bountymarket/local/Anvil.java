@@ -8,8 +8,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A local chain: Foundry's anvil, started as a child process from the npm package in solidity/node_modules.
@@ -20,6 +24,8 @@ public final class Anvil implements AutoCloseable {
     public static final long CHAIN_ID = 31337;
     /** Anvil's own default; named here so that the dev accounts we print are the ones anvil funds. */
     public static final String MNEMONIC = "test test test test test test test test test test test junk";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final String rpcUrl;
@@ -51,6 +57,9 @@ public final class Anvil implements AutoCloseable {
                 .start();
         Anvil anvil = new Anvil(process, "http://127.0.0.1:" + port);
         anvil.awaitReady(Duration.ofSeconds(30), log);
+        if (stateFile != null) {
+            anvil.resumeClock();
+        }
         return anvil;
     }
 
@@ -67,6 +76,43 @@ public final class Anvil implements AutoCloseable {
 
     public String rpcUrl() {
         return rpcUrl;
+    }
+
+    /** The anvil process, for the run command's watchdog and its record of what it started. */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
+    /**
+     * The state file keeps the blocks but not the offset that evm_increaseTime added to the clock (the demo data moves
+     * it two hours ahead): restarted, anvil would mine blocks older than the last one, and a closed bounty would take
+     * submissions again. So the clock goes on from the last block's time when that is ahead of the wall clock.
+     */
+    private void resumeClock() throws IOException {
+        JsonNode latest = call("eth_getBlockByNumber", "[\"latest\", false]");
+        long last = Long.decode(latest.path("timestamp").asText());
+        if (last >= Instant.now().getEpochSecond()) {
+            call("anvil_setTime", "[" + (last + 1) + "]");
+        }
+    }
+
+    private JsonNode call(String method, String params) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(rpcUrl)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}"))
+                .build();
+        try {
+            JsonNode answer = JSON.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString())
+                    .body());
+            if (answer.has("error")) {
+                throw new IOException(method + ": " + answer.path("error").path("message").asText());
+            }
+            return answer.path("result");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while calling anvil", e);
+        }
     }
 
     private void awaitReady(Duration timeout, Path log) throws IOException {

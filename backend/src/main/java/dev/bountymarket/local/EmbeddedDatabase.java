@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -15,10 +16,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final String database;
+    private final Path dataDirectory;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, String database) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, String database, Path dataDirectory) {
         this.postgres = postgres;
         this.database = database;
+        this.dataDirectory = dataDirectory;
     }
 
     /**
@@ -43,11 +46,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
             postgres.close();
             throw new IOException("could not create database " + database + ": " + e.getMessage(), e);
         }
-        return new EmbeddedDatabase(postgres, database);
+        return new EmbeddedDatabase(postgres, database, dataDirectory);
     }
 
     public String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", database);
+    }
+
+    /** The server's main process (pg_ctl starts it as a daemon), named by its lock file; empty for a throwaway one. */
+    public Optional<ProcessHandle> postmaster() throws IOException {
+        Path lock = dataDirectory == null ? null : dataDirectory.resolve("postmaster.pid");
+        if (lock == null || !Files.exists(lock)) {
+            return Optional.empty();
+        }
+        return Files.readAllLines(lock).stream().findFirst().flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())));
     }
 
     public String username() {

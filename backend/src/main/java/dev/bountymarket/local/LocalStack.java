@@ -27,11 +27,13 @@ public final class LocalStack implements AutoCloseable {
     static final int DEFAULT_CHAIN_PORT = 8545;
 
     private final Path home;
+    private ChildProcesses processes;
     private EmbeddedDatabase database;
     private Anvil anvil;
 
     public LocalStack(Path home) {
-        this.home = home;
+        // Absolute, as it appears in the command lines of what is started here, by which leftovers are recognised.
+        this.home = home.toAbsolutePath();
     }
 
     /** Thrown for a setting that cannot work; its message is the one line the user reads. */
@@ -46,6 +48,9 @@ public final class LocalStack implements AutoCloseable {
      * for Quarkus to read.
      */
     public void start() {
+        // First, as a leftover anvil holds the chain's port and a leftover PostgreSQL the data directory. Logging is
+        // not set up yet: the one line goes to stderr, like Main's.
+        processes = ChildProcesses.start(home, System.err::println);
         listenLocallyByDefault();
         int httpPort = setting("quarkus.http.port", "QUARKUS_HTTP_PORT").map(LocalStack::parsePort).orElse(DEFAULT_HTTP_PORT);
         requireFreePort(httpPort, "Port " + httpPort + " is in use: stop what listens there or set QUARKUS_HTTP_PORT.");
@@ -56,6 +61,8 @@ public final class LocalStack implements AutoCloseable {
         } else {
             try {
                 database = EmbeddedDatabase.start(home.resolve("postgres"), "bountymarket");
+                // SIGINT: PostgreSQL's fast shutdown, which does not wait for clients.
+                database.postmaster().ifPresent(p -> processes.register("postgres", p, "INT"));
             } catch (IOException e) {
                 throw new BadSetting("Could not start the embedded PostgreSQL in " + home.resolve("postgres")
                         + " (" + e.getMessage() + "); set QUARKUS_DATASOURCE_JDBC_URL to use another database.");
@@ -77,6 +84,9 @@ public final class LocalStack implements AutoCloseable {
                     + " anvil?): stop it, or set CHAIN_RPC_URL to use that chain.");
             try {
                 anvil = Anvil.start(chainPort, home.resolve("anvil-state.json"), home.resolve("anvil.log"));
+                // The npm package's anvil is a node script running the real binary as its child: both are guarded.
+                processes.register("anvil", anvil.process(), "TERM");
+                anvil.process().descendants().forEach(p -> processes.register("anvil", p, "TERM"));
             } catch (IOException | IllegalStateException e) {
                 throw new BadSetting("Could not start the local chain: " + e.getMessage());
             }
@@ -194,6 +204,11 @@ public final class LocalStack implements AutoCloseable {
             } finally {
                 database = null;
             }
+        }
+        // Last: should this stop be cut short, the watchdog and the next start still know what to stop.
+        if (processes != null) {
+            processes.close();
+            processes = null;
         }
     }
 }

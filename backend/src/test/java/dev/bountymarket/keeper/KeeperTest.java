@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
@@ -22,9 +26,12 @@ import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import dev.bountymarket.keeper.KeeperTransaction.Status;
 import dev.bountymarket.local.DevAccounts;
+import dev.bountymarket.submission.Submission;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.Drafts;
 import dev.bountymarket.testing.TestChain;
@@ -41,6 +48,7 @@ class KeeperTest {
     private final Credentials sponsor = DevAccounts.account(1);
     private final Credentials arbiter = DevAccounts.account(3);
     private final Credentials alice = DevAccounts.account(4);
+    private final Credentials bob = DevAccounts.account(5);
     private final Credentials keeperAccount = DevAccounts.account(TestChain.KEEPER);
 
     @Inject
@@ -57,6 +65,9 @@ class KeeperTest {
 
     @Inject
     ChainConfig config;
+
+    @Inject
+    EvaluationQueue evaluations;
 
     ChainDriver chain;
     String market;
@@ -151,6 +162,62 @@ class KeeperTest {
         assertEquals(List.of("EXPIRE CONFIRMED"), ledger(id));
     }
 
+    @Test
+    void round_proposesASubmissionTheStoredResultsDocumentLacks() {
+        byte[] sha = ChainDriver.sha256("late commitment");
+        long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), "late commitment");
+        BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
+                commitment(id));
+        byte[] aliceModel = ChainDriver.sha256("alice's model");
+        long aliceSubmission = Drafts.submission(id, alice, aliceModel);
+        chain.submit(market, alice, onchainId, aliceModel);
+        indexer.catchUp();
+        // The document was built and stored while the chain held alice's submission only; then the chain's clock
+        // went back (a restarted local chain, or a reorg across the deadline) and bob committed too.
+        scorePrivately(aliceSubmission, 800_000);
+        QuarkusTransaction.requiringNew().run(() -> {
+            Bounty bounty = Bounty.findById(id);
+            List<Submission> committed = Submission.list("bountyId = ?1 and chainIndex is not null order by chainIndex", id);
+            bounty.resultsJson = ResultsDocument.build(bounty, committed, Map.of(aliceSubmission,
+                    EvaluationJob.<EvaluationJob>find("submissionId", aliceSubmission).firstResult()));
+        });
+        byte[] bobModel = ChainDriver.sha256("bob's model");
+        long bobSubmission = Drafts.submission(id, bob, bobModel);
+        chain.submit(market, bob, onchainId, bobModel);
+        chain.travel(3601);
+        indexer.catchUp();
+
+        keeper.round();
+        assertEquals(List.of(), ledger(id), "no proposal while bob's model waits for its private evaluation");
+
+        scorePrivately(bobSubmission, 900_000);
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+
+        assertEquals(List.of("PROPOSE_RESULTS CONFIRMED"), ledger(id));
+        Bounty proposed = bounty(id);
+        assertEquals(BountyStatus.PROPOSED, proposed.status);
+        assertEquals(0, submission(bobSubmission).rank, "bob's better model is ranked first");
+        assertEquals(1, submission(aliceSubmission).rank);
+        assertEquals(Numeric.toHexString(Hash.sha3(proposed.resultsJson.getBytes(StandardCharsets.UTF_8))),
+                proposed.reportHash, "the stored document is the one proposed");
+        assertTrue(proposed.resultsJson.contains("\"excluded\":[]"), proposed.resultsJson);
+        payOut(id);
+    }
+
+    /** Takes a proposed bounty to its payout, so that the other tests' keeper rounds find nothing of it to do. */
+    private void payOut(long id) {
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+        chain.travel(3601);
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+        assertEquals(BountyStatus.FINALIZED, bounty(id).status);
+    }
+
     /** A public bounty with one submission whose results the keeper's account proposed. */
     private long proposedBounty(String title) {
         byte[] sha = ChainDriver.sha256(title);
@@ -168,8 +235,24 @@ class KeeperTest {
         return id;
     }
 
+    /** What an evaluation worker records for a finished private evaluation. */
+    private void scorePrivately(long submissionId, long score) {
+        QuarkusTransaction.requiringNew().run(() -> evaluations.enqueue(submissionId, EvaluationJob.Kind.PRIVATE));
+        QuarkusTransaction.requiringNew().run(() -> {
+            EvaluationJob job = EvaluationJob.find(submissionId, EvaluationJob.Kind.PRIVATE).orElseThrow();
+            job.status = EvaluationJob.Status.DONE;
+            job.score = score;
+            job.reportHash = Numeric.toHexString(Hash.sha3(("report of " + submissionId).getBytes(StandardCharsets.UTF_8)));
+            job.finishedAt = Instant.now();
+        });
+    }
+
+    private static Submission submission(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> Submission.<Submission>findById(id));
+    }
+
     private byte[] commitment(long id) {
-        return org.web3j.utils.Numeric.hexStringToByteArray(bounty(id).testSetCommitment);
+        return Numeric.hexStringToByteArray(bounty(id).testSetCommitment);
     }
 
     private long keeperNonce() {

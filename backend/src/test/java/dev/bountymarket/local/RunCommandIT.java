@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +24,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.ServerProcess;
 
 /**
  * The run command as a user runs it: the packaged server with its local stack, started, stopped, started again.
- * The second start must reuse the contract and the data, and a stop must leave no anvil or PostgreSQL behind.
+ * The second start must reuse the contract and the data, and a stop (even a kill -9) must leave no anvil or
+ * PostgreSQL behind.
  */
 class RunCommandIT {
 
@@ -51,6 +54,7 @@ class RunCommandIT {
         // evaluations run in child JVMs of the packaged server: this also proves they find the evaluator's classes.
         awaitBody(first, firstLog, httpPort, "/api/bounties?status=finalized", "\"total\":1");
         awaitBody(first, firstLog, httpPort, "/api/bounties/1/leaderboard", "\"total\":2");
+        long lastBlockTime = latestBlockTime(chainPort);
         stop(first);
         assertTrue(Files.readString(firstLog).contains("Deployed BountyMarket at " + contract));
         assertNoProcessUses(home);
@@ -58,10 +62,16 @@ class RunCommandIT {
         Path secondLog = home.resolve("second.log");
         Process second = start(httpPort, chainPort, secondLog);
         String readyAgain = ServerProcess.awaitReady(second, httpPort, secondLog);
+        try (ChainDriver chain = new ChainDriver("http://127.0.0.1:" + chainPort)) {
+            chain.mine();
+        }
+        long nextBlockTime = latestBlockTime(chainPort);
         stop(second);
 
         assertEquals(contract, find(CONTRACT, readyAgain), "the same contract");
         assertTrue(Long.parseLong(find(BLOCK, readyAgain)) >= block, "the chain kept its blocks");
+        assertTrue(nextBlockTime > lastBlockTime, "the demo moved the clock two hours ahead; after a restart it goes on"
+                + " from there (" + lastBlockTime + "), not back to the wall clock (" + nextBlockTime + ")");
         String secondOutput = Files.readString(secondLog);
         assertFalse(secondOutput.contains("Deployed BountyMarket"), "no second deployment:\n" + secondOutput);
         assertTrue(secondOutput.contains("Dev accounts"), "prints the dev accounts:\n" + secondOutput);
@@ -69,10 +79,63 @@ class RunCommandIT {
         assertNoProcessUses(home);
     }
 
+    @Test
+    void run_killedWithSigkill_leavesNothingRunningAndStartsCleanlyAgain() throws Exception {
+        int httpPort = freePort();
+        int chainPort = freePort();
+
+        Path firstLog = home.resolve("first.log");
+        Process first = start(httpPort, chainPort, firstLog, Map.of("demo.enabled", "false"));
+        ServerProcess.awaitReady(first, httpPort, firstLog);
+        kill9(first.toHandle());
+        // Its anvil and PostgreSQL end with it.
+        assertNoProcessUses(home);
+
+        // Killed together with its watchdog (say, by an OOM killer), it leaves them running: the next start stops them.
+        Path secondLog = home.resolve("second.log");
+        Process second = start(httpPort, chainPort, secondLog, Map.of("demo.enabled", "false"));
+        ServerProcess.awaitReady(second, httpPort, secondLog);
+        List<ProcessHandle> watchdogs = second.toHandle().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("watchdog")).toList();
+        watchdogs.forEach(RunCommandIT::kill9);
+        kill9(second.toHandle());
+        assertFalse(processesUsing(home).isEmpty(), "anvil and PostgreSQL outlive a server killed with its watchdog");
+
+        Path thirdLog = home.resolve("third.log");
+        long started = System.nanoTime();
+        Process third = start(httpPort, chainPort, thirdLog, Map.of("demo.enabled", "false"));
+        ServerProcess.awaitReady(third, httpPort, thirdLog, Duration.ofSeconds(60));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        stop(third);
+
+        String thirdOutput = Files.readString(thirdLog);
+        assertEquals(1, thirdOutput.lines().filter(l -> l.contains("an earlier run left running")).count(),
+                "says in one line what it cleaned up:\n" + thirdOutput);
+        assertTrue(seconds < 45, "up in " + seconds + " s:\n" + thirdOutput);
+        assertNoProcessUses(home);
+    }
+
     private Process start(int httpPort, int chainPort, Path log) throws IOException {
-        return ServerProcess.start(Map.of("local-stack", home.toString(), "local-stack.chain-port", Integer.toString(chainPort),
-                "quarkus.http.port", Integer.toString(httpPort), "anvil.path", System.getProperty("anvil.path")),
-                List.of(), log);
+        return start(httpPort, chainPort, log, Map.of());
+    }
+
+    private Process start(int httpPort, int chainPort, Path log, Map<String, String> more) throws IOException {
+        Map<String, String> settings = new HashMap<>(Map.of("local-stack", home.toString(),
+                "local-stack.chain-port", Integer.toString(chainPort), "quarkus.http.port", Integer.toString(httpPort),
+                "anvil.path", System.getProperty("anvil.path")));
+        settings.putAll(more);
+        return ServerProcess.start(settings, List.of(), log);
+    }
+
+    private static void kill9(ProcessHandle process) {
+        process.destroyForcibly();
+        process.onExit().join();
+    }
+
+    private static long latestBlockTime(int chainPort) {
+        try (ChainDriver chain = new ChainDriver("http://127.0.0.1:" + chainPort)) {
+            return chain.latestTimestamp();
+        }
     }
 
 
@@ -102,16 +165,20 @@ class RunCommandIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> strays;
         do {
-            strays = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
-                    .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
-                    .toList();
+            strays = processesUsing(home);
             if (strays.isEmpty()) {
                 return;
             }
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         fail("processes left behind: " + strays);
+    }
+
+    private static List<String> processesUsing(Path home) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .toList();
     }
 
     private static String find(Pattern pattern, String text) {

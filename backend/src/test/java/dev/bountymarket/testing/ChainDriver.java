@@ -120,6 +120,11 @@ public final class ChainDriver implements AutoCloseable {
         }
     }
 
+    /** Mines an empty block at the chain's current time. */
+    public void mine() {
+        call("evm_mine", List.of());
+    }
+
     public void travel(long seconds) {
         call("evm_increaseTime", List.of(seconds));
         call("evm_mine", List.of());
