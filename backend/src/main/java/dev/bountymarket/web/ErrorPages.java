@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.bountymarket.chain.ChainUnavailable;
 import dev.bountymarket.chain.ContractRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.qute.CheckedTemplate;
@@ -48,6 +49,11 @@ public class ErrorPages {
     }
 
     @ServerExceptionMapper
+    public Response chainUnavailable(ChainUnavailable e, UriInfo uri, HttpHeaders headers) {
+        return respond(503, "CHAIN_UNAVAILABLE", "The chain is not answering", e.getMessage(), uri, headers);
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri, HttpHeaders headers) {
         if (e instanceof ContractRegistry.ContractUnavailable) {
             return respond(503, "The chain is not ready", e.getMessage(), uri, headers);
@@ -58,6 +64,10 @@ public class ErrorPages {
     }
 
     private Response respond(int status, String title, String message, UriInfo uri, HttpHeaders headers) {
+        return respond(status, code(status), title, message, uri, headers);
+    }
+
+    private Response respond(int status, String code, String title, String message, UriInfo uri, HttpHeaders headers) {
         if (wantsPage(uri.getPath(), headers.getHeaderString(HttpHeaders.ACCEPT))) {
             Site current;
             try {
@@ -69,7 +79,7 @@ public class ErrorPages {
                     .entity(Templates.error(current, status, title, message).render()).build();
         }
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(code(status), message)).build();
+                .entity(new ApiError(code, message)).build();
     }
 
     /** A page request: not the API, and from something that accepts HTML (a browser, or curl's any). */
