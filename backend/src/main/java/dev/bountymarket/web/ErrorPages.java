@@ -1,5 +1,8 @@
 package dev.bountymarket.web;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -58,6 +61,11 @@ public class ErrorPages {
         if (e instanceof ContractRegistry.ContractUnavailable) {
             return respond(503, "The chain is not ready", e.getMessage(), uri, headers);
         }
+        if (databaseUnavailable(e)) {
+            Log.warnf("Database unavailable on %s: %s", uri.getPath(), e.getMessage());
+            return respond(503, "DATABASE_UNAVAILABLE", "The database is not answering", "The database is not answering"
+                    + " in time, so nothing was done. Try again in a moment.", uri, headers);
+        }
         Log.errorf(e, "Unexpected error on %s", uri.getPath());
         return respond(500, "Something went wrong", "The server failed on this request; it has been logged. "
                 + "Try again, and tell the operators if it keeps happening.", uri, headers);
@@ -80,6 +88,24 @@ public class ErrorPages {
         }
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ApiError(code, message)).build();
+    }
+
+    /**
+     * A request the database did not answer in time: no connection within the acquisition timeout (Agroal says so only
+     * in words), a connection lost or silent past the network timeout (SQL state class 08), or a statement cancelled
+     * by its statement timeout (57014).
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if (state.startsWith("08") || state.equals("57014") || sql instanceof SQLTransientConnectionException
+                        || String.valueOf(sql.getMessage()).contains("acquisition timeout")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A page request: not the API, and from something that accepts HTML (a browser, or curl's any). */
