@@ -24,6 +24,7 @@ import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.auth.AuthException.Code;
+import dev.bountymarket.chain.ChainWatch;
 import dev.bountymarket.chain.ContractRegistry;
 import io.quarkus.scheduler.Scheduled;
 
@@ -47,6 +48,9 @@ public class AuthService {
     @Inject
     ContractRegistry registry;
 
+    @Inject
+    ChainWatch watch;
+
     /**
      * A message for the wallet to sign: a fresh nonce, the site's address and chain.
      *
@@ -63,7 +67,7 @@ public class AuthService {
         nonce.expiresAt = now.plus(config.nonceValidity());
         nonce.persist();
         return new SiweMessage(domain(origin), address.toLowerCase(Locale.ROOT), SiweMessage.STATEMENT, origin,
-                registry.chainId(), nonce.nonce, now, nonce.expiresAt);
+                chainId(), nonce.nonce, now, nonce.expiresAt);
     }
 
     /** A new browser session, with the secrets to hand to the browser. */
@@ -85,7 +89,7 @@ public class AuthService {
         if (!message.uri().equals(origin)) {
             throw rejected("the message is for URI " + message.uri() + ", not " + origin);
         }
-        long chainId = registry.chainId();
+        long chainId = chainId();
         if (message.chainId() != chainId) {
             throw rejected("the message is for chain " + message.chainId() + ", but this marketplace runs on chain " + chainId);
         }
@@ -198,6 +202,14 @@ public class AuthService {
         } catch (SignatureException | RuntimeException e) {
             throw rejected("the signature cannot be verified: " + e.getMessage());
         }
+    }
+
+    /** The chain the contract is on: known without asking the node once the contract is found, so sign-in needs no live chain. */
+    private long chainId() {
+        return registry.resolved().map(contract -> contract.chainId).orElseGet(() -> {
+            watch.requireAnswering();
+            return registry.chainId();
+        });
     }
 
     private static AuthException rejected(String why) {

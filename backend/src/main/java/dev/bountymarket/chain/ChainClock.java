@@ -1,52 +1,42 @@
 package dev.bountymarket.chain;
 
-import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-
 /**
- * The chain's time: the latest block's timestamp. Deadlines are enforced by the contract against it, so decisions
- * about them are made against it too (on a local chain it runs ahead of the wall clock after time travel).
+ * The chain's time. Deadlines are enforced by the contract against block timestamps, so decisions about them are made
+ * against the chain's time too (on a local chain it runs ahead of the wall clock after time travel). No request waits
+ * for the node: {@link ChainWatch} reads the latest block in the background, and the time runs on from that block's
+ * timestamp by the time elapsed since it was first seen. That never runs ahead of the next block's timestamp, which is
+ * taken when the block is made, after it was seen.
  */
 @ApplicationScoped
 public class ChainClock {
 
-    private static final long CACHE_MILLIS = 1000;
-
     @Inject
-    Web3j web3j;
+    ChainWatch watch;
 
-    private volatile Instant cached;
-    private volatile long cachedAt;
-
+    /** The chain's time now; the wall clock before the node has ever answered. */
     public Instant now() {
-        long wall = System.currentTimeMillis();
-        Instant time = cached;
-        if (time == null || wall - cachedAt > CACHE_MILLIS) {
-            time = latestBlockTime();
-            cached = time;
-            cachedAt = wall;
-        }
-        return time;
+        return watch.head()
+                .map(head -> head.timestamp().plusNanos(System.nanoTime() - head.seenAt()))
+                .orElseGet(Instant::now);
     }
 
-    /** Forgets the cached time (after a transaction or time travel). */
-    public void refresh() {
-        cached = null;
+    /** How old the block behind {@link #now()} is, as seen here: its age since first seen, not since made. */
+    public Duration age() {
+        return watch.head().map(head -> Duration.ofNanos(System.nanoTime() - head.seenAt())).orElse(Duration.ZERO);
     }
 
-    private Instant latestBlockTime() {
-        try {
-            var block = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
-            return Instant.ofEpochSecond(block.getTimestamp().longValueExact());
-        } catch (IOException | RuntimeException e) {
-            // Without the chain, the wall clock is the best estimate; nothing is sent in that state anyway.
-            return Instant.now();
-        }
+    /**
+     * Reads the latest block now, for a decision right after a transaction or time travel (the keeper's rounds). When
+     * the node does not answer, the time runs on from the last block read.
+     */
+    public Instant refresh() {
+        watch.read();
+        return now();
     }
 }

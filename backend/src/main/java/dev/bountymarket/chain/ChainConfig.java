@@ -14,9 +14,20 @@ public interface ChainConfig {
     @WithDefault("http://127.0.0.1:8545")
     String rpcUrl();
 
-    /** Timeout of one JSON-RPC call. */
-    @WithDefault("30s")
+    /** Timeout of one JSON-RPC call, from connecting to the last byte of the answer. */
+    @WithDefault("10s")
     Duration rpcTimeout();
+
+    /** How often the chain's head (its time, and whether the node answers) is read in the background. */
+    @WithDefault("1s")
+    Duration watchInterval();
+
+    /**
+     * A node that has not answered for this long is taken as not answering: readiness says DOWN and requests that need
+     * the chain fail at once. Also the timeout of the background read itself.
+     */
+    @WithDefault("3s")
+    Duration unansweredAfter();
 
     /** Blocks that must follow an event's block before the indexer takes the event as final: 0 on a local chain. */
     @WithDefault("0")

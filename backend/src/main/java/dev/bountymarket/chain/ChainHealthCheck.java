@@ -1,6 +1,6 @@
 package dev.bountymarket.chain;
 
-import java.io.IOException;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,18 +8,22 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.web3j.protocol.Web3j;
 
 /**
- * Ready when the chain answers and the contract is there: chain id, latest block and contract address. The chain is
- * named by its host only (the URL may hold an API key).
+ * Ready when the chain answers and the contract is there: chain id, latest block and contract address. It asks the
+ * chain nothing itself: it reports what {@link ChainWatch} last read, so it answers at once even when the node hangs,
+ * and says DOWN within {@code chain.unanswered-after} of the node's last answer. The chain is named by its host only
+ * (the URL may hold an API key).
  */
 @Readiness
 @ApplicationScoped
 public class ChainHealthCheck implements HealthCheck {
 
     @Inject
-    Web3j web3j;
+    ChainWatch watch;
+
+    @Inject
+    ChainClock clock;
 
     @Inject
     ContractRegistry registry;
@@ -29,23 +33,23 @@ public class ChainHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("chain").withData("rpcHost", RpcUrls.host(config.rpcUrl()));
-        long latestBlock;
-        try {
-            latestBlock = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
-        } catch (IOException | RuntimeException e) {
-            return response.down().withData("reason", "chain unreachable: " + RpcUrls.redact(e.getMessage(), config.rpcUrl())).build();
+        var response = HealthCheckResponse.named("chain").withData("rpcHost", RpcUrls.host(config.rpcUrl()))
+                .withData("lastAnswerMillisAgo", watch.silence().toMillis());
+        watch.head().ifPresent(head -> response.withData("latestBlock", head.number())
+                .withData("latestBlockSeenMillisAgo", clock.age().toMillis()));
+        Optional<String> problem = watch.problem();
+        if (problem.isPresent()) {
+            return response.down().withData("reason", RpcUrls.redact(problem.get(), config.rpcUrl())).build();
         }
-        response.withData("latestBlock", latestBlock);
-        try {
-            ContractDeployment contract = registry.current();
-            if (!registry.hasCode(contract.address)) {
-                return response.down().withData("chainId", contract.chainId)
-                        .withData("reason", "no contract code at " + contract.address).build();
-            }
-            return response.up().withData("chainId", contract.chainId).withData("contract", contract.address).build();
-        } catch (RuntimeException e) {
-            return response.down().withData("reason", RpcUrls.redact(e.getMessage(), config.rpcUrl())).build();
+        Optional<ContractDeployment> contract = registry.resolved();
+        if (contract.isEmpty()) {
+            return response.down().withData("reason", registry.problem().orElse("the contract is not resolved yet"))
+                    .build();
         }
+        response.withData("chainId", contract.get().chainId);
+        if (!watch.contractHasCode(contract.get().address).orElse(true)) {
+            return response.down().withData("reason", "no contract code at " + contract.get().address).build();
+        }
+        return response.up().withData("contract", contract.get().address).build();
     }
 }

@@ -43,6 +43,7 @@ public class ContractRegistry {
     EntityManager entityManager;
 
     private volatile ContractDeployment current;
+    private volatile String problem;
 
     /** Thrown when the contract cannot be found or deployed; the message says which setting to fix. */
     public static final class ContractUnavailable extends RuntimeException {
@@ -67,12 +68,28 @@ public class ContractRegistry {
         if (resolved == null) {
             synchronized (this) {
                 if (current == null) {
-                    current = resolve();
+                    try {
+                        current = resolve();
+                        problem = null;
+                    } catch (RuntimeException e) {
+                        problem = e.getMessage();
+                        throw e;
+                    }
                 }
                 resolved = current;
             }
         }
         return resolved;
+    }
+
+    /** The contract if it is resolved already; never asks the chain (for pages and readiness). */
+    public Optional<ContractDeployment> resolved() {
+        return Optional.ofNullable(current);
+    }
+
+    /** Why the last attempt to resolve the contract failed, while it is not resolved. */
+    public Optional<String> problem() {
+        return current == null ? Optional.ofNullable(problem) : Optional.empty();
     }
 
     /** Forgets what was resolved, so that the next {@link #current()} looks again (as a restart would). */

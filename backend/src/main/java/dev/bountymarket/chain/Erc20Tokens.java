@@ -39,6 +39,9 @@ public class Erc20Tokens {
     @Inject
     Web3j web3j;
 
+    @Inject
+    ChainWatch watch;
+
     /** Tokens read so far: a token's symbol and decimals never change. */
     private final Map<String, Token> known = new ConcurrentHashMap<>();
 
@@ -99,6 +102,7 @@ public class Erc20Tokens {
     /** The decoded answer, or an empty list when the call reverted or returned nothing decodable. */
     @SuppressWarnings("rawtypes")
     private List<Type> call(String to, Function function) throws IOException {
+        watch.requireAnswering();
         EthCall answer = web3j.ethCall(Transaction.createEthCallTransaction(null, to, FunctionEncoder.encode(function)),
                 DefaultBlockParameterName.LATEST).send();
         if (answer.hasError() || answer.isReverted() || answer.getValue() == null || answer.getValue().equals("0x")) {

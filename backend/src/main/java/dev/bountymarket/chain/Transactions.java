@@ -32,6 +32,9 @@ public class Transactions {
     @Inject
     Erc20Tokens tokens;
 
+    @Inject
+    ChainWatch watch;
+
     /** Creates and funds a bounty; {@code sponsor} is whose wallet pays (for a token reward: whose allowance counts). */
     public WalletTransaction createBounty(BountyMarket.BountyParams params, List<BigInteger> shares, String sponsor,
             String description) {
@@ -105,6 +108,9 @@ public class Transactions {
     }
 
     private BountyMarket market() {
+        // A transaction prepared from a mirror the indexer cannot bring up to date could be refused: with the node
+        // silent, say so at once rather than let the wallet find out.
+        watch.requireAnswering();
         // Only used to encode: nothing is sent through this transaction manager.
         return BountyMarket.load(registry.current().address, web3j, new ReadonlyTransactionManager(web3j, NOBODY),
                 new DefaultGasProvider());

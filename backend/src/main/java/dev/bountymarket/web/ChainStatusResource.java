@@ -36,7 +36,7 @@ public class ChainStatusResource {
     @GET
     @Path("/indexed")
     public Indexed indexed() {
-        IndexerCursor cursor = IndexerCursor.findById(registry.current().address);
+        IndexerCursor cursor = registry.resolved().map(c -> IndexerCursor.<IndexerCursor>findById(c.address)).orElse(null);
         return new Indexed(cursor == null ? -1 : cursor.nextBlock - 1);
     }
 

@@ -10,14 +10,15 @@ import jakarta.inject.Inject;
 import org.web3j.protocol.Web3j;
 
 import dev.bountymarket.chain.ChainConfig;
-import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.ChainWatch;
 import dev.bountymarket.keeper.KeeperSender;
 
 /**
  * The built-in wallet of the local dev chain: the chain's own unlocked accounts, which anvil signs for, offered to the
  * browser so that a newcomer can try every flow without a wallet extension. It exists only where both hold: the run
  * command marked the chain as its local one ({@code chain.dev-accounts}) and the chain says it is a dev chain (chain id
- * 31337). Any other chain has no unlocked accounts to offer, and the check is made on every request.
+ * 31337). Any other chain has no unlocked accounts to offer, and the check is made on every request (against the
+ * chain id {@link ChainWatch} read in the last seconds).
  */
 @ApplicationScoped
 public class DevWallet {
@@ -30,7 +31,7 @@ public class DevWallet {
     ChainConfig config;
 
     @Inject
-    ContractRegistry registry;
+    ChainWatch watch;
 
     @Inject
     Web3j web3j;
@@ -42,11 +43,8 @@ public class DevWallet {
         if (!config.devAccounts()) {
             return false;
         }
-        try {
-            return registry.chainId() == DEV_CHAIN_ID;
-        } catch (RuntimeException chainDown) {
-            return false;
-        }
+        // The chain id the node reported within the last seconds, read in the background: not a call per request.
+        return watch.chainId().orElse(-1) == DEV_CHAIN_ID;
     }
 
     /** The accounts the chain signs for (eth_accounts), less the platform's keeper; empty when unavailable. */

@@ -1,6 +1,8 @@
 package dev.bountymarket.web;
 
 import java.util.Optional;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.bountymarket.chain.ChainUnavailable;
 import dev.bountymarket.chain.ContractRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.qute.CheckedTemplate;
@@ -87,9 +90,19 @@ public class ErrorPages {
     }
 
     @ServerExceptionMapper
+    public Response chainUnavailable(ChainUnavailable e, UriInfo uri, HttpHeaders headers) {
+        return respond(503, "CHAIN_UNAVAILABLE", "The chain is not answering", e.getMessage(), uri, headers);
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri, HttpHeaders headers) {
         if (e instanceof ContractRegistry.ContractUnavailable) {
             return respond(503, "The chain is not ready", e.getMessage(), uri, headers);
+        }
+        if (databaseUnavailable(e)) {
+            Log.warnf("Database unavailable on %s: %s", uri.getPath(), e.getMessage());
+            return respond(503, "DATABASE_UNAVAILABLE", "The database is not answering", "The database is not answering"
+                    + " in time, so nothing was done. Try again in a moment.", uri, headers);
         }
         Log.errorf(e, "Unexpected error on %s", uri.getPath());
         return respond(500, "Something went wrong", "The server failed on this request; it has been logged. "
@@ -123,6 +136,10 @@ public class ErrorPages {
     }
 
     private Response respond(int status, String title, String message, UriInfo uri, HttpHeaders headers) {
+        return respond(status, code(status), title, message, uri, headers);
+    }
+
+    private Response respond(int status, String code, String title, String message, UriInfo uri, HttpHeaders headers) {
         if (wantsPage(uri.getPath(), headers.getHeaderString(HttpHeaders.ACCEPT))) {
             Site current;
             try {
@@ -134,7 +151,25 @@ public class ErrorPages {
                     .entity(Templates.error(current, status, title, message).render()).build();
         }
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(code(status), message)).build();
+                .entity(new ApiError(code, message)).build();
+    }
+
+    /**
+     * A request the database did not answer in time: no connection within the acquisition timeout (Agroal says so only
+     * in words), a connection lost or silent past the network timeout (SQL state class 08), or a statement cancelled
+     * by its statement timeout (57014).
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if (state.startsWith("08") || state.equals("57014") || sql instanceof SQLTransientConnectionException
+                        || String.valueOf(sql.getMessage()).contains("acquisition timeout")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A page request: not the API, and from something that accepts HTML (a browser, or curl's any). */

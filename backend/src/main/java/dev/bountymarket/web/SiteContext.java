@@ -34,15 +34,12 @@ public class SiteContext {
 
     public Site get() {
         if (site == null) {
-            Long chainId = null;
-            String contract = null;
-            String problem = null;
-            try {
-                chainId = registry.current().chainId;
-                contract = registry.current().address;
-            } catch (ContractRegistry.ContractUnavailable e) {
-                problem = e.getMessage();
-            }
+            // Nothing here asks the chain: a page must not wait for a slow node.
+            var resolved = registry.resolved();
+            Long chainId = resolved.map(c -> c.chainId).orElse(null);
+            String contract = resolved.map(c -> c.address).orElse(null);
+            String problem = resolved.isPresent() ? null
+                    : registry.problem().orElse("the chain has not answered yet (CHAIN_RPC_URL)");
             site = new Site(currentUser.address().orElse(null), currentUser.session().map(s -> s.csrfToken).orElse(null),
                     chainId, contract, config.chainName(), config.publicRpcUrl().orElse(""),
                     clock.now().getEpochSecond(), chain.confirmations(), devWallet.available(),
