@@ -67,4 +67,20 @@ public final class Drafts {
             return submission.id;
         });
     }
+
+    /**
+     * Funds a draft through the API and the sponsor's wallet: 1000 wei, submissions open for an hour, an evaluation
+     * deadline an hour later, dev account #3 as arbiter. The indexer still has to catch up.
+     */
+    public static void fund(long draftId, String rpcUrl, Credentials sponsor, String sponsorToken) {
+        try (ChainDriver chain = new ChainDriver(rpcUrl)) {
+            long now = chain.latestTimestamp();
+            io.restassured.path.json.JsonPath tx = io.restassured.RestAssured.given().auth().oauth2(sponsorToken)
+                    .contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of(
+                            "amount", "1000", "submissionDeadline", now + 3600, "evaluationDeadline", now + 7200,
+                            "arbiter", dev.bountymarket.local.DevAccounts.account(3).getAddress(), "challengeBond", "1"))
+                    .post("/api/bounties/" + draftId + "/transactions/create").then().statusCode(200).extract().jsonPath();
+            Wallet.send(chain.web3j, sponsor, tx);
+        }
+    }
 }

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -20,7 +19,6 @@ import jakarta.inject.Inject;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +31,7 @@ import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.storage.StorageConfig;
-import dev.bountymarket.testing.ChainDriver;
+import dev.bountymarket.testing.Drafts;
 import dev.bountymarket.testing.MlFixtures;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
@@ -201,14 +199,7 @@ class BadUploadTest {
     private long openBounty() {
         JsonPath draft = draft(files.publicSample(), files.testSet(), null).statusCode(201).extract().jsonPath();
         long id = draft.getLong("id");
-        try (ChainDriver chain = new ChainDriver(chainConfig.rpcUrl())) {
-            long now = chain.latestTimestamp();
-            JsonPath tx = given().auth().oauth2(sponsorToken).contentType(ContentType.JSON).body(Map.of(
-                    "amount", "1000", "submissionDeadline", now + 3600, "evaluationDeadline", now + 7200,
-                    "arbiter", DevAccounts.account(3).getAddress(), "challengeBond", "1"))
-                    .post("/api/bounties/" + id + "/transactions/create").then().statusCode(200).extract().jsonPath();
-            Wallet.send(chain.web3j, sponsor, tx);
-        }
+        Drafts.fund(id, chainConfig.rpcUrl(), sponsor, sponsorToken);
         indexer.catchUp();
         return id;
     }

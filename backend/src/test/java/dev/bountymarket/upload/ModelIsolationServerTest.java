@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,7 +21,6 @@ import jakarta.inject.Inject;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +40,7 @@ import dev.bountymarket.evaluator.examples.HostileModels.Place;
 import dev.bountymarket.keeper.Keeper;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
+import dev.bountymarket.testing.Drafts;
 import dev.bountymarket.testing.MlFixtures;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
@@ -223,14 +222,7 @@ class ModelIsolationServerTest {
         long id = given().auth().oauth2(sponsorToken).multiPart("title", "isolation").multiPart("spec", files.spec())
                 .multiPart("publicSample", files.publicSample().toFile()).multiPart("testSet", files.testSet().toFile())
                 .post("/api/drafts").then().statusCode(201).extract().jsonPath().getLong("id");
-        try (ChainDriver chain = new ChainDriver(chainConfig.rpcUrl())) {
-            long now = chain.latestTimestamp();
-            JsonPath tx = given().auth().oauth2(sponsorToken).contentType(ContentType.JSON).body(Map.of(
-                    "amount", "1000", "submissionDeadline", now + 3600, "evaluationDeadline", now + 7200,
-                    "arbiter", DevAccounts.account(3).getAddress(), "challengeBond", "1"))
-                    .post("/api/bounties/" + id + "/transactions/create").then().statusCode(200).extract().jsonPath();
-            Wallet.send(chain.web3j, sponsor, tx);
-        }
+        Drafts.fund(id, chainConfig.rpcUrl(), sponsor, sponsorToken);
         indexer.catchUp();
         return id;
     }

@@ -98,6 +98,21 @@ class SandboxedEvaluatorTest {
     }
 
     @Test
+    void anEvaluationNoLongerWantedIsStoppedAtOnceAndLeavesNoProcess() {
+        // the backend's worker says "no longer wanted" when another worker took its job's lease
+        SandboxedEvaluator evaluator = new SandboxedEvaluator(limits().withTimeout(Duration.ofMinutes(5))
+                .withChildMainClass(MisbehavingChildren.Looping.class.getName()));
+        long start = System.nanoTime();
+        EvaluationException e = failure(evaluator.evaluate(new EvaluationRequest(spec, model.onnx(), sample),
+                () -> System.nanoTime() - start < 1_000_000_000L));
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(ErrorCode.INTERNAL_ERROR, e.code());
+        assertTrue(e.getMessage().contains("no longer wanted"), e.getMessage());
+        assertTrue(seconds < 30, "stopped soon after, not at the 5-minute limit: " + seconds + " s");
+        assertEquals(0, ProcessHandle.current().descendants().count(), "no child left running");
+    }
+
+    @Test
     void oversizedModelsAreRefusedBeforeAnythingRuns() {
         EvaluationException e = failure(new SandboxedEvaluator(limits().withMaxModelBytes(1000))
                 .evaluate(new EvaluationRequest(spec, model.onnx(), sample)));
