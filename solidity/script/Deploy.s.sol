@@ -23,6 +23,14 @@ contract Deploy {
 
     uint256 internal constant MAX_FEE_BPS = 1_000;
 
+    /// @dev Forge's console, for the two lines the script prints (test/utils/Vm.sol's has only a uint256 overload).
+    address internal constant CONSOLE = 0x000000000000000000636F6e736F6c652e6c6f67;
+
+    function _log(string memory label, address value) internal view {
+        (bool ok,) = CONSOLE.staticcall(abi.encodeWithSignature("log(string,address)", label, value));
+        ok;
+    }
+
     /// @notice Where the market for these terms is (or will be) on any chain.
     function predict(address treasury, uint16 feeBps) public pure returns (address) {
         bytes32 initCodeHash = keccak256(abi.encodePacked(type(BountyMarket).creationCode, abi.encode(treasury, feeBps)));
@@ -39,10 +47,13 @@ contract Deploy {
         // forge-lint: disable-next-line(unsafe-typecast)
         uint16 fee = uint16(feeBps); // bounded just above
         address expected = predict(treasury, fee);
+        _log("BountyMarket address:", expected);
         if (expected.code.length > 0) {
             // Already deployed with these terms (by us or anyone): nothing to send.
+            _log("Already deployed; nothing sent. Deployer not needed:", msg.sender);
             return BountyMarket(expected);
         }
+        _log("Deployer (pays the gas, has no power over the market):", msg.sender);
         vm.startBroadcast();
         // With a salt, forge sends the creation through its CREATE2 deployer; the check below makes sure that it was
         // the documented one (--create2-deployer could point elsewhere).
