@@ -6,8 +6,9 @@ import {BountyMarket} from "../src/BountyMarket.sol";
 
 /// @notice Deploys the market at the same address on every chain: CREATE2 through the deterministic deployment
 /// proxy with a fixed salt, so the address depends only on the bytecode, the treasury and the fee (docs/deploy.md).
-/// Environment: TREASURY (required), PROTOCOL_FEE_BPS (default 0, at most 1000). The signer comes from forge's own
-/// options (--private-key, --account, --ledger...); it pays the gas and has no power over the contract.
+/// Environment: TREASURY (required), PROTOCOL_FEE_BPS (default 0, at most 1000). The signer: DEPLOYER_PRIVATE_KEY when
+/// set (an environment variable, not a command-line argument others can read), else forge's own options (--ledger,
+/// --account, --private-key...); it pays the gas and has no power over the contract.
 /// Run again on a chain where the market already is, it sends nothing. After --broadcast, record the deployment for
 /// the server with scripts/record-deployment.js.
 contract Deploy {
@@ -47,14 +48,20 @@ contract Deploy {
         // forge-lint: disable-next-line(unsafe-typecast)
         uint16 fee = uint16(feeBps); // bounded just above
         address expected = predict(treasury, fee);
+        uint256 deployerKey = vm.envOr("DEPLOYER_PRIVATE_KEY", uint256(0));
+        address deployer = deployerKey != 0 ? vm.addr(deployerKey) : msg.sender;
         _log("BountyMarket address:", expected);
         if (expected.code.length > 0) {
             // Already deployed with these terms (by us or anyone): nothing to send.
-            _log("Already deployed; nothing sent. Deployer not needed:", msg.sender);
+            _log("Already deployed; nothing sent. Deployer not needed:", deployer);
             return BountyMarket(expected);
         }
-        _log("Deployer (pays the gas, has no power over the market):", msg.sender);
-        vm.startBroadcast();
+        _log("Deployer (pays the gas, has no power over the market):", deployer);
+        if (deployerKey != 0) {
+            vm.startBroadcast(deployerKey);
+        } else {
+            vm.startBroadcast();
+        }
         // With a salt, forge sends the creation through its CREATE2 deployer; the check below makes sure that it was
         // the documented one (--create2-deployer could point elsewhere).
         market = new BountyMarket{salt: SALT}(treasury, fee);

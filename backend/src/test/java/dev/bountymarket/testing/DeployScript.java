@@ -31,8 +31,8 @@ public final class DeployScript {
             throws IOException, InterruptedException {
         Path broadcast = work.resolve("broadcast").toAbsolutePath();
         ProcessBuilder forge = new ProcessBuilder(SOLIDITY.resolve("node_modules/.bin/forge").toString(), "script",
-                "script/Deploy.s.sol", "--rpc-url", rpcUrl, "--broadcast",
-                "--private-key", "0x" + deployer.getEcKeyPair().getPrivateKey().toString(16));
+                "script/Deploy.s.sol", "--rpc-url", rpcUrl, "--broadcast");
+        forge.environment().put("DEPLOYER_PRIVATE_KEY", "0x" + deployer.getEcKeyPair().getPrivateKey().toString(16));
         forge.environment().put("TREASURY", treasury);
         forge.environment().put("PROTOCOL_FEE_BPS", Integer.toString(feeBps));
         forge.environment().put("FOUNDRY_BROADCAST", broadcast.toString());
