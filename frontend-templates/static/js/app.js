@@ -1,6 +1,6 @@
 // Page behaviour on top of server-rendered HTML: the wallet panel, wallet transactions with their progress,
 // live countdowns against the chain's clock, and uploads with progress bars.
-import { api, shortAddress, site, toUnits, wallet } from './wallet.js';
+import { api, explorerTxUrl, shortAddress, site, toUnits, wallet } from './wallet.js';
 
 // ---- wallet panel in the header ----
 
@@ -93,9 +93,17 @@ export function progress(title) {
       item.textContent = text;
       if (hash) {
         const code = document.createElement('code');
-        code.textContent = ' ' + hash;
+        code.textContent = hash;
         code.dataset.txHash = hash;
-        item.append(code);
+        const url = explorerTxUrl(hash);
+        if (url) {
+          const link = document.createElement('a');
+          link.href = url;
+          link.append(code);
+          item.append(' ', link);
+        } else {
+          item.append(' ', code);
+        }
       }
       list.append(item);
     },

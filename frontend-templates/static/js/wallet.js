@@ -14,7 +14,18 @@ export const site = {
   viewer: body.viewer || null,
   csrf: body.csrf || null,
   devWallet: body.devWallet === 'true',
+  explorerUrl: body.explorerUrl || null,
+  currency: {
+    name: body.currencyName || 'Ether',
+    symbol: body.currencySymbol || 'ETH',
+    decimals: Number(body.currencyDecimals || 18),
+  },
 };
+
+/** The network's explorer page of a transaction, or null when the network has no explorer. */
+export function explorerTxUrl(hash) {
+  return site.explorerUrl ? `${site.explorerUrl}/tx/${hash}` : null;
+}
 
 /** An API error: the server's {code, message}. */
 export class ApiError extends Error {
@@ -206,11 +217,10 @@ class Wallet extends EventTarget {
         throw new Error(`Your wallet does not know chain ${site.chainId} (${site.chainName}): add it in your wallet`
           + ' with an RPC URL of that chain, then switch again.');
       }
-      await this.provider.request({
-        method: 'wallet_addEthereumChain',
-        params: [{ chainId, chainName: site.chainName, rpcUrls: [site.rpcUrl],
-          nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 } }],
-      });
+      // EIP-3085, from the network profile the server put on the page.
+      const chain = { chainId, chainName: site.chainName, rpcUrls: [site.rpcUrl], nativeCurrency: site.currency };
+      if (site.explorerUrl) chain.blockExplorerUrls = [site.explorerUrl];
+      await this.provider.request({ method: 'wallet_addEthereumChain', params: [chain] });
     }
     this.chainId = BigInt(await this.provider.request({ method: 'eth_chainId' }));
     this.changed();

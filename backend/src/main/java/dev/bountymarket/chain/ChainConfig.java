@@ -1,7 +1,9 @@
 package dev.bountymarket.chain;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -29,12 +31,20 @@ public interface ChainConfig {
     @WithDefault("3s")
     Duration unansweredAfter();
 
-    /** Blocks that must follow an event's block before the indexer takes the event as final: 0 on a local chain. */
-    @WithDefault("0")
-    int confirmations();
+    /**
+     * Blocks that must follow an event's block before the indexer takes the event as final; when absent, the network
+     * profile's (networks.json; 0 on the local chain and on a chain without a profile).
+     */
+    OptionalInt confirmations();
 
-    /** Address of a deployed BountyMarket to use; when absent, the one recorded in the database for this chain. */
+    /** Address of a deployed BountyMarket to use; when absent, the deployment file's, else the one recorded in the database. */
     Optional<String> contractAddress();
+
+    /**
+     * The deployment record written by solidity/scripts/record-deployment.js after the deploy script (chain id, address,
+     * block, transaction): the contract to use when no address is configured. Refused if it is for another chain.
+     */
+    Optional<Path> deploymentFile();
 
     /** Deploy the contract when none is recorded for this chain. The run command turns it on for its local chain. */
     @WithDefault("false")

@@ -60,10 +60,10 @@ public class ChainIndexer {
     ContractRegistry registry;
 
     @Inject
-    ChainConfig chain;
+    IndexerConfig config;
 
     @Inject
-    IndexerConfig config;
+    Networks networks;
 
     @Inject
     EntityManager entityManager;
@@ -131,7 +131,7 @@ public class ChainIndexer {
         }
         boolean reorg = rollBackIfReorganized(cursor);
 
-        long safeHead = blockNumber() - chain.confirmations();
+        long safeHead = blockNumber() - networks.confirmations(contract.chainId);
         long from = cursor.nextBlock;
         if (from > safeHead) {
             return new Step(from, from - 1, 0, reorg, true);

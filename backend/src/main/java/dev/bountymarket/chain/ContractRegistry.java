@@ -23,8 +23,8 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Knows where the BountyMarket contract is on the configured chain: the configured address, else the one recorded
- * for this chain id, else (only with auto-deploy, as on the local chain) a fresh deployment that is then recorded.
+ * Knows where the BountyMarket contract is on the configured chain: the configured address, else the deployment file
+ * the deploy script recorded, else the one recorded in the database for this chain id, else (only with auto-deploy, as on the local chain) a fresh deployment that is then recorded.
  * A restart against the same chain therefore reuses the contract and never deploys twice.
  */
 @ApplicationScoped
@@ -132,6 +132,9 @@ public class ContractRegistry {
             recorded.ifPresent(ContractDeployment::delete);
             return record(chainId, address, null, 0);
         }
+        if (config.deploymentFile().isPresent()) {
+            return fromFile(chainId, recorded);
+        }
         if (recorded.isPresent()) {
             if (hasCode(recorded.get().address)) {
                 return recorded.get();
@@ -147,9 +150,53 @@ public class ContractRegistry {
             entityManager.flush();
         } else if (!config.autoDeploy()) {
             throw new ContractUnavailable("no BountyMarket recorded for chain " + chainId
-                    + ": set CHAIN_CONTRACT_ADDRESS, or CHAIN_AUTO_DEPLOY=true with CHAIN_DEPLOYER_KEY");
+                    + ": set CHAIN_DEPLOYMENT_FILE (see docs/deploy.md) or CHAIN_CONTRACT_ADDRESS, or CHAIN_AUTO_DEPLOY=true with "
+                    + "CHAIN_DEPLOYER_KEY");
         }
         return deploy(chainId);
+    }
+
+    /**
+     * The deployment the deploy script recorded, checked against the chain: the contract has code and, since the indexer
+     * starts at the recorded block, the creating transaction was mined in that very block.
+     */
+    private ContractDeployment fromFile(long chainId, Optional<ContractDeployment> recorded) {
+        DeploymentFile file;
+        try {
+            file = DeploymentFile.read(config.deploymentFile().get()).requireChain(chainId);
+        } catch (DeploymentFile.Invalid e) {
+            throw new ContractUnavailable(e.getMessage());
+        }
+        if (!hasCode(file.address())) {
+            throw new ContractUnavailable("no contract at " + file.address() + " on chain " + chainId + ", where "
+                    + file.path() + " says it is (CHAIN_DEPLOYMENT_FILE)");
+        }
+        if (file.transactionHash() != null) {
+            long mined = minedIn(file.transactionHash());
+            if (mined != file.blockNumber()) {
+                throw new ContractUnavailable("the deployment transaction " + file.transactionHash() + " in " + file.path()
+                        + (mined < 0 ? " is not on chain " + chainId : " was mined in block " + mined + ", not "
+                                + file.blockNumber()) + " (CHAIN_DEPLOYMENT_FILE)");
+            }
+        }
+        if (recorded.isPresent() && recorded.get().address.equals(file.address())) {
+            return recorded.get();
+        }
+        recorded.ifPresent(ContractDeployment::delete);
+        entityManager.flush();
+        return record(chainId, file.address(), file.transactionHash(), file.blockNumber());
+    }
+
+    /** The block a transaction was mined in, or -1 when the chain does not know it. */
+    private long minedIn(String transactionHash) {
+        try {
+            return web3j.ethGetTransactionReceipt(transactionHash).send().getTransactionReceipt()
+                    .filter(receipt -> receipt.isStatusOK())
+                    .map(receipt -> receipt.getBlockNumber().longValueExact()).orElse(-1L);
+        } catch (IOException e) {
+            throw new ContractUnavailable("chain at " + RpcUrls.host(config.rpcUrl()) + " unreachable (CHAIN_RPC_URL): "
+                    + RpcUrls.redact(e.getMessage(), config.rpcUrl()));
+        }
     }
 
     private ContractDeployment deploy(long chainId) {

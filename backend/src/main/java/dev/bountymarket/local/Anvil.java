@@ -42,9 +42,14 @@ public final class Anvil implements AutoCloseable {
      * @param log where anvil's output goes
      */
     public static Anvil start(int port, Path stateFile, Path log) throws IOException {
+        return start(port, stateFile, log, CHAIN_ID);
+    }
+
+    /** {@link #start(int, Path, Path)} answering another chain id, as a stand-in for a public network in tests. */
+    public static Anvil start(int port, Path stateFile, Path log, long chainId) throws IOException {
         List<String> command = new ArrayList<>(List.of(binary().toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--chain-id", Long.toString(CHAIN_ID), "--mnemonic", MNEMONIC));
+                "--chain-id", Long.toString(chainId), "--mnemonic", MNEMONIC));
         if (stateFile != null) {
             Files.createDirectories(stateFile.getParent());
             // --state loads at start and dumps at exit; the interval dump survives a kill -9.

@@ -5,8 +5,9 @@ import jakarta.inject.Inject;
 
 import dev.bountymarket.auth.CurrentUser;
 import dev.bountymarket.chain.ChainClock;
-import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.Network;
+import dev.bountymarket.chain.Networks;
 
 /** Builds the {@link Site} of the current request. */
 @RequestScoped
@@ -22,7 +23,7 @@ public class SiteContext {
     ChainClock clock;
 
     @Inject
-    ChainConfig chain;
+    Networks networks;
 
     @Inject
     WebConfig config;
@@ -40,10 +41,14 @@ public class SiteContext {
             String contract = resolved.map(c -> c.address).orElse(null);
             String problem = resolved.isPresent() ? null
                     : registry.problem().orElse("the chain has not answered yet (CHAIN_RPC_URL)");
+            // Before the chain answers there is no profile to go by: a plain one, so that pages still render.
+            Network network = chainId == null ? Networks.unknownChain() : networks.profileFor(chainId);
             site = new Site(currentUser.address().orElse(null), currentUser.session().map(s -> s.csrfToken).orElse(null),
-                    chainId, contract, config.chainName(), config.publicRpcUrl().orElse(""),
-                    clock.now().getEpochSecond(), chain.confirmations(), devWallet.available(),
-                    config.explorerTxUrl().orElse(null), problem);
+                    chainId, contract, config.chainName().orElse(network.name()),
+                    config.publicRpcUrl().or(() -> network.rpcUrls().stream().findFirst()).orElse(""),
+                    clock.now().getEpochSecond(), chainId == null ? 0 : networks.confirmations(chainId),
+                    devWallet.available(), config.explorerUrl().or(network::explorerUrl).orElse(null),
+                    network.nativeCurrency(), problem);
         }
         return site;
     }

@@ -65,18 +65,35 @@ public class TemplateExtensions {
         return hash.length() > 16 ? hash.substring(0, 10) + "…" + hash.substring(hash.length() - 4) : hash;
     }
 
-    /** A transaction hash, linked to the block explorer when one is configured (web.explorer-tx-url). */
+    /** A transaction hash, linked to the network's block explorer when it has one. */
     static RawString txLink(String hash, Site site) {
         if (hash == null) {
             return new RawString("");
         }
         String safe = hash.replaceAll("[^0-9a-fA-Fx]", "");
         String code = "<code title=\"" + safe + "\">" + shortHash(safe) + "</code>";
-        if (site.explorerTxUrl() == null) {
+        if (site.explorerUrl() == null) {
             return new RawString("<span class=\"tx\">tx " + code + "</span>");
         }
-        String url = site.explorerTxUrl().replace("{hash}", safe).replace("\"", "%22").replace("<", "%3C");
-        return new RawString("<a class=\"tx\" href=\"" + url + "\">tx " + code + "</a>");
+        return new RawString("<a class=\"tx\" href=\"" + explorer(site) + "/tx/" + safe + "\">tx " + code + "</a>");
+    }
+
+    /** An address, shortened, with the whole of it as a tooltip and linked to the network's block explorer if any. */
+    static RawString addressLink(String address, Site site) {
+        if (address == null) {
+            return new RawString("—");
+        }
+        String safe = address.replaceAll("[^0-9a-fA-Fx]", "");
+        String code = "<code title=\"" + safe + "\">" + shortAddress(safe) + "</code>";
+        if (site.explorerUrl() == null) {
+            return new RawString(code);
+        }
+        return new RawString("<a class=\"address\" href=\"" + explorer(site) + "/address/" + safe + "\">" + code + "</a>");
+    }
+
+    /** The explorer's URL from configuration, made safe inside a double-quoted attribute. */
+    private static String explorer(Site site) {
+        return site.explorerUrl().replace("\"", "%22").replace("<", "%3C").replace(">", "%3E");
     }
 
     static String dateTime(Instant time) {

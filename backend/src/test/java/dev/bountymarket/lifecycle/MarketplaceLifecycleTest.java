@@ -39,6 +39,7 @@ import dev.bountymarket.bounty.Payout;
 import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.DeploymentFile;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationRunner;
 import dev.bountymarket.evaluator.EvaluationRequest;
@@ -49,18 +50,19 @@ import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.MlFixtures;
-import dev.bountymarket.testing.TestChain;
+import dev.bountymarket.testing.ScriptDeployedChain;
 import dev.bountymarket.testing.TestDatabase;
 import dev.bountymarket.testing.Wallet;
 
 /**
  * A bounty from draft to payout through the REST API and the chain: a sponsor and three models (good, weak, broken),
  * the deadline passing, the private evaluations, the results proposed, the test set revealed, the window closing and
- * the payout; balances checked to the wei and the database checked against the contract.
+ * the payout; balances checked to the wei and the database checked against the contract. The contract is deployed as
+ * on a public network (the Foundry deploy script) and the server finds it through the recorded deployment file.
  */
 @QuarkusTest
 @WithTestResource(TestDatabase.class)
-@WithTestResource(TestChain.class)
+@WithTestResource(ScriptDeployedChain.class)
 class MarketplaceLifecycleTest {
 
     private static final BigInteger REWARD = BigInteger.TEN.pow(18);
@@ -110,6 +112,10 @@ class MarketplaceLifecycleTest {
 
     @Test
     void bountyRunsFromDraftToPayout() throws Exception {
+        DeploymentFile deployed = DeploymentFile.read(config.deploymentFile().orElseThrow());
+        assertEquals(deployed.address(), registry.current().address, "the server uses the recorded deployment");
+        assertEquals(deployed.blockNumber(), registry.current().blockNumber, "and indexes from its block");
+
         String sponsorToken = Wallet.apiToken(sponsor);
         String aliceToken = Wallet.apiToken(alice);
         String bobToken = Wallet.apiToken(bob);
