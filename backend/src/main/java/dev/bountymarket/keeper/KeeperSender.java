@@ -221,6 +221,9 @@ public class KeeperSender {
             } else if (message.toLowerCase(Locale.ROOT).contains("insufficient funds")) {
                 funds.affords(tx.action + (tx.bountyId == null ? "" : " of bounty " + tx.bountyId),
                         tx.gasLimit.multiply(version.maxFeePerGas).add(inFlightCost(tx.id)), balance());
+            } else if (message.toLowerCase(Locale.ROOT).contains("base fee")) {
+                // Refused while the base fee is above its max fee (anvil does; geth keeps it): replaced in time.
+                Log.debugf("Keeper: broadcasting %s %s: %s", tx.action, tx.txHash, message);
             } else {
                 // Not fatal: reconcile finds out whether it was mined, dropped or must be tried again or replaced.
                 Log.warnf("Keeper: broadcasting %s %s: %s", tx.action, tx.txHash, message);
