@@ -44,6 +44,9 @@ public class EvaluationRunner {
     EvaluationQueue queue;
 
     @Inject
+    EvaluationMetrics metrics;
+
+    @Inject
     EvaluationConfig config;
 
     @Inject
@@ -171,6 +174,7 @@ public class EvaluationRunner {
             submission.validationError = job.errorMessage;
             submission.validationErrorCode = job.errorCode;
         }
+        metrics.finished(job);
         Log.infof("Evaluation job %d (%s, submission %d): %s%s", job.id, job.kind, submission.id, job.status,
                 job.status == EvaluationJob.Status.DONE ? " score " + job.score : " " + job.errorCode);
     }

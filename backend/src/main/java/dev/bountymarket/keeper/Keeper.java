@@ -70,6 +70,9 @@ public class Keeper {
     @Inject
     KeeperConfig config;
 
+    @Inject
+    KeeperFunds funds;
+
     private Repeating rounds;
 
     void start(@Observes StartupEvent startup) {
@@ -84,11 +87,15 @@ public class Keeper {
         }
     }
 
-    /** Settles what is in flight, then takes the next step of each bounty that has nothing in flight. */
+    /**
+     * Settles what is in flight (replacing what the chain leaves unmined, filling nonces nothing can take), then takes
+     * the next step of each bounty that has nothing in flight, unless the keeper's balance cannot pay for it.
+     */
     public void round() {
         if (sender.account().isEmpty()) {
             return;
         }
+        funds.beginRound();
         sender.reconcile();
         clock.refresh();
         Instant now = clock.now();
@@ -96,6 +103,35 @@ public class Keeper {
             nextStep(bounty, now).ifPresent(step -> sender.prepare(bounty.id, step.action(), step.data())
                     .ifPresent(tx -> sender.broadcast(tx.id)));
         }
+        funds.endRound();
+    }
+
+    /** What the keeper is doing, for readiness and the status page. */
+    public record State(String address, String state, String balanceWei, long pendingSteps, String reason,
+            String needsWei) {
+    }
+
+    /** The keeper's state: "off" without a key, "paused" while a step waits for funds, else "running". */
+    public State state() {
+        if (sender.account().isEmpty()) {
+            return new State(null, "off", null, 0, "keeper.private-key is not set", null);
+        }
+        String balance;
+        try {
+            balance = sender.balance().toString();
+        } catch (RuntimeException e) {
+            balance = null;
+        }
+        long pending = pendingSteps();
+        var shortfall = funds.shortfall();
+        return new State(sender.account().get().getAddress(), shortfall.isPresent() ? "paused" : "running", balance,
+                pending, shortfall.map(KeeperFunds.Shortfall::reason).orElse(null),
+                shortfall.map(s -> s.needsWei().toString()).orElse(null));
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    long pendingSteps() {
+        return KeeperTransaction.count("status in ?1", KeeperTransaction.UNSETTLED);
     }
 
     record Step(Action action, String data) {

@@ -1,5 +1,6 @@
 package dev.bountymarket.keeper;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,13 +12,19 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntity;
 
-/** A transaction the keeper signed, from before it is broadcast until the chain settles it. */
+/**
+ * A step the keeper takes at one nonce, from before it is broadcast until the chain settles it. Its signed versions
+ * ({@link KeeperTransactionVersion}: the first, then replacements with higher fees) are all recorded; {@code txHash}
+ * and {@code raw} are the latest one's, or once mined the one that was mined.
+ */
 @Entity
 @Table(name = "keeper_transaction")
 public class KeeperTransaction extends PanacheEntity {
 
     public enum Action {
-        PROPOSE_RESULTS, REVEAL_TEST_SET, FINALIZE, EXPIRE
+        PROPOSE_RESULTS, REVEAL_TEST_SET, FINALIZE, EXPIRE,
+        /** A 0-value transfer to itself that takes a nonce nothing else can, so later ones are mined. */
+        FILL_NONCE
     }
 
     public enum Status {
@@ -30,14 +37,22 @@ public class KeeperTransaction extends PanacheEntity {
         /** Mined and reverted. */
         REVERTED,
         /** Its nonce was used by another transaction: it can never be mined. */
-        DROPPED
+        DROPPED,
+        /**
+         * A node refused it for good (too little gas, say): never broadcast again. A version sent earlier may still be
+         * mined, so it settles like the others once its nonce is used, by that version or by a filler.
+         */
+        REFUSED
     }
+
+    static final List<Status> UNSETTLED = List.of(Status.PREPARED, Status.SENT, Status.REFUSED);
 
     @Column(name = "chain_id", nullable = false)
     public long chainId;
 
-    @Column(name = "bounty_id", nullable = false)
-    public long bountyId;
+    /** Null for a nonce filler. */
+    @Column(name = "bounty_id")
+    public Long bountyId;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -60,6 +75,15 @@ public class KeeperTransaction extends PanacheEntity {
     @Column(nullable = false)
     public Status status;
 
+    /** What a replacement signs again; null on rows recorded before replacements existed. */
+    @Column(name = "to_address")
+    public String toAddress;
+
+    public String data;
+
+    @Column(name = "gas_limit")
+    public BigInteger gasLimit;
+
     public String error;
 
     @Column(name = "created_at", nullable = false)
@@ -71,16 +95,18 @@ public class KeeperTransaction extends PanacheEntity {
     @Column(name = "settled_at")
     public Instant settledAt;
 
+    /** Whether it may still be broadcast (and replaced). */
     public boolean pending() {
         return status == Status.PREPARED || status == Status.SENT;
     }
 
+    /** Steps whose nonce the chain has not used yet: any of them may still be mined. */
     public static List<KeeperTransaction> listPending() {
-        return list("status in ?1 order by nonce", List.of(Status.PREPARED, Status.SENT));
+        return list("status in ?1 order by nonce, id", UNSETTLED);
     }
 
     public static boolean pendingFor(long bountyId) {
-        return count("bountyId = ?1 and status in ?2", bountyId, List.of(Status.PREPARED, Status.SENT)) > 0;
+        return count("bountyId = ?1 and status in ?2", bountyId, UNSETTLED) > 0;
     }
 
     public static List<KeeperTransaction> ofBounty(long bountyId) {

@@ -11,8 +11,12 @@ import jakarta.ws.rs.core.Response;
 
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.chain.IndexerCursor;
+import dev.bountymarket.keeper.Keeper;
 
-/** What the browser's transaction progress needs from the server: how far the indexer got, and revert reasons. */
+/**
+ * What the browser's transaction progress needs from the server (how far the indexer got, revert reasons), and the
+ * keeper's state for whoever runs the site.
+ */
 @Path("/api/chain")
 @Produces(MediaType.APPLICATION_JSON)
 public class ChainStatusResource {
@@ -22,6 +26,9 @@ public class ChainStatusResource {
 
     @Inject
     RevertReasons reasons;
+
+    @Inject
+    Keeper keeper;
 
     /** @param indexedBlock the last block whose events the pages show (-1 before the first) */
     public record Indexed(long indexedBlock) {
@@ -38,6 +45,16 @@ public class ChainStatusResource {
     public Indexed indexed() {
         IndexerCursor cursor = registry.resolved().map(c -> IndexerCursor.<IndexerCursor>findById(c.address)).orElse(null);
         return new Indexed(cursor == null ? -1 : cursor.nextBlock - 1);
+    }
+
+    /**
+     * The keeper's account, balance (wei, as a string) and steps in flight; {@code state} is "paused" while a step
+     * waits for funds, with the reason and how much the account needs ({@code needsWei}), "running" or "off".
+     */
+    @GET
+    @Path("/keeper")
+    public Keeper.State keeper() {
+        return keeper.state();
     }
 
     /** The contract's error behind revert data, in words; 404 when the data is not an error the contract declares. */

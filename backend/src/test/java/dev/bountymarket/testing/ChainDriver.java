@@ -237,6 +237,81 @@ public final class ChainDriver implements AutoCloseable {
         throw new IllegalStateException("no receipt for " + hash);
     }
 
+    /** Turns mining on each transaction on or off (anvil's evm_setAutomine); off, blocks come only from {@link #mine}. */
+    public void automine(boolean on) {
+        call("evm_setAutomine", List.of(on));
+    }
+
+    /** The base fee of the next block anvil mines (anvil_setNextBlockBaseFeePerGas). */
+    public void nextBaseFee(BigInteger weiPerGas) {
+        call("anvil_setNextBlockBaseFeePerGas", List.of(Numeric.toHexStringWithPrefix(weiPerGas)));
+    }
+
+    /** Removes a transaction from anvil's pool, as a node that evicts it would (anvil_dropTransaction). */
+    public void dropTransaction(String hash) {
+        call("anvil_dropTransaction", List.of(hash));
+    }
+
+    /** Broadcasts a signed transaction, as another node that kept it in its pool would. */
+    public void sendRaw(String raw) {
+        try {
+            var sent = web3j.ethSendRawTransaction(raw).send();
+            if (sent.hasError()) {
+                throw new IllegalStateException("eth_sendRawTransaction: " + sent.getError().getMessage());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the node knows the transaction at all, mined or in its pool. */
+    public boolean knows(String hash) {
+        try {
+            return web3j.ethGetTransactionByHash(hash).send().getTransaction().isPresent();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the transaction is mined. */
+    public boolean mined(String hash) {
+        try {
+            return web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt().isPresent();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void setBalance(String address, BigInteger wei) {
+        call("anvil_setBalance", List.of(address, Numeric.toHexStringWithPrefix(wei)));
+    }
+
+    public BigInteger balance(String address) {
+        try {
+            return web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send().getBalance();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Transactions of {@code address} mined so far (its next nonce on the chain). */
+    public long minedNonce(String address) {
+        try {
+            return web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).send().getTransactionCount()
+                    .longValueExact();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long blockNumber() {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** anvil's evm_snapshot: an id to revert to. */
     public String snapshot() {
         return call("evm_snapshot", List.of()).getResult().toString();
