@@ -50,6 +50,14 @@ class LocalContentStoreTest {
             public long maxTestSetBytes() {
                 return 1000;
             }
+
+            public Kind kind() {
+                return Kind.LOCAL;
+            }
+
+            public S3 s3() {
+                throw new UnsupportedOperationException();
+            }
         };
         store.init();
     }
