@@ -33,8 +33,7 @@ class LocalContentStoreTest {
 
     @BeforeEach
     void open() {
-        store = new LocalContentStore();
-        store.config = new StorageConfig() {
+        store = new LocalContentStore(new StorageConfig() {
             public String directory() {
                 return dir.toString();
             }
@@ -58,8 +57,7 @@ class LocalContentStoreTest {
             public S3 s3() {
                 throw new UnsupportedOperationException();
             }
-        };
-        store.init();
+        });
     }
 
     @Test
