@@ -23,12 +23,16 @@ import dev.bountymarket.chain.ContractDeployment;
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import dev.bountymarket.keeper.KeeperTransaction.Status;
+import dev.bountymarket.leadership.Leadership;
+import dev.bountymarket.leadership.NotLeaderException;
 import io.quarkus.logging.Log;
 
 /**
  * Sends the keeper's transactions so that a crash at any point neither sends a step twice nor loses it: a
  * transaction is signed with an explicit nonce and recorded (committed) before it is broadcast; afterwards only that
- * same signed transaction is ever re-broadcast, until the chain has mined it or used its nonce for another.
+ * same signed transaction is ever re-broadcast, until the chain has mined it or used its nonce for another. With several
+ * servers, a transaction is recorded only under the keeper's lease term its step was decided in (fencing): a server
+ * that lost the lease records nothing, and the one that took over finds every recorded step and only re-sends it.
  */
 @ApplicationScoped
 public class KeeperSender {
@@ -42,18 +46,33 @@ public class KeeperSender {
     @Inject
     ContractRegistry registry;
 
+    @Inject
+    Leadership leadership;
+
     /** The keeper's account, when a key is configured. */
     public Optional<Credentials> account() {
         return config.privateKey().map(Credentials::create);
     }
 
+    /** {@link #prepare(long, long, Action, String)} for one step decided now, outside a round, under the current term. */
+    public Optional<KeeperTransaction> prepare(long bountyId, Action action, String data) {
+        long term = leadership.lead(Leadership.Role.KEEPER)
+                .orElseThrow(() -> new NotLeaderException(Leadership.Role.KEEPER, -1));
+        return prepare(term, bountyId, action, data);
+    }
+
     /**
-     * Signs a call of the contract and records it, committed before this returns.
+     * Signs a call of the contract and records it, committed before this returns, if this server still runs the
+     * keeper under {@code term}.
      *
+     * @param term the keeper's lease term the step was decided in
      * @return empty when the call would revert now (eth_estimateGas says so): nothing is recorded then
+     * @throws NotLeaderException when another server took the keeper over since: nothing is recorded
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<KeeperTransaction> prepare(long bountyId, Action action, String data) {
+    public Optional<KeeperTransaction> prepare(long term, long bountyId, Action action, String data) {
+        // Checked first and held (the lease row stays locked) until this transaction commits the record.
+        leadership.fence(Leadership.Role.KEEPER, term);
         Credentials keeper = account().orElseThrow(() -> new IllegalStateException("keeper.private-key is not set"));
         ContractDeployment contract = registry.current();
         try {
