@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -86,16 +87,17 @@ public class BountyResource {
     @GET
     @Path("/{id}/public-sample")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    public Response publicSample(@PathParam("id") long id) {
-        return Downloads.attachment(store, bounties.publicSample(id, currentUser.address()), "public-sample-" + id);
+    public Response publicSample(@PathParam("id") long id, @HeaderParam("Range") String range) {
+        return Downloads.attachment(store, bounties.publicSample(id, currentUser.address()), "public-sample-" + id, range);
     }
 
     /** The hidden test set: 403 for everyone until the reveal transaction; then anyone may re-run the evaluation. */
     @GET
     @Path("/{id}/test-set")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    public Response testSet(@PathParam("id") long id) {
-        return Downloads.attachment(store, bounties.revealedTestSet(id, currentUser.address()), "test-set-" + id);
+    public Response testSet(@PathParam("id") long id, @HeaderParam("Range") String range) {
+        return Downloads.attachment(store, bounties.revealedTestSet(id, currentUser.address()), "test-set-" + id,
+                range);
     }
 
     /** The proposed results document (its keccak256 is the reportHash on-chain). */

@@ -35,6 +35,7 @@ import org.web3j.utils.Numeric;
 
 import dev.bountymarket.Repeating;
 import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.leadership.Leadership;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -46,9 +47,6 @@ import io.quarkus.runtime.StartupEvent;
  */
 @ApplicationScoped
 public class ChainIndexer {
-
-    /** Serialises indexing by several servers sharing one database. */
-    private static final long INDEX_LOCK = 0x496e646578L;
 
     /** Event name by topic 0, from the generated wrapper's ABI. */
     static final Map<String, String> EVENT_NAMES = eventNames();
@@ -72,6 +70,9 @@ public class ChainIndexer {
     Event<EventsIndexed> indexed;
 
     @Inject
+    Leadership leadership;
+
+    @Inject
     Event<ChainReorganized> reorganized;
 
     /** New events were stored, in chain order. */
@@ -90,6 +91,7 @@ public class ChainIndexer {
 
     void start(@Observes StartupEvent startup) {
         if (config.enabled()) {
+            leadership.keepLeading(Leadership.Role.INDEXER);
             polls = Repeating.start("indexer", config.interval(), this::catchUp);
         }
     }
@@ -115,9 +117,8 @@ public class ChainIndexer {
     @Transactional
     public Step step() {
         ContractDeployment contract = registry.current();
-        boolean locked = (Boolean) entityManager.createNativeQuery("SELECT pg_try_advisory_xact_lock(" + INDEX_LOCK + ")")
-                .getSingleResult();
-        if (!locked) {
+        // Only the server holding the indexer's lease indexes; the check holds the lease until this step commits.
+        if (!leadership.leadsNow(Leadership.Role.INDEXER)) {
             return new Step(0, 0, 0, false, true);
         }
         IndexerCursor cursor = IndexerCursor.findById(contract.address);

@@ -31,6 +31,7 @@ import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
+import dev.bountymarket.leadership.Leadership;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,7 +41,9 @@ import io.quarkus.runtime.StartupEvent;
  * submission deadline passes, queues the private evaluations and proposes the results when all are done; reveals a
  * public test set once results are proposed, pays out when the challenge window ends, refunds a bounty whose
  * evaluation deadline passed without results. One transaction in flight per bounty; each step is decided against
- * the chain's time and state, and a step the contract would refuse is not sent.
+ * the chain's time and state, and a step the contract would refuse is not sent. Only the server that holds the
+ * keeper's lease ({@link Leadership}) takes rounds; each step is recorded under the term its round began in, so a
+ * server that lost the lease mid-round records nothing more.
  */
 @ApplicationScoped
 public class Keeper {
@@ -73,10 +76,14 @@ public class Keeper {
     @Inject
     KeeperFunds funds;
 
+    @Inject
+    Leadership leadership;
+
     private Repeating rounds;
 
     void start(@Observes StartupEvent startup) {
         if (config.enabled()) {
+            leadership.keepLeading(Leadership.Role.KEEPER);
             rounds = Repeating.start("keeper", config.interval(), this::round);
         }
     }
@@ -88,19 +95,25 @@ public class Keeper {
     }
 
     /**
-     * Settles what is in flight (replacing what the chain leaves unmined, filling nonces nothing can take), then takes
-     * the next step of each bounty that has nothing in flight, unless the keeper's balance cannot pay for it.
+     * When this server runs the keeper: settles what is in flight, also what a previous leader recorded (replacing what
+     * the chain leaves unmined, filling nonces nothing can take), then takes the next step of each bounty that has
+     * nothing in flight, unless the keeper's balance cannot pay for it.
      */
     public void round() {
         if (sender.account().isEmpty()) {
             return;
         }
+        var lease = leadership.lead(Leadership.Role.KEEPER);
+        if (lease.isEmpty()) {
+            return;
+        }
+        long term = lease.getAsLong();
         funds.beginRound();
         sender.reconcile();
         clock.refresh();
         Instant now = clock.now();
         for (Bounty bounty : candidates(sender.account().get().getAddress())) {
-            nextStep(bounty, now).ifPresent(step -> sender.prepare(bounty.id, step.action(), step.data())
+            nextStep(bounty, now).ifPresent(step -> sender.prepare(term, bounty.id, step.action(), step.data())
                     .ifPresent(tx -> sender.broadcast(tx.id)));
         }
         funds.endRound();

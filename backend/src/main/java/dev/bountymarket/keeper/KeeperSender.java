@@ -26,6 +26,8 @@ import dev.bountymarket.chain.ContractDeployment;
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import dev.bountymarket.keeper.KeeperTransaction.Status;
+import dev.bountymarket.leadership.Leadership;
+import dev.bountymarket.leadership.NotLeaderException;
 import io.quarkus.logging.Log;
 
 /**
@@ -33,7 +35,9 @@ import io.quarkus.logging.Log;
  * version of a step (the first, and each replacement at the same nonce with higher fees) is recorded (committed)
  * before it is broadcast, and afterwards only recorded bytes are ever broadcast; a step is settled by the receipt of
  * any of its versions, or once the chain used its nonce for another transaction. Nothing is kept in memory, so a
- * new instance (a restarted server) goes on from the database alone.
+ * new instance (a restarted server) goes on from the database alone. With several servers, a step is recorded only
+ * under the keeper's lease term it was decided in (fencing): a server that lost the lease records nothing, and only
+ * the server that leads settles, replaces and fills (see {@link Keeper#round}).
  */
 @Dependent
 public class KeeperSender {
@@ -62,9 +66,19 @@ public class KeeperSender {
     @Inject
     KeeperMetrics metrics;
 
+    @Inject
+    Leadership leadership;
+
     /** The keeper's account, when a key is configured. */
     public Optional<Credentials> account() {
         return config.privateKey().map(Credentials::create);
+    }
+
+    /** {@link #prepare(long, long, Action, String)} for one step decided now, outside a round, under the current term. */
+    public Optional<KeeperTransaction> prepare(long bountyId, Action action, String data) {
+        long term = leadership.lead(Leadership.Role.KEEPER)
+                .orElseThrow(() -> new NotLeaderException(Leadership.Role.KEEPER, -1));
+        return prepare(term, bountyId, action, data);
     }
 
     /**
@@ -110,13 +124,18 @@ public class KeeperSender {
     }
 
     /**
-     * Signs a call of the contract and records it, committed before this returns.
+     * Signs a call of the contract and records it, committed before this returns, if this server still runs the
+     * keeper under {@code term}.
      *
+     * @param term the keeper's lease term the step was decided in
      * @return empty when the call would revert now (eth_estimateGas says so), or when the keeper's balance cannot pay
      *         for it (the step is paused, see {@link KeeperFunds}): nothing is recorded then
+     * @throws NotLeaderException when another server took the keeper over since: nothing is recorded
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<KeeperTransaction> prepare(long bountyId, Action action, String data) {
+    public Optional<KeeperTransaction> prepare(long term, long bountyId, Action action, String data) {
+        // Checked first and held (the lease row stays locked) until this transaction commits the record.
+        leadership.fence(Leadership.Role.KEEPER, term);
         Credentials keeper = account().orElseThrow(() -> new IllegalStateException("keeper.private-key is not set"));
         ContractDeployment contract = registry.current();
         try {

@@ -24,6 +24,7 @@ import javax.crypto.spec.GCMParameterSpec;
 public final class ChunkedAesGcm {
 
     static final int CHUNK = 1 << 20;
+    static final int PREFIX = 8;
     private static final int TAG_BITS = 128;
     private static final int TAG_BYTES = TAG_BITS / 8;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,7 +34,7 @@ public final class ChunkedAesGcm {
 
     /** Encrypts all of {@code in} to {@code out}. */
     public static void encrypt(SecretKey key, InputStream in, OutputStream out) throws IOException {
-        byte[] prefix = new byte[8];
+        byte[] prefix = new byte[PREFIX];
         RANDOM.nextBytes(prefix);
         out.write(prefix);
         byte[] current = new byte[CHUNK];
@@ -68,6 +69,26 @@ public final class ChunkedAesGcm {
      */
     public static InputStream decrypting(SecretKey key, InputStream in) {
         return new DecryptingStream(key, in.markSupported() ? in : new BufferedInputStream(in, 1 << 16));
+    }
+
+    /** Where plaintext chunk {@code index} (of {@link #CHUNK} bytes) starts in the sealed form: to read a range. */
+    static long sealedOffset(long index) {
+        return PREFIX + index * (4L + CHUNK + TAG_BYTES);
+    }
+
+    /**
+     * The plaintext from chunk {@code firstChunk} on: {@code in} reads the sealed form from
+     * {@link #sealedOffset}{@code (firstChunk)} to its end, {@code prefix} is the sealed form's first
+     * {@link #PREFIX} bytes. Every chunk is authenticated as in {@link #decrypting(SecretKey, InputStream)}.
+     */
+    static InputStream decrypting(SecretKey key, byte[] prefix, long firstChunk, InputStream in) throws IOException {
+        if (prefix.length != PREFIX) {
+            throw new IOException("encrypted object is truncated");
+        }
+        DecryptingStream stream = new DecryptingStream(key, in.markSupported() ? in : new BufferedInputStream(in, 1 << 16));
+        stream.prefix = prefix.clone();
+        stream.index = firstChunk;
+        return stream;
     }
 
     private static final class DecryptingStream extends InputStream {
@@ -106,8 +127,8 @@ public final class ChunkedAesGcm {
 
         private void nextChunk() throws IOException {
             if (prefix == null) {
-                prefix = in.readNBytes(8);
-                if (prefix.length != 8) {
+                prefix = in.readNBytes(PREFIX);
+                if (prefix.length != PREFIX) {
                     throw new IOException("encrypted object is truncated");
                 }
             }

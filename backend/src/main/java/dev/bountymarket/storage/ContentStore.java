@@ -4,8 +4,10 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * Where uploaded artifacts live: a local directory by default; an S3-compatible bucket implements the same contract
- * when the service runs on several machines. Writes are all-or-nothing: a failed or oversized upload leaves nothing.
+ * Where uploaded artifacts live: a local directory ({@link LocalContentStore}, the default) or an S3 bucket
+ * ({@link S3ContentStore}) when the service runs on several machines; {@code storage.kind} chooses. Writes are
+ * all-or-nothing: a failed or oversized upload leaves nothing. Encrypted content is encrypted by this server before it
+ * is written, so the store never holds a hidden test set in the clear.
  */
 public interface ContentStore {
 
@@ -20,8 +22,17 @@ public interface ContentStore {
     /** The plaintext content of an object. */
     InputStream open(StoredObject object);
 
+    /**
+     * {@code length} bytes of the plaintext from {@code offset} (a download's Range), read from the store without the
+     * bytes before them; the caller keeps the range within the object's size.
+     */
+    InputStream open(StoredObject object, long offset, long length);
+
     /** Writes the plaintext content to a new file at {@code target} (for an evaluator that needs a path). */
     void copyTo(StoredObject object, Path target);
 
     boolean exists(StoredObject object);
+
+    /** What and where the store is, for the start-up log. */
+    String describe();
 }

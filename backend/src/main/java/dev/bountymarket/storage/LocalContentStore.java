@@ -1,7 +1,6 @@
 package dev.bountymarket.storage;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -24,10 +22,6 @@ import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import io.quarkus.logging.Log;
 
 /**
@@ -35,17 +29,14 @@ import io.quarkus.logging.Log;
  * {@code sealed/<random>} for encrypted content. Every write goes to {@code incoming/} first and is moved into place
  * only when complete.
  */
-@ApplicationScoped
 public class LocalContentStore implements ContentStore {
 
-    @Inject
-    StorageConfig config;
+    private final StorageConfig config;
+    private final Path root;
+    private final SecretKey key;
 
-    private Path root;
-    private SecretKey key;
-
-    @PostConstruct
-    void init() {
+    public LocalContentStore(StorageConfig config) {
+        this.config = config;
         root = Path.of(config.directory()).toAbsolutePath();
         try {
             Files.createDirectories(root.resolve("incoming"));
@@ -61,7 +52,7 @@ public class LocalContentStore implements ContentStore {
     @Override
     public StoredObject put(InputStream content, long maxBytes, boolean encrypt) {
         Path incoming = root.resolve("incoming").resolve(UUID.randomUUID().toString());
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = LimitedInputStream.sha256();
         LimitedInputStream limited = new LimitedInputStream(content, maxBytes);
         try {
             try (InputStream hashing = new DigestInputStream(limited, sha256);
@@ -110,6 +101,29 @@ public class LocalContentStore implements ContentStore {
         } catch (IOException e) {
             throw new StorageException(StorageException.Code.IO_FAILURE, "reading " + object.key() + " failed", e);
         }
+    }
+
+    @Override
+    public InputStream open(StoredObject object, long offset, long length) {
+        Path path = path(object.key(), object.encrypted());
+        try {
+            Ranges.Source file = (from, count) -> {
+                var channel = Files.newByteChannel(path);
+                channel.position(from);
+                InputStream in = java.nio.channels.Channels.newInputStream(channel);
+                return count < 0 ? in : Ranges.limit(in, count);
+            };
+            return object.encrypted() ? Ranges.sealed(key, file, offset, length) : file.open(offset, length);
+        } catch (NoSuchFileException e) {
+            throw new StorageException(StorageException.Code.NOT_FOUND, "no stored object " + object.key());
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Code.IO_FAILURE, "reading " + object.key() + " failed", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "the folder " + root;
     }
 
     @Override
@@ -183,49 +197,4 @@ public class LocalContentStore implements ContentStore {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    /** Counts bytes and fails once more than the limit has come. */
-    private static final class LimitedInputStream extends FilterInputStream {
-        private final long limit;
-        long count;
-        boolean exceeded;
-
-        LimitedInputStream(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        private void add(long n) throws IOException {
-            count += n;
-            if (count > limit) {
-                exceeded = true;
-                throw new IOException("more than " + limit + " bytes");
-            }
-        }
-    }
 }

@@ -2,6 +2,7 @@ package dev.bountymarket.submission;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -57,8 +58,8 @@ public class SubmissionResource {
     @GET
     @Path("/{id}/model")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    public Response model(@PathParam("id") long id) {
+    public Response model(@PathParam("id") long id, @HeaderParam("Range") String range) {
         StoredObject model = submissions.model(id, currentUser.address());
-        return Downloads.attachment(store, model, "model-" + model.sha256() + ".onnx");
+        return Downloads.attachment(store, model, "model-" + model.sha256() + ".onnx", range);
     }
 }

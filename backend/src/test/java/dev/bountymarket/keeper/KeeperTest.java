@@ -1,6 +1,7 @@
 package dev.bountymarket.keeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
@@ -30,6 +31,8 @@ import dev.bountymarket.evaluation.EvaluationJob;
 import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import dev.bountymarket.keeper.KeeperTransaction.Status;
+import dev.bountymarket.leadership.Leadership;
+import dev.bountymarket.leadership.NotLeaderException;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.testing.ChainDriver;
@@ -68,6 +71,12 @@ class KeeperTest {
 
     @Inject
     EvaluationQueue evaluations;
+
+    @Inject
+    Leadership leadership;
+
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
 
     ChainDriver chain;
     String market;
@@ -204,6 +213,41 @@ class KeeperTest {
                 proposed.reportHash, "the stored document is the one proposed");
         assertTrue(proposed.resultsJson.contains("\"excluded\":[]"), proposed.resultsJson);
         payOut(id);
+    }
+
+    @Test
+    void prepare_recordsNothingForAServerThatLostTheKeeperAndTheNextLeaderGoesOn() {
+        long id = proposedBounty("stale keeper");
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+        chain.travel(3601);
+        long nonceBefore = keeperNonce();
+        long term = leadership.lead(Leadership.Role.KEEPER).orElseThrow();
+        String finalize = chain.market(market, keeperAccount).finalize(bounty(id).onchainId).encodeFunctionCall();
+
+        // This server paused mid-round; meanwhile its lease ran out and another server took the keeper over.
+        leaseOfTheKeeper("holder = 'another-server', term = term + 1, expires_at = now() + interval '1 hour'");
+        assertThrows(NotLeaderException.class, () -> sender.prepare(term, id, Action.FINALIZE, finalize),
+                "the stale leader's record is refused");
+        keeper.round();
+        assertEquals(List.of("REVEAL_TEST_SET CONFIRMED"), ledger(id), "nothing recorded, so nothing sent");
+
+        // The other server dies: once its lease runs out, this one takes over and goes on from the records.
+        leaseOfTheKeeper("expires_at = now() - interval '1 second'");
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+
+        assertEquals(BountyStatus.FINALIZED, bounty(id).status);
+        assertEquals(List.of("REVEAL_TEST_SET CONFIRMED", "FINALIZE CONFIRMED"), ledger(id));
+        assertEquals(nonceBefore + 1, keeperNonce(), "the payout sent once");
+        assertTrue(leadership.lead(Leadership.Role.KEEPER).orElseThrow() > term + 1, "under a new term");
+    }
+
+    private void leaseOfTheKeeper(String set) {
+        QuarkusTransaction.requiringNew().run(() -> assertEquals(1, entityManager
+                .createNativeQuery("UPDATE leader_lease SET " + set + " WHERE role = 'keeper'").executeUpdate()));
     }
 
     /** Takes a proposed bounty to its payout, so that the other tests' keeper rounds find nothing of it to do. */

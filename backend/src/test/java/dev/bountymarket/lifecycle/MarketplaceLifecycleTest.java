@@ -1,6 +1,7 @@
 package dev.bountymarket.lifecycle;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -202,6 +204,15 @@ class MarketplaceLifecycleTest {
         indexer.catchUp();
         byte[] testSet = given().get("/api/bounties/" + id + "/test-set").then().statusCode(200).extract().asByteArray();
         assertEquals(proposed.testSetSha256, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(testSet)));
+        // A download that broke off resumes with a Range: the bytes asked for, decrypted from the chunks holding them.
+        var part = given().header("Range", "bytes=10-29").get("/api/bounties/" + id + "/test-set").then().statusCode(206)
+                .header("Content-Range", "bytes 10-29/" + testSet.length).extract();
+        assertArrayEquals(Arrays.copyOfRange(testSet, 10, 30), part.asByteArray());
+        byte[] tail = given().header("Range", "bytes=-5").get("/api/bounties/" + id + "/test-set").then().statusCode(206)
+                .extract().asByteArray();
+        assertArrayEquals(Arrays.copyOfRange(testSet, testSet.length - 5, testSet.length), tail);
+        given().header("Range", "bytes=" + testSet.length + "-").get("/api/bounties/" + id + "/test-set").then()
+                .statusCode(416).header("Content-Range", "bytes */" + testSet.length);
         String aliceReport = given().get("/api/submissions/" + aliceSubmission + "/report?kind=private").then()
                 .statusCode(200).extract().asString();
         Path revealed = Files.write(dir.resolve("revealed.csv"), testSet);

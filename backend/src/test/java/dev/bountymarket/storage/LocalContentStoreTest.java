@@ -33,8 +33,7 @@ class LocalContentStoreTest {
 
     @BeforeEach
     void open() {
-        store = new LocalContentStore();
-        store.config = new StorageConfig() {
+        store = new LocalContentStore(new StorageConfig() {
             public String directory() {
                 return dir.toString();
             }
@@ -50,8 +49,15 @@ class LocalContentStoreTest {
             public long maxTestSetBytes() {
                 return 1000;
             }
-        };
-        store.init();
+
+            public Kind kind() {
+                return Kind.LOCAL;
+            }
+
+            public S3 s3() {
+                throw new UnsupportedOperationException();
+            }
+        });
     }
 
     @Test
