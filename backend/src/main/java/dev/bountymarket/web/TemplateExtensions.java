@@ -161,6 +161,11 @@ public class TemplateExtensions {
         return bps == null ? "—" : BigDecimal.valueOf(bps, 2).stripTrailingZeros().toPlainString() + " %";
     }
 
+    /** Basis points of a ratio as a percentage: 500 is 5 %, 25000 is 250 %. */
+    static String percentOfBps(Long bps) {
+        return bps == null ? "—" : BigDecimal.valueOf(bps, 2).stripTrailingZeros().toPlainString() + " %";
+    }
+
     /** "at least 0.8" or "at most 0.25" */
     static String thresholdRule(BountyView bounty) {
         if (bounty.threshold() == null) {
