@@ -190,6 +190,17 @@ class BountyResourceTest {
     }
 
     @Test
+    void submitPage_tellsAJudgeUpFrontThatTheyCannotEnter() {
+        long id = openBounty("No form for the arbiter", "judge page");
+
+        given().auth().oauth2(Wallet.apiToken(arbiter)).get("/bounties/" + id + "/submit").then().statusCode(200)
+                .body(containsString("You are the arbiter of this bounty"))
+                .body(not(containsString("data-model-form")));
+        given().auth().oauth2(Wallet.apiToken(alice)).get("/bounties/" + id + "/submit").then().statusCode(200)
+                .body(containsString("data-model-form"));
+    }
+
+    @Test
     void submitTransaction_refusesAJudgesModel() {
         long id = openBounty("Arbiter's own model", "arbiter model");
         long submission = Drafts.submission(id, arbiter, ChainDriver.sha256("the arbiter's model"));
