@@ -246,9 +246,7 @@ contract GasSettleTest is GasBench {
 
     function test_gas_finalize_revealWithheld() public {
         vm.warp(block.timestamp + WINDOW);
-        _measure(
-            "finalize (ETH, 2 winners, reveal withheld)", stranger, 0, abi.encodeCall(market.finalize, (withheld))
-        );
+        _measure("finalize (ETH, 2 winners, reveal withheld)", stranger, 0, abi.encodeCall(market.finalize, (withheld)));
     }
 
     function test_gas_finalize_3WinnersEth() public {

@@ -174,9 +174,8 @@ contract Handler is Test {
         // A public bounty with results takes its reveal only before the reveal deadline (its challenge deadline).
         bool allowed = info.revealPolicy == IBountyMarket.RevealPolicy.Confidential || info.challengeDeadline == 0
             || block.timestamp < info.challengeDeadline;
-        (bool ok,) = address(market).call(
-            abi.encodeCall(market.revealTestSet, (id, bytes32(uint256(1)), bytes32(uint256(2))))
-        );
+        (bool ok,) =
+            address(market).call(abi.encodeCall(market.revealTestSet, (id, bytes32(uint256(1)), bytes32(uint256(2)))));
         if (ok != allowed) ghostRevealViolations++;
         calls["revealTestSet"]++;
     }

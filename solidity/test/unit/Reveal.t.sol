@@ -68,7 +68,9 @@ contract RevealTest is MarketFixture {
         uint256 aliceBonus = forfeited * 5_000 / 8_000;
         uint256 bobBonus = forfeited - aliceBonus; // the last paid rank takes the rounding dust
         vm.expectEmit(true, true, true, true, address(market));
-        emit IBountyMarket.Payout(id, alice, ETH, IBountyMarket.PayoutKind.Prize, _net(REWARD, 5_000) + aliceBonus, false);
+        emit IBountyMarket.Payout(
+            id, alice, ETH, IBountyMarket.PayoutKind.Prize, _net(REWARD, 5_000) + aliceBonus, false
+        );
         vm.expectEmit(true, true, true, true, address(market));
         emit IBountyMarket.Payout(id, bob, ETH, IBountyMarket.PayoutKind.Prize, _net(REWARD, 3_000) + bobBonus, false);
         vm.expectEmit(true, true, true, true, address(market));
