@@ -150,7 +150,7 @@ interface IBountyMarket {
     /// @param reward Escrowed reward (creation amount plus top-ups, as received).
     /// @param shareCount Number of paid ranks k (1 for winner-takes-all); the shares are in `getShares`.
     /// @param submissionCount Submissions so far.
-    /// @param winnerCount Paid ranks of the current results: min(k, qualifying entries).
+    /// @param winnerCount Paid ranks of the current results: min(k, qualifying entries not entered by a judge).
     /// @param reportHash keccak256 of the canonical evaluation report of the current results (0 before).
     /// @param challengeDeadline End of the challenge window (0 before results are proposed).
     /// @param arbitrationDeadline The arbiter must settle a challenge before this; afterwards anyone may
