@@ -76,6 +76,8 @@ contract GasOnAnvil {
         }
         vm.startBroadcast(_key(EVALUATOR));
         market.proposeResults(BOUNTY, entries, REPORT);
+        // A public bounty pays out on revealed data: the keeper reveals right after proposing.
+        market.revealTestSet(BOUNTY, keccak256("test set"), keccak256("salt"));
         vm.stopBroadcast();
     }
 

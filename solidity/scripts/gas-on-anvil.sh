@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross-checks the gas benchmark (test/Gas.t.sol) on a real node: starts a throw-away anvil on
 # 127.0.0.1, deploys the market, creates a top-3 ETH bounty, submits 10 models, proposes 10 ranked
-# entries, finalizes, and prints the gasUsed of each receipt.
+# entries, reveals the test set, finalizes, and prints the gasUsed of each receipt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${ANVIL_PORT:-8599}"

@@ -81,6 +81,9 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     /// @dev Working values of `_recordResults`, kept in memory to stay clear of the stack limit.
     struct Ranking {
         uint256 bountyId;
+        address sponsor;
+        address evaluator;
+        address arbiter;
         uint256 submissionCount;
         int256 threshold;
         uint256 shareCount;
@@ -88,6 +91,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         int256 previousScore;
         uint256 previousIndex;
         uint256 winnerCount;
+    }
+
+    /// @dev The sponsor's remainder of a bounty finalized with its reveal withheld, as it is handed out.
+    struct Forfeit {
+        uint256 amount;
+        uint256 paidShares;
+        uint256 left;
     }
 
     address private immutable _treasury;
@@ -238,15 +248,17 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         Bounty storage b = _bounty(bountyId);
         if (block.timestamp < b.submissionDeadline) revert RevealTooEarly(bountyId, b.submissionDeadline);
         if (b.testSetRevealed) revert TestSetAlreadyRevealed(bountyId);
+        bool isPublic = b.revealPolicy == RevealPolicy.Public;
+        uint40 current = b.challengeDeadline; // a public bounty's reveal deadline while unrevealed
+        if (isPublic && current != 0 && block.timestamp >= current) revert RevealDeadlinePassed(bountyId, current);
         if (keccak256(abi.encode(testSetSha256, salt)) != b.testSetCommitment) revert TestSetMismatch(bountyId);
         b.testSetRevealed = true;
         emit TestSetRevealed(bountyId, testSetSha256, salt);
 
         // A public bounty promises everyone a full window to re-run the evaluation on the revealed data.
-        if (b.status == Status.Proposed && b.revealPolicy == RevealPolicy.Public) {
-            uint40 current = b.challengeDeadline;
+        if (b.status == Status.Proposed && isPublic) {
             uint40 restarted = uint40(block.timestamp) + b.challengeWindow;
-            if (block.timestamp < current && restarted > current) {
+            if (restarted > current) {
                 b.challengeDeadline = restarted;
                 emit ChallengeDeadlineExtended(bountyId, restarted);
             }
@@ -315,8 +327,16 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         } else {
             revert NotFinalizable(bountyId, _effectiveStatus(b));
         }
+        // A public bounty pays out only on revealed data; past the reveal deadline it settles as withheld.
+        bool withheld = b.revealPolicy == RevealPolicy.Public && !b.testSetRevealed;
+        if (withheld) {
+            uint40 revealDeadline = b.challengeDeadline;
+            if (block.timestamp < revealDeadline) revert TestSetNotRevealed(bountyId, revealDeadline);
+        }
         b.status = Status.Finalized;
-        _distribute(bountyId, b, feeRecipient, feeKind);
+        (uint256 fee, uint256 refund) = _distribute(bountyId, b, withheld);
+        _pay(bountyId, b.token, feeRecipient, fee, feeKind);
+        _pay(bountyId, b.token, b.sponsor, refund, PayoutKind.Refund);
         if (bondToReturn != 0) _pay(bountyId, b.token, b.challenger, bondToReturn, PayoutKind.BondReturned);
     }
 
@@ -377,6 +397,22 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         info.bondHeld = b.bondHeld;
         info.testSetRevealed = b.testSetRevealed;
         info.resultsOverturned = b.resultsOverturned;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function getTrustSignals(uint256 bountyId) external view returns (TrustSignals memory signals) {
+        Bounty storage b = _bounty(bountyId);
+        address sponsor = b.sponsor;
+        signals.sponsorIsEvaluator = sponsor == b.evaluator;
+        signals.sponsorIsArbiter = sponsor == b.arbiter;
+        signals.rolesDistinct = !signals.sponsorIsEvaluator && !signals.sponsorIsArbiter; // evaluator != arbiter
+        signals.bondToRewardBps = uint256(b.challengeBond) * BPS / b.reward; // the reward is never zero
+        signals.revealPolicy = b.revealPolicy;
+        uint40 challengeDeadline = b.challengeDeadline;
+        if (b.revealPolicy == RevealPolicy.Public && !b.testSetRevealed && challengeDeadline != 0) {
+            signals.revealDeadline = challengeDeadline;
+            signals.revealWithheld = block.timestamp >= challengeDeadline;
+        }
     }
 
     /// @inheritdoc IBountyMarket
@@ -550,6 +586,9 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         if (reportHash == bytes32(0)) revert ZeroReportHash();
         Ranking memory r = Ranking({
             bountyId: bountyId,
+            sponsor: b.sponsor,
+            evaluator: b.evaluator,
+            arbiter: b.arbiter,
             submissionCount: b.submissionCount,
             threshold: b.threshold,
             shareCount: b.shareCount,
@@ -600,39 +639,79 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         r.previousScore = score;
         r.previousIndex = index;
 
-        // Entries are ordered, so the qualifying ones form a prefix of the ranking.
+        // Entries are ordered, so the qualifying ones form a prefix of the ranking; the paid ranks go to the
+        // first k of them that no judge of the bounty entered.
         bool qualified = r.higherIsBetter ? score >= r.threshold : score <= r.threshold;
-        bool isPaid = qualified && rank < r.shareCount;
-        if (isPaid) {
-            for (uint256 j; j < rank; ++j) {
-                if (paid[j] == contributor) revert DuplicateWinner(contributor);
-            }
-            paid[rank] = contributor;
-            _winners[r.bountyId][rank] = StoredWinner({contributor: contributor, submissionIndex: uint32(index)});
-            r.winnerCount = rank + 1;
-        }
+        bool isPaid = qualified && r.winnerCount < r.shareCount && !_isJudge(r, contributor);
+        if (isPaid) _recordWinner(r, paid, contributor, index);
         emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
     }
 
-    /// @dev Pays each paid rank its share less the fee, the fee to `feeRecipient` and the rest (unpaid
-    /// shares and rounding dust) to the sponsor: exactly the reward leaves the escrow.
-    function _distribute(uint256 bountyId, Bounty storage b, address feeRecipient, PayoutKind feeKind) private {
+    /// @dev Stores the next paid rank; a contributor may hold only one.
+    function _recordWinner(Ranking memory r, address[] memory paid, address contributor, uint256 index) private {
+        uint256 winner = r.winnerCount;
+        for (uint256 j; j < winner; ++j) {
+            if (paid[j] == contributor) revert DuplicateWinner(contributor);
+        }
+        paid[winner] = contributor;
+        _winners[r.bountyId][winner] = StoredWinner({contributor: contributor, submissionIndex: uint32(index)});
+        r.winnerCount = winner + 1;
+    }
+
+    /// @dev Whether the sponsor, the evaluator or the arbiter entered this: such an entry is never paid.
+    function _isJudge(Ranking memory r, address contributor) private pure returns (bool) {
+        return contributor == r.sponsor || contributor == r.evaluator || contributor == r.arbiter;
+    }
+
+    /// @dev Pays each paid rank its share less the fee; returns the fee and the rest (unpaid shares and
+    /// rounding dust) for the sponsor, which the caller pays: exactly the reward leaves the escrow. With the reveal
+    /// `withheld` and a paid rank, that rest goes to the paid ranks by their shares instead (no fee on it; the
+    /// last paid rank takes the division's dust).
+    function _distribute(uint256 bountyId, Bounty storage b, bool withheld)
+        private
+        returns (uint256 fee, uint256 refund)
+    {
         address token = b.token;
         uint256 reward = b.reward;
         uint256 shares = b.packedShares;
+        uint256 winnerCount = b.winnerCount;
+        Forfeit memory f = withheld ? _forfeit(reward, shares, winnerCount) : Forfeit(0, 0, 0);
         uint256 awarded;
-        uint256 fee;
         StoredWinner[MAX_SHARES] storage winners = _winners[bountyId];
-        for (uint256 rank; rank < b.winnerCount; ++rank) {
+        for (uint256 rank; rank < winnerCount; ++rank) {
             (uint256 gross, uint256 net) = _prize(reward, shares, rank);
             awarded += gross;
             fee += gross - net;
+            if (f.left != 0) net += _bonus(f, shares, rank, winnerCount);
             _pay(bountyId, token, winners[rank].contributor, net, PayoutKind.Prize);
         }
-        uint256 refund = reward - awarded;
-        emit BountyFinalized(bountyId, awarded - fee, fee, refund);
-        _pay(bountyId, token, feeRecipient, fee, feeKind);
-        _pay(bountyId, token, b.sponsor, refund, PayoutKind.Refund);
+        refund = reward - awarded - f.amount;
+        if (withheld) emit RevealWithheld(bountyId, f.amount);
+        emit BountyFinalized(bountyId, awarded - fee + f.amount, fee, refund);
+    }
+
+    /// @dev With the reveal withheld: what would have returned to the sponsor (`amount`), the paid ranks'
+    /// shares summed (the split is by them) and what is still to hand out. Nothing when no rank is paid.
+    function _forfeit(uint256 reward, uint256 shares, uint256 winnerCount) private pure returns (Forfeit memory f) {
+        if (winnerCount == 0) return f;
+        uint256 awarded;
+        for (uint256 rank; rank < winnerCount; ++rank) {
+            uint256 share = (shares >> (16 * rank)) & 0xffff;
+            f.paidShares += share;
+            awarded += reward * share / BPS;
+        }
+        f.amount = reward - awarded;
+        f.left = f.amount;
+    }
+
+    /// @dev The forfeited remainder's part for `rank`, by its share; the last paid rank takes the dust.
+    function _bonus(Forfeit memory f, uint256 shares, uint256 rank, uint256 winnerCount)
+        private
+        pure
+        returns (uint256 bonus)
+    {
+        bonus = rank + 1 == winnerCount ? f.left : f.amount * ((shares >> (16 * rank)) & 0xffff) / f.paidShares;
+        f.left -= bonus;
     }
 
     /// @dev Gross share of `rank` and what its winner receives after the protocol fee (both rounded down).

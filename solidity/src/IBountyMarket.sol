@@ -9,6 +9,22 @@ pragma solidity 0.8.28;
 /// `block.timestamp < deadline`, an action allowed "after" it from `block.timestamp >= deadline` on.
 /// Amounts are in the bounty's token: `address(0)` for ETH (wei), otherwise an ERC-20 (its base units).
 /// Scores and thresholds are fixed point with 6 decimals (1.5 is 1_500_000).
+///
+/// Two rules keep the judges honest:
+/// - **No judge in the race.** An entry whose contributor is the bounty's sponsor, evaluator or arbiter is never
+///   paid: it may be listed, and then emits `ResultRanked` with `paid = false`, and the next entry takes the
+///   paid rank it would have held. Checked when results are recorded (`proposeResults`, `overturnResults`),
+///   not on `submit`, where the commitment hides the contributor anyway.
+/// - **A reveal nobody can withhold.** A `Public` bounty with results must have its test set revealed before
+///   its reveal deadline, which is the challenge deadline set by `proposeResults` (a reveal then restarts the
+///   window, so challengers get a full window on the revealed data). Until then `finalize` is refused
+///   (`TestSetNotRevealed`); from then on a reveal is refused (`RevealDeadlinePassed`) and anyone may
+///   finalize with the reveal withheld: what would have returned to the sponsor (unpaid shares and rounding
+///   dust) goes to the paid ranks instead, split by their shares, free of fee; the fee stays what it would
+///   have been. Whoever holds the preimage (the sponsor, or the platform it chose to evaluate) thus gains
+///   nothing by withholding it: the sponsor loses the refund, the treasury's fee is unchanged, and the funds
+///   always leave the escrow. With no paid rank the reward returns to the sponsor, exactly what `expire` would
+///   give had the evaluator proposed nothing, so withholding adds nothing a silent evaluator could not get.
 interface IBountyMarket {
     // ------------------------------------------------------------------------------------------------
     // Types
@@ -108,12 +124,33 @@ interface IBountyMarket {
         uint256 prize;
     }
 
+    /// @notice What a contributor should check before entering a bounty, as returned by `getTrustSignals`.
+    /// @param sponsorIsEvaluator The sponsor scores the entries itself.
+    /// @param sponsorIsArbiter The sponsor settles challenges against its own evaluator.
+    /// @param rolesDistinct Sponsor, evaluator and arbiter are three different accounts (the evaluator and
+    /// the arbiter always differ). Distinct accounts may still be one person: this is a floor, not a proof.
+    /// @param bondToRewardBps The challenge bond as basis points of the reward (10000 = the bond equals the
+    /// reward): a high bond deters challenges, a low one invites squatting.
+    /// @param revealPolicy Whether the test set is revealed so anyone can re-run the evaluation.
+    /// @param revealDeadline For a public bounty with results not yet revealed, the time from which the reveal
+    /// counts as withheld (see the contract's notice); 0 otherwise.
+    /// @param revealWithheld A public bounty whose reveal deadline passed without a reveal.
+    struct TrustSignals {
+        bool sponsorIsEvaluator;
+        bool sponsorIsArbiter;
+        bool rolesDistinct;
+        uint256 bondToRewardBps;
+        RevealPolicy revealPolicy;
+        uint64 revealDeadline;
+        bool revealWithheld;
+    }
+
     /// @notice Full state of a bounty, as returned by `getBounty`.
     /// @param status Current status (`Closed` is derived, see `Status`).
     /// @param reward Escrowed reward (creation amount plus top-ups, as received).
     /// @param shareCount Number of paid ranks k (1 for winner-takes-all); the shares are in `getShares`.
     /// @param submissionCount Submissions so far.
-    /// @param winnerCount Paid ranks of the current results: min(k, qualifying entries).
+    /// @param winnerCount Paid ranks of the current results: min(k, qualifying entries not entered by a judge).
     /// @param reportHash keccak256 of the canonical evaluation report of the current results (0 before).
     /// @param challengeDeadline End of the challenge window (0 before results are proposed).
     /// @param arbitrationDeadline The arbiter must settle a challenge before this; afterwards anyone may
@@ -204,7 +241,8 @@ interface IBountyMarket {
 
     /// @notice One entry of proposed (or arbiter-replaced) results.
     /// @param rank 0-based rank. @param qualified Whether the score passes the threshold.
-    /// @param paid Whether this rank is paid (qualified and within the k paid ranks).
+    /// @param paid Whether this entry holds a paid rank: qualified, within the k paid ranks, and not entered by
+    /// the sponsor, the evaluator or the arbiter (a qualified judge's entry within k is listed unpaid).
     event ResultRanked(
         uint256 indexed bountyId,
         uint256 rank,
@@ -238,6 +276,12 @@ interface IBountyMarket {
     /// @param prizes Net amount paid to winners. @param fee Protocol fee (to the treasury, or to a successful
     /// challenger). @param refund Remainder returned to the sponsor.
     event BountyFinalized(uint256 indexed bountyId, uint256 prizes, uint256 fee, uint256 refund);
+
+    /// @notice A public bounty was finalized without its test set revealed before the reveal deadline; precedes
+    /// `BountyFinalized`.
+    /// @param forfeited What would have returned to the sponsor, paid to the paid ranks instead (included in
+    /// `BountyFinalized.prizes`); 0 when no rank is paid (the sponsor is refunded as on expiry).
+    event RevealWithheld(uint256 indexed bountyId, uint256 forfeited);
 
     /// @notice The evaluation deadline passed without results; the reward was refunded.
     event BountyExpired(uint256 indexed bountyId, uint256 refund);
@@ -341,6 +385,8 @@ interface IBountyMarket {
     error TestSetAlreadyRevealed(uint256 bountyId);
     /// @notice keccak256(abi.encode(testSetSha256, salt)) differs from the commitment.
     error TestSetMismatch(uint256 bountyId);
+    /// @notice A public bounty's reveal deadline has passed: the reveal counts as withheld.
+    error RevealDeadlinePassed(uint256 bountyId, uint64 revealDeadline);
 
     /// @notice The bounty has no proposed, unchallenged results.
     error ResultsNotProposed(uint256 bountyId);
@@ -359,6 +405,8 @@ interface IBountyMarket {
     error ChallengeWindowOpen(uint256 bountyId, uint64 challengeDeadline);
     /// @notice A challenge awaits the arbiter until `arbitrationDeadline`.
     error ArbitrationPending(uint256 bountyId, uint64 arbitrationDeadline);
+    /// @notice A public bounty cannot be paid out before its test set is revealed, or its reveal deadline passed.
+    error TestSetNotRevealed(uint256 bountyId, uint64 revealDeadline);
     /// @notice The evaluation deadline has not passed yet.
     error EvaluationDeadlineNotReached(uint256 bountyId, uint64 evaluationDeadline);
 
@@ -411,14 +459,16 @@ interface IBountyMarket {
     /// evaluation deadline) and starts the challenge window. Entries must be ordered best first (score in
     /// the metric's direction, ties by earlier submission), each must open its submission's commitment,
     /// and no submission may appear twice. Entries that do not pass the threshold may be listed (they are
-    /// never paid). The first min(k, qualifying) entries are the paid ranks; a contributor may hold at
-    /// most one of them. An empty list is allowed (nobody qualifies).
+    /// never paid). The first k qualifying entries not entered by the sponsor, the evaluator or the arbiter
+    /// are the paid ranks; a contributor may hold at most one of them. An empty list is allowed (nobody
+    /// qualifies).
     /// @param reportHash keccak256 of the canonical evaluation report.
     function proposeResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
 
     /// @notice Opens the test-set commitment. Anyone holding the preimage may call it, once, after the
-    /// submission deadline. For a public bounty whose results are proposed and unchallenged, the challenge
-    /// window is restarted from now (never shortened).
+    /// submission deadline; for a public bounty with results, only before its reveal deadline (the challenge
+    /// deadline set by `proposeResults`). For a public bounty whose results are proposed and unchallenged, the
+    /// challenge window is restarted from now (never shortened).
     function revealTestSet(uint256 bountyId, bytes32 testSetSha256, bytes32 salt) external;
 
     /// @notice Challenges proposed results during the challenge window, posting the bond in the bounty's
@@ -438,7 +488,9 @@ interface IBountyMarket {
     /// settled a challenge, or after the arbitration deadline if the arbiter did not (the proposed results
     /// then stand and the bond returns to the challenger). Anyone may call it. Each paid rank gets its
     /// share of the reward less the protocol fee; the rest returns to the sponsor. Payments are pushed
-    /// and become withdrawable credits when a push fails.
+    /// and become withdrawable credits when a push fails. A public bounty must first have its test set
+    /// revealed, or its reveal deadline passed: then the rest goes to the paid ranks (see the contract's
+    /// notice, "A reveal nobody can withhold").
     function finalize(uint256 bountyId) external;
 
     /// @notice Refunds the whole reward to the sponsor of an open bounty whose evaluation deadline passed
@@ -460,6 +512,10 @@ interface IBountyMarket {
 
     /// @notice Full state of a bounty. Reverts with `BountyNotFound` for an unknown id.
     function getBounty(uint256 bountyId) external view returns (BountyInfo memory info);
+
+    /// @notice What a contributor should check before entering: whether the sponsor is also a judge, the bond
+    /// relative to the reward, the reveal policy and whether a reveal is due or withheld.
+    function getTrustSignals(uint256 bountyId) external view returns (TrustSignals memory signals);
 
     /// @notice Payout shares of a bounty in basis points, best rank first.
     function getShares(uint256 bountyId) external view returns (uint16[] memory shares);

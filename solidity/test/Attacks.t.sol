@@ -161,6 +161,7 @@ contract EvaluatorAttackTest is MarketFixture {
             _two(_entry(0, alice, _model("alice"), 950_000), _entry(1, bob, _model("bob"), 900_000));
         vm.prank(arbiter);
         market.overturnResults(id, corrected, keccak256("correct report"));
+        _reveal(id); // a public bounty pays out on revealed data
         market.finalize(id);
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "alice gets rank 0");
         vm.assertEq(bob.balance, _net(REWARD, 3_000), "bob gets rank 1");
@@ -250,6 +251,7 @@ contract TokenAttackTest is MarketFixture {
         market.challenge(id);
         vm.prank(arbiter);
         market.upholdResults(id);
+        _reveal(id);
         market.finalize(id);
 
         vm.assertEq(usdt.balanceOf(alice), _net(1_000e6, 5_000), "alice");

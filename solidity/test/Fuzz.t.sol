@@ -113,6 +113,110 @@ contract FuzzTest is MarketFixture {
         _assertPaidExactly(entries, shares, reward, feeBps, qualifying < k ? qualifying : k);
     }
 
+    /// @notice Whatever the shares, fee and number of qualifying entries, a public bounty finalized with its
+    /// reveal withheld pays out exactly the escrow, the sponsor nothing whenever a rank is paid, the fee as if
+    /// revealed, and each paid rank at least its share.
+    function testFuzz_finalize_withheldRevealPaysWinnersTheRemainder(
+        uint256 reward,
+        uint256 k,
+        uint256 sharesSeed,
+        uint256 n,
+        uint256 qualifying,
+        uint256 feeBps
+    ) public {
+        reward = bound(reward, 1, type(uint128).max);
+        k = bound(k, 1, 10);
+        n = bound(n, 0, MAX_CONTRIBUTORS);
+        qualifying = bound(qualifying, 0, n);
+        feeBps = bound(feeBps, 0, 1_000);
+        market = new BountyMarket(treasury, uint16(feeBps));
+        vm.deal(treasury, 0);
+        vm.deal(sponsor, reward);
+
+        IBountyMarket.BountyParams memory p = _params();
+        p.amount = reward;
+        uint16[] memory shares = _randomShares(k, sharesSeed);
+        uint256 id = _create(p, shares);
+        int256[] memory scores = new int256[](n);
+        for (uint256 i; i < n; ++i) {
+            scores[i] = i < qualifying ? THRESHOLD + int256(n - i) : THRESHOLD - 1 - int256(i);
+        }
+        IBountyMarket.ResultEntry[] memory entries = _submitAndRank(id, scores, true);
+        _propose(id, entries);
+        _warpPastRevealDeadline(id); // the reveal deadline passes without a reveal
+        market.finalize(id);
+
+        _assertWithheldPaidExactly(entries, shares, reward, feeBps, qualifying < k ? qualifying : k);
+    }
+
+    function _assertWithheldPaidExactly(
+        IBountyMarket.ResultEntry[] memory entries,
+        uint16[] memory shares,
+        uint256 reward,
+        uint256 feeBps,
+        uint256 winners
+    ) internal view {
+        uint256 paid;
+        uint256 fee;
+        for (uint256 r; r < winners; ++r) {
+            uint256 gross = reward * shares[r] / 10_000;
+            uint256 net = gross * (10_000 - feeBps) / 10_000;
+            vm.assertGe(entries[r].contributor.balance, net, "at least the share");
+            paid += entries[r].contributor.balance;
+            fee += gross - net;
+        }
+        vm.assertEq(treasury.balance, fee, "fee as if revealed");
+        if (winners != 0) vm.assertEq(sponsor.balance, 0, "the withholding sponsor gets nothing back");
+        else vm.assertEq(sponsor.balance, reward, "nobody paid: refunded as on expiry");
+        vm.assertEq(paid + treasury.balance + sponsor.balance, reward, "exactly the reward");
+        vm.assertEq(address(market).balance, 0, "nothing stuck");
+    }
+
+    /// @notice Whoever among the sponsor, evaluator and arbiter enters, at whatever rank, is never paid, and
+    /// the paid ranks are the first k qualifying entries of everyone else.
+    function testFuzz_proposeResults_neverPaysAJudge(uint256 n, uint256 k, uint256 judgeMask, uint256 scoreSeed)
+        public
+    {
+        n = bound(n, 1, MAX_CONTRIBUTORS);
+        k = bound(k, 1, 10);
+        IBountyMarket.BountyParams memory p = _params();
+        p.maxSubmissionsPerContributor = uint16(MAX_CONTRIBUTORS); // a judge may enter every model
+        uint256 id = _create(p, _equalShares(k));
+        address[3] memory judges = [sponsor, evaluator, arbiter];
+        int256[] memory scores = new int256[](n);
+        address[] memory who = new address[](n);
+        IBountyMarket.ResultEntry[] memory entries = new IBountyMarket.ResultEntry[](n);
+        for (uint256 i; i < n; ++i) {
+            // about half the entries are a judge's (each judge may enter several models)
+            uint256 pick = uint256(keccak256(abi.encode(judgeMask, i))) % 6;
+            who[i] = pick < 3 ? judges[pick] : _contributor(i);
+            scores[i] = int256(uint256(keccak256(abi.encode(scoreSeed, i))) % 400_000) + 600_000;
+            _submit(id, who[i], _modelOf(i));
+            entries[i] = _entry(i, who[i], _modelOf(i), scores[i]);
+        }
+        for (uint256 i = 1; i < n; ++i) {
+            IBountyMarket.ResultEntry memory e = entries[i];
+            uint256 j = i;
+            while (j > 0 && _before(e, entries[j - 1], true)) {
+                entries[j] = entries[j - 1];
+                --j;
+            }
+            entries[j] = e;
+        }
+        _propose(id, entries);
+
+        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        uint256 expected;
+        for (uint256 r; r < n && expected < k; ++r) {
+            address c = entries[r].contributor;
+            if (c == sponsor || c == evaluator || c == arbiter || entries[r].score < THRESHOLD) continue;
+            vm.assertEq(winners[expected].contributor, c, "next eligible entry takes the next paid rank");
+            vm.assertEq(winners[expected].submissionIndex, entries[r].submissionIndex, "its submission");
+            ++expected;
+        }
+        vm.assertEq(winners.length, expected, "paid ranks: first k eligible qualifying entries");
+    }
+
     function _assertPaidExactly(
         IBountyMarket.ResultEntry[] memory entries,
         uint16[] memory shares,

@@ -190,6 +190,7 @@ contract GasSettleTest is GasBench {
     uint256 internal disputed2;
     uint256 internal toCancel;
     uint256 internal toExpire;
+    uint256 internal withheld;
 
     function setUp() public override {
         super.setUp();
@@ -210,6 +211,7 @@ contract GasSettleTest is GasBench {
         disputed2 = _createDefault();
         toCancel = _createDefault();
         toExpire = _createDefault();
+        withheld = _createDefault();
         for (uint256 i; i < CONTRIBUTORS; ++i) {
             token.mint(contributors[i], 1); // winners already hold the token, as a real payee typically does
         }
@@ -220,16 +222,31 @@ contract GasSettleTest is GasBench {
         _submitAll(disputed);
         _submitAll(disputed2);
         _submitAll(toExpire);
+        _submitAll(withheld);
         _warpToSubmissionDeadline(ethBounty);
+        // Two of the ten qualify: a third of the shares (20 %) would return to the sponsor.
+        IBountyMarket.ResultEntry[] memory twoQualify = _entries(withheld);
+        for (uint256 i = 2; i < CONTRIBUTORS; ++i) {
+            twoQualify[i].score = 700_000 - int256(i) * 10_000;
+        }
         vm.startPrank(evaluator);
         market.proposeResults(ethBounty, _entries(ethBounty), REPORT);
         market.proposeResults(tokenBounty, _entries(tokenBounty), REPORT);
         market.proposeResults(challengeable, _entries(challengeable), REPORT);
         market.proposeResults(disputed, _entries(disputed), REPORT);
         market.proposeResults(disputed2, _entries(disputed2), REPORT);
+        market.proposeResults(withheld, twoQualify, REPORT);
         vm.stopPrank();
         _challenge(disputed);
         _challenge(disputed2);
+        // The keeper reveals public test sets right after proposing (the window restarts from now).
+        _reveal(ethBounty);
+        _reveal(tokenBounty);
+    }
+
+    function test_gas_finalize_revealWithheld() public {
+        vm.warp(block.timestamp + WINDOW);
+        _measure("finalize (ETH, 2 winners, reveal withheld)", stranger, 0, abi.encodeCall(market.finalize, (withheld)));
     }
 
     function test_gas_finalize_3WinnersEth() public {
@@ -247,7 +264,7 @@ contract GasSettleTest is GasBench {
             "revealTestSet (public, restarts window)",
             stranger,
             0,
-            abi.encodeCall(market.revealTestSet, (ethBounty, TEST_SET_SHA, SALT))
+            abi.encodeCall(market.revealTestSet, (challengeable, TEST_SET_SHA, SALT))
         );
     }
 

@@ -94,6 +94,18 @@ contract BountyMarketInvariantTest is Test {
         vm.assertEq(handler.ghostLivenessViolations(), 0, "allowed settlements succeed, forbidden ones fail");
     }
 
+    /// @notice No prize ever goes to a bounty's sponsor, evaluator or arbiter, though they enter models.
+    function invariant_noJudgeIsPaid() public view {
+        vm.assertEq(handler.ghostJudgePrizes(), 0, "no prize to a judge");
+    }
+
+    /// @notice A public bounty's reveal is accepted exactly until its reveal deadline, and a sponsor whose
+    /// reveal was withheld gets no refund while a rank is paid.
+    function invariant_withheldRevealNeverRefundsSponsor() public view {
+        vm.assertEq(handler.ghostRevealViolations(), 0, "reveal accepted exactly before the deadline");
+        vm.assertEq(handler.ghostWithheldRefunds(), 0, "withheld: the remainder goes to the paid ranks");
+    }
+
     /// @notice After any sequence, every bounty can still be settled and every credit withdrawn, leaving
     /// the market empty: nothing is ever locked.
     function afterInvariant() public virtual {
@@ -129,6 +141,8 @@ contract BountyMarketInvariantTest is Test {
         if (s == IBountyMarket.Status.Disputed && block.timestamp < info.arbitrationDeadline) {
             vm.warp(info.arbitrationDeadline);
         }
+        bool unrevealed = info.revealPolicy == IBountyMarket.RevealPolicy.Public && !info.testSetRevealed;
+        if (unrevealed && block.timestamp < info.challengeDeadline) vm.warp(info.challengeDeadline); // withheld
         market.finalize(id);
     }
 

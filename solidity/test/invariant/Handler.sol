@@ -37,6 +37,11 @@ contract Handler is Test {
     mapping(uint256 => uint256) public ghostSettlements; // successful finalize/cancel/expire, per bounty
     uint256 public ghostSecondSettlements; // a settled bounty that settled again (must stay 0)
     uint256 public ghostLivenessViolations; // an allowed settlement that failed, or a forbidden one that passed
+    uint256 public ghostJudgePrizes; // prizes paid to a bounty's sponsor, evaluator or arbiter (must stay 0)
+    uint256 public ghostWithheldRefunds; // refunds to a sponsor who withheld a reveal while a rank is paid (0)
+    uint256 public ghostWithheldFinalizations; // finalizations with the reveal withheld (coverage)
+    uint256 public ghostRevealViolations; // a reveal accepted past its deadline, or refused before it
+    uint256 internal _lastRefund; // Refund payouts of the latest recorded call
     mapping(bytes32 => uint256) public calls;
 
     constructor(BountyMarket market_, address treasury_, address evaluator_, address arbiter_) {
@@ -136,7 +141,9 @@ contract Handler is Test {
     function submit(uint256 idSeed, uint256 actorSeed, uint256 modelSeed) external {
         (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Open);
         if (id == 0 || info.status != IBountyMarket.Status.Open) return;
-        address contributor = _actors[actorSeed % _actors.length];
+        // Mostly the actors (a bounty's sponsor among them), sometimes its evaluator or arbiter: judges in the race.
+        uint256 pick = actorSeed % (_actors.length + 2);
+        address contributor = pick < _actors.length ? _actors[pick] : (pick == _actors.length ? evaluator : arbiter);
         if (market.submissionsBy(id, contributor) >= info.maxSubmissionsPerContributor) return;
         bytes32 model = keccak256(abi.encode(modelSeed));
         vm.prank(contributor);
@@ -164,7 +171,12 @@ contract Handler is Test {
     function revealTestSet(uint256 idSeed) external {
         (uint256 id, IBountyMarket.BountyInfo memory info) = _pick(idSeed);
         if (id == 0 || info.testSetRevealed || block.timestamp < info.submissionDeadline) return;
-        market.revealTestSet(id, bytes32(uint256(1)), bytes32(uint256(2)));
+        // A public bounty with results takes its reveal only before the reveal deadline (its challenge deadline).
+        bool allowed = info.revealPolicy == IBountyMarket.RevealPolicy.Confidential || info.challengeDeadline == 0
+            || block.timestamp < info.challengeDeadline;
+        (bool ok,) =
+            address(market).call(abi.encodeCall(market.revealTestSet, (id, bytes32(uint256(1)), bytes32(uint256(2)))));
+        if (ok != allowed) ghostRevealViolations++;
         calls["revealTestSet"]++;
     }
 
@@ -205,10 +217,18 @@ contract Handler is Test {
         if (id == 0) return;
         if (fastForward && info.status == IBountyMarket.Status.Proposed) _warpTo(info.challengeDeadline);
         if (fastForward && info.status == IBountyMarket.Status.Disputed) _warpTo(info.arbitrationDeadline);
+        bool unrevealed = info.revealPolicy == IBountyMarket.RevealPolicy.Public && !info.testSetRevealed;
+        if (fastForward && info.status == IBountyMarket.Status.Resolved && unrevealed) _warpTo(info.challengeDeadline);
         bool allowed = (info.status == IBountyMarket.Status.Proposed && block.timestamp >= info.challengeDeadline)
             || (info.status == IBountyMarket.Status.Disputed && block.timestamp >= info.arbitrationDeadline)
             || info.status == IBountyMarket.Status.Resolved;
-        _settle(id, abi.encodeCall(market.finalize, (id)), address(this), allowed);
+        // A public bounty pays out only once revealed, or as withheld from its reveal deadline on.
+        if (unrevealed && block.timestamp < info.challengeDeadline) allowed = false;
+        bool settled = _settle(id, abi.encodeCall(market.finalize, (id)), address(this), allowed);
+        if (settled && unrevealed) {
+            ghostWithheldFinalizations++;
+            if (info.winnerCount != 0 && _lastRefund != 0) ghostWithheldRefunds++;
+        }
         calls["finalize"]++;
     }
 
@@ -326,9 +346,9 @@ contract Handler is Test {
     }
 
     /// @dev Calls a settling function; a bounty that settles twice is recorded as a violation.
-    function _settle(uint256 id, bytes memory data, address caller, bool allowed) internal {
+    function _settle(uint256 id, bytes memory data, address caller, bool allowed) internal returns (bool ok) {
         bool alreadySettled = ghostSettlements[id] != 0;
-        bool ok = _recorded(id, caller, data);
+        ok = _recorded(id, caller, data);
         if (ok) {
             if (alreadySettled) ghostSecondSettlements++;
             ghostSettlements[id]++;
@@ -343,11 +363,20 @@ contract Handler is Test {
         vm.prank(caller);
         (ok,) = address(market).call(data);
         Vm.Log[] memory logs = vm.getRecordedLogs();
+        address sponsor = market.getBounty(id).sponsor;
+        _lastRefund = 0;
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter != address(market) || logs[i].topics[0] != IBountyMarket.Payout.selector) continue;
             require(uint256(logs[i].topics[1]) == id, "payout for another bounty");
-            (,, uint256 amount,) = abi.decode(logs[i].data, (address, IBountyMarket.PayoutKind, uint256, bool));
+            (, IBountyMarket.PayoutKind kind, uint256 amount,) =
+                abi.decode(logs[i].data, (address, IBountyMarket.PayoutKind, uint256, bool));
             ghostPaidOut[id] += amount;
+            address recipient = address(uint160(uint256(logs[i].topics[2])));
+            if (kind == IBountyMarket.PayoutKind.Refund) _lastRefund += amount;
+            if (
+                kind == IBountyMarket.PayoutKind.Prize
+                    && (recipient == sponsor || recipient == evaluator || recipient == arbiter)
+            ) ghostJudgePrizes++;
         }
     }
 }

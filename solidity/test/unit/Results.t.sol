@@ -299,13 +299,7 @@ contract RevealTestSetTest is MarketFixture {
         vm.assertEq(uint256(_info(confidential).challengeDeadline), deadline, "unchanged");
     }
 
-    function test_revealTestSet_keepsWindowIfItHasEnded() public {
-        _propose(id, _one(_entry(0, alice, _model("alice"), 990_000)));
-        uint64 deadline = _info(id).challengeDeadline;
-        vm.warp(deadline);
-        market.revealTestSet(id, TEST_SET_SHA, SALT);
-        vm.assertEq(uint256(_info(id).challengeDeadline), deadline, "a closed window is not reopened");
-    }
+    // A public bounty's reveal after its window ended is refused: test/unit/Reveal.t.sol.
 
     function test_revealTestSet_allowedBeforeResults() public {
         _warpToSubmissionDeadline(id);

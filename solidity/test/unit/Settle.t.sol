@@ -99,7 +99,8 @@ contract FinalizeTest is MarketFixture {
         _challenge(id);
         vm.prank(arbiter);
         market.upholdResults(id);
-        market.finalize(id); // no need to wait for the window
+        _reveal(id); // public: revealed, then no need to wait for the window
+        market.finalize(id);
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "paid");
         vm.assertEq(treasury.balance, BOND + REWARD * FEE_BPS / 10_000, "bond and fee");
     }
@@ -111,6 +112,7 @@ contract FinalizeTest is MarketFixture {
         IBountyMarket.ResultEntry[] memory corrected = _one(_entry(1, bob, _model("bob"), 990_000));
         vm.prank(arbiter);
         market.overturnResults(id, corrected, keccak256("fixed"));
+        _reveal(id);
         market.finalize(id);
         uint256 fee = REWARD / 2 * FEE_BPS / 10_000;
         vm.assertEq(bob.balance, _net(REWARD, 5_000), "bob takes rank 0");

@@ -139,7 +139,19 @@ abstract contract MarketFixture is Test {
         vm.warp(_info(id).submissionDeadline);
     }
 
+    /// @dev Ends the challenge window as the keeper's flow does: a public bounty's test set is revealed first
+    /// (restarting the window), so finalize pays by the ordinary rules.
     function _warpToChallengeDeadline(uint256 id) internal {
+        IBountyMarket.BountyInfo memory info = _info(id);
+        if (
+            info.revealPolicy == IBountyMarket.RevealPolicy.Public && !info.testSetRevealed
+                && block.timestamp < info.challengeDeadline
+        ) _reveal(id);
+        vm.warp(_info(id).challengeDeadline);
+    }
+
+    /// @dev Ends the challenge window with the test set unrevealed: for a public bounty, its reveal deadline.
+    function _warpPastRevealDeadline(uint256 id) internal {
         vm.warp(_info(id).challengeDeadline);
     }
 
@@ -147,6 +159,11 @@ abstract contract MarketFixture is Test {
         if (block.timestamp < _info(id).submissionDeadline) _warpToSubmissionDeadline(id);
         vm.prank(evaluator);
         market.proposeResults(id, entries, REPORT);
+    }
+
+    /// @dev Opens the fixture's test-set commitment (anyone may; the keeper does it on public bounties).
+    function _reveal(uint256 id) internal {
+        market.revealTestSet(id, TEST_SET_SHA, SALT);
     }
 
     function _challenge(uint256 id) internal {

@@ -166,6 +166,32 @@ public class Bounty extends PanacheEntity {
         return status;
     }
 
+    /**
+     * Which of the bounty's judges {@code account} is ("sponsor", "evaluator", "arbiter"), if any: the contract never
+     * pays an entry of the bounty's judges (docs/protocol.md, "No judge in the race").
+     */
+    public Optional<String> judgeRole(String account) {
+        if (account == null) {
+            return Optional.empty();
+        }
+        if (account.equalsIgnoreCase(sponsor)) {
+            return Optional.of("sponsor");
+        }
+        if (account.equalsIgnoreCase(evaluator)) {
+            return Optional.of("evaluator");
+        }
+        return account.equalsIgnoreCase(arbiter) ? Optional.of("arbiter") : Optional.empty();
+    }
+
+    /**
+     * For a public bounty with results and no reveal yet, the time from which the reveal counts as withheld: the
+     * challenge deadline set by the proposal (a reveal moves that deadline, but then none is due).
+     */
+    public Optional<Instant> revealDeadline() {
+        return "public".equals(revealPolicy) && !testSetRevealed ? Optional.ofNullable(challengeDeadline)
+                : Optional.empty();
+    }
+
     public Optional<StoredObject> hiddenTestSet() {
         return testSetKey == null ? Optional.empty()
                 : Optional.of(new StoredObject(testSetKey, testSetSha256, testSetSize, true));

@@ -9,6 +9,8 @@ public class BountyException extends RuntimeException {
         BOUNTY_NOT_FOUND(404),
         SUBMISSION_NOT_FOUND(404),
         TOKEN_NOT_FOUND(404),
+        /** The sender judges the bounty (sponsor, evaluator or arbiter): the contract never pays its entry. */
+        JUDGE_CANNOT_ENTER(403),
         /** The action is not possible in the bounty's current state (the contract would revert). */
         NOT_NOW(409);
 

@@ -10,7 +10,26 @@ public record BountyView(long id, String onchainId, String status, String title,
         Instant evaluationDeadline, Long challengeWindowSeconds, Instant challengeDeadline, String evaluator,
         String arbiter, Integer maxSubmissionsPerContributor, String challengeBond, int submissionCount,
         String reportHash, boolean testSetRevealed, boolean resultsOverturned, String testSetCommitment,
-        String createdTx) {
+        String createdTx, Trust trust) {
+
+    /**
+     * What a contributor should check before entering (the contract's getTrustSignals, from the mirror): whether the
+     * sponsor also judges (evaluates or arbitrates), the challenge bond as basis points of the reward, the reveal
+     * policy, and for a public bounty with results not yet revealed the reveal deadline and whether it passed.
+     */
+    public record Trust(boolean rolesDistinct, boolean sponsorIsEvaluator, boolean sponsorIsArbiter,
+            Long bondToRewardBps, String revealPolicy, Instant revealDeadline, boolean revealWithheld) {
+
+        static Trust of(Bounty b, Instant now) {
+            boolean evaluates = b.sponsor != null && b.sponsor.equalsIgnoreCase(b.evaluator);
+            boolean arbitrates = b.sponsor != null && b.sponsor.equalsIgnoreCase(b.arbiter);
+            Long bondBps = b.challengeBond == null || b.reward == null || b.reward.signum() == 0 ? null
+                    : b.challengeBond.multiply(java.math.BigInteger.valueOf(10_000)).divide(b.reward).longValue();
+            Instant revealDeadline = b.revealDeadline().orElse(null);
+            return new Trust(!evaluates && !arbitrates, evaluates, arbitrates, bondBps, b.revealPolicy, revealDeadline,
+                    revealDeadline != null && !now.isBefore(revealDeadline));
+        }
+    }
 
     static BountyView of(Bounty b, Instant now) {
         return new BountyView(b.id, b.onchainId == null ? null : b.onchainId.toString(),
@@ -20,6 +39,6 @@ public record BountyView(long id, String onchainId, String status, String title,
                 b.submissionDeadline, b.evaluationDeadline, b.challengeWindowSeconds, b.challengeDeadline,
                 b.evaluator, b.arbiter, b.maxSubmissions, b.challengeBond == null ? null : b.challengeBond.toString(),
                 b.submissionCount, b.reportHash, b.testSetRevealed, b.resultsOverturned, b.testSetCommitment,
-                b.createdTx);
+                b.createdTx, Trust.of(b, now));
     }
 }

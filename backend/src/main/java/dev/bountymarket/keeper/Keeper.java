@@ -166,8 +166,12 @@ public class Keeper {
             return commitmentsAfterDeadline(bounty).flatMap(onChain -> results.prepare(bounty.id, onChain)).map(p -> new Step(
                     Action.PROPOSE_RESULTS, market.proposeResults(id, p.entries(), p.reportHash()).encodeFunctionCall()));
         }
-        if (bounty.status == BountyStatus.PROPOSED && "public".equals(bounty.revealPolicy) && !bounty.testSetRevealed
-                && bounty.testSetSalt != null) {
+        // A public bounty pays out only once revealed; the reveal is refused from its deadline on, when finalize
+        // settles it as withheld instead (docs/protocol.md, "A reveal nobody can withhold").
+        boolean hasResults = bounty.status == BountyStatus.PROPOSED || bounty.status == BountyStatus.DISPUTED
+                || bounty.status == BountyStatus.RESOLVED;
+        if (hasResults && bounty.testSetSalt != null
+                && bounty.revealDeadline().filter(deadline -> now.isBefore(deadline)).isPresent()) {
             return Optional.of(new Step(Action.REVEAL_TEST_SET, market.revealTestSet(id,
                     Numeric.hexStringToByteArray(bounty.testSetSha256), Numeric.hexStringToByteArray(bounty.testSetSalt))
                     .encodeFunctionCall()));

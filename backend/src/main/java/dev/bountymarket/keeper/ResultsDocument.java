@@ -126,7 +126,13 @@ public class ResultsDocument {
         ArrayNode excluded = CanonicalJson.NODES.arrayNode();
         for (Submission s : committed) {
             EvaluationJob job = jobs.get(s.id);
-            if (job != null && job.status == EvaluationJob.Status.DONE) {
+            if (bounty.judgeRole(s.contributor).isPresent()) {
+                // The contract never pays a judge's entry; left out so that it takes no paid rank from anyone.
+                ObjectNode why = excluded.addObject();
+                why.put("submissionIndex", s.chainIndex);
+                why.put("contributor", s.contributor.toLowerCase());
+                why.put("reason", "JUDGE_OF_BOUNTY");
+            } else if (job != null && job.status == EvaluationJob.Status.DONE) {
                 scored.add(new Scored(s, job));
             } else {
                 ObjectNode why = excluded.addObject();

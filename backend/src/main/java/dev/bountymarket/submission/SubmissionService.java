@@ -97,7 +97,7 @@ public class SubmissionService {
      * reads "queued" with its place in line until the check has run. The check runs outside any database transaction.
      */
     public Submission upload(long bountyId, String contributor, Upload model, String expectedSha256) {
-        Bounty bounty = openForSubmissions(bountyId);
+        Bounty bounty = openForSubmissions(bountyId, contributor);
         BountySpec spec;
         try {
             spec = BountySpec.parse(bounty.specJson);
@@ -268,7 +268,7 @@ public class SubmissionService {
             throw new BountyException(Code.NOT_NOW, "This model failed its check on the public sample, so it cannot"
                     + " score: " + submission.validationError);
         }
-        Bounty bounty = openForSubmissions(submission.bountyId);
+        Bounty bounty = openForSubmissions(submission.bountyId, caller);
         long committed = Submission.count("bountyId = ?1 and contributor = ?2 and chainIndex is not null",
                 bounty.id, caller);
         if (bounty.maxSubmissions != null && committed >= bounty.maxSubmissions) {
@@ -357,11 +357,19 @@ public class SubmissionService {
                 "This model was committed on-chain but never uploaded here"));
     }
 
-    private Bounty openForSubmissions(long bountyId) {
+    /**
+     * The bounty, if {@code contributor} may enter it now. A judge of the bounty is refused first, whatever its state:
+     * the contract would never pay its entry (docs/protocol.md, "No judge in the race").
+     */
+    private Bounty openForSubmissions(long bountyId, String contributor) {
         Bounty bounty = Bounty.findById(bountyId);
         if (bounty == null) {
             throw new BountyException(Code.BOUNTY_NOT_FOUND, "There is no bounty " + bountyId);
         }
+        bounty.judgeRole(contributor).ifPresent(role -> {
+            throw new BountyException(Code.JUDGE_CANNOT_ENTER, "You are the " + role + " of bounty " + bountyId
+                    + ": an entry by its sponsor, evaluator or arbiter is never paid, so you cannot enter it");
+        });
         if (bounty.specJson == null || bounty.publicSample().isEmpty()) {
             throw new BountyException(Code.NOT_NOW, "Bounty " + bountyId + " was created outside this marketplace;"
                     + " its spec is not known here");

@@ -159,11 +159,15 @@ public class BountyPages {
         Instant arbitrationDeadline = bounty.challengeDeadline() == null ? null
                 : bounty.challengeDeadline().plus(ArbiterResource.ARBITRATION_PERIOD);
         boolean arbitrationOver = arbitrationDeadline != null && !now.isBefore(arbitrationDeadline);
-        boolean finalizeNow = (status.equals("PROPOSED") && !beforeChallengeDeadline) || status.equals("RESOLVED")
-                || (status.equals("DISPUTED") && arbitrationOver);
+        // A public bounty pays out once revealed, or as withheld from its reveal deadline on.
+        boolean revealDue = bounty.trust().revealDeadline() != null && now.isBefore(bounty.trust().revealDeadline());
+        boolean finalizeNow = !revealDue && ((status.equals("PROPOSED") && !beforeChallengeDeadline)
+                || status.equals("RESOLVED") || (status.equals("DISPUTED") && arbitrationOver));
+        // The sponsor, evaluator and arbiter cannot enter: the contract never pays their entries.
+        boolean submit = open && TemplateExtensions.judgeRoleOf(bounty, site.viewer()).isEmpty();
         boolean expire = (open || status.equals("CLOSED")) && bounty.evaluationDeadline() != null
                 && !now.isBefore(bounty.evaluationDeadline());
-        return new Actions(open, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
+        return new Actions(submit, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
                 status.equals("PROPOSED") && beforeChallengeDeadline, finalizeNow, expire,
                 status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw);
     }

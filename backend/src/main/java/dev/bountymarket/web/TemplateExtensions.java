@@ -178,6 +178,28 @@ public class TemplateExtensions {
         return bps == null ? "—" : BigDecimal.valueOf(bps, 2).stripTrailingZeros().toPlainString() + " %";
     }
 
+    /**
+     * "sponsor", "evaluator" or "arbiter" when {@code viewer} judges the bounty, else "": a judge cannot enter it
+     * (docs/protocol.md, "No judge in the race").
+     */
+    static String judgeRoleOf(BountyView bounty, String viewer) {
+        if (viewer == null) {
+            return "";
+        }
+        if (viewer.equalsIgnoreCase(bounty.sponsor())) {
+            return "sponsor";
+        }
+        if (viewer.equalsIgnoreCase(bounty.evaluator())) {
+            return "evaluator";
+        }
+        return viewer.equalsIgnoreCase(bounty.arbiter()) ? "arbiter" : "";
+    }
+
+    /** Basis points of a ratio as a percentage: 500 is 5 %, 25000 is 250 %. */
+    static String percentOfBps(Long bps) {
+        return bps == null ? "—" : BigDecimal.valueOf(bps, 2).stripTrailingZeros().toPlainString() + " %";
+    }
+
     /** "at least 0.8" or "at most 0.25" */
     static String thresholdRule(BountyView bounty) {
         if (bounty.threshold() == null) {

@@ -177,6 +177,64 @@ class BountyResourceTest {
                 .body("items.chainIndex", contains(3));
     }
 
+    @Test
+    void upload_refusesTheBountysSponsorEvaluatorAndArbiterUpFront() {
+        long id = openBounty("Judge your own bounty", "judges");
+        for (var judge : Map.of(sponsor, "sponsor", evaluator, "evaluator", arbiter, "arbiter").entrySet()) {
+            given().auth().oauth2(Wallet.apiToken(judge.getKey())).multiPart("model", "model.onnx", new byte[] {1, 2, 3})
+                    .post("/api/bounties/" + id + "/submissions").then().statusCode(403)
+                    .body("code", equalTo("JUDGE_CANNOT_ENTER"))
+                    .body("message", equalTo("You are the " + judge.getValue() + " of bounty " + id + ": an entry by its"
+                            + " sponsor, evaluator or arbiter is never paid, so you cannot enter it"));
+        }
+    }
+
+    @Test
+    void submitPage_tellsAJudgeUpFrontThatTheyCannotEnter() {
+        long id = openBounty("No form for the arbiter", "judge page");
+
+        given().auth().oauth2(Wallet.apiToken(arbiter)).get("/bounties/" + id + "/submit").then().statusCode(200)
+                .body(containsString("You are the arbiter of this bounty"))
+                .body(not(containsString("data-model-form")));
+        given().auth().oauth2(Wallet.apiToken(alice)).get("/bounties/" + id + "/submit").then().statusCode(200)
+                .body(containsString("data-model-form"));
+    }
+
+    @Test
+    void submitTransaction_refusesAJudgesModel() {
+        long id = openBounty("Arbiter's own model", "arbiter model");
+        long submission = Drafts.submission(id, arbiter, ChainDriver.sha256("the arbiter's model"));
+
+        given().auth().oauth2(Wallet.apiToken(arbiter)).post("/api/submissions/" + submission + "/transactions/submit")
+                .then().statusCode(403).body("code", equalTo("JUDGE_CANNOT_ENTER"));
+    }
+
+    @Test
+    void get_carriesTrustSignalsAndThePageWarnsWhenTheSponsorJudges() {
+        long distinct = openBounty("Three judges", "distinct roles");
+        given().get("/api/bounties/" + distinct).then().statusCode(200)
+                .body("trust.rolesDistinct", equalTo(true))
+                .body("trust.sponsorIsEvaluator", equalTo(false))
+                .body("trust.sponsorIsArbiter", equalTo(false))
+                .body("trust.bondToRewardBps", equalTo(1000)) // a 0.1 ETH bond on 1 ETH
+                .body("trust.revealPolicy", equalTo("public"))
+                .body("trust.revealWithheld", equalTo(false));
+        given().get("/bounties/" + distinct).then().statusCode(200)
+                .body(containsString("three different accounts"))
+                .body(not(containsString("data-trust-warning")));
+
+        byte[] commitment = Hash.sha3(ChainDriver.sha256("sponsor evaluates"));
+        long own = Drafts.bounty(market, sponsor, commitment, "The sponsor scores it");
+        chain.createBounty(market, sponsor, sponsor, arbiter, BigInteger.TEN.pow(18), commitment);
+        indexer.catchUp();
+        given().get("/api/bounties/" + own).then().statusCode(200)
+                .body("trust.rolesDistinct", equalTo(false))
+                .body("trust.sponsorIsEvaluator", equalTo(true));
+        given().get("/bounties/" + own).then().statusCode(200)
+                .body(containsString("data-trust-warning=\"sponsor-evaluator\""))
+                .body(containsString("the sponsor is also the evaluator"));
+    }
+
     private static void scored(long bountyId, Integer chainIndex, long publicScore) {
         Submission s = new Submission();
         s.bountyId = bountyId;

@@ -216,6 +216,70 @@ class KeeperTest {
     }
 
     @Test
+    void round_paysOutAsWithheldOnceTheRevealDeadlinePassed() {
+        long id = proposedBounty("missed reveal");
+        chain.travel(3601); // the keeper was down through the whole window: the reveal deadline passed
+
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+
+        assertEquals(List.of("FINALIZE CONFIRMED"), ledger(id), "no reveal the contract would refuse");
+        assertEquals(BountyStatus.FINALIZED, bounty(id).status);
+        assertTrue(!bounty(id).testSetRevealed, "never revealed");
+    }
+
+    @Test
+    void round_revealsAResolvedBountyBeforePayingItOut() {
+        long id = proposedBounty("upheld before reveal");
+        BigInteger onchainId = bounty(id).onchainId;
+        ChainDriver.send(chain.market(market, bob).challenge(onchainId, BigInteger.TEN.pow(17)));
+        ChainDriver.send(chain.market(market, arbiter).upholdResults(onchainId));
+        indexer.catchUp();
+        assertEquals(BountyStatus.RESOLVED, bounty(id).status);
+
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+        assertTrue(bounty(id).testSetRevealed, "revealed first: a public bounty pays out on revealed data");
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+
+        assertEquals(List.of("REVEAL_TEST_SET CONFIRMED", "FINALIZE CONFIRMED"), ledger(id));
+        assertEquals(BountyStatus.FINALIZED, bounty(id).status);
+    }
+
+    @Test
+    void round_leavesAJudgesSubmissionOutOfTheResults() {
+        byte[] sha = ChainDriver.sha256("arbiter enters");
+        long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), "arbiter enters");
+        BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
+                commitment(id));
+        byte[] arbiterModel = ChainDriver.sha256("the arbiter's model");
+        long arbiterSubmission = Drafts.submission(id, arbiter, arbiterModel);
+        chain.submit(market, arbiter, onchainId, arbiterModel); // on-chain directly: the server would refuse it
+        byte[] aliceModel = ChainDriver.sha256("alice's honest model");
+        long aliceSubmission = Drafts.submission(id, alice, aliceModel);
+        chain.submit(market, alice, onchainId, aliceModel);
+        chain.travel(3601);
+        indexer.catchUp();
+        scorePrivately(arbiterSubmission, 990_000);
+        scorePrivately(aliceSubmission, 700_000);
+
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+
+        Bounty proposed = bounty(id);
+        assertEquals(BountyStatus.PROPOSED, proposed.status);
+        assertEquals(0, submission(aliceSubmission).rank, "alice holds the first rank");
+        assertEquals(null, submission(arbiterSubmission).rank, "the arbiter's better model is not ranked");
+        assertTrue(proposed.resultsJson.contains("\"reason\":\"JUDGE_OF_BOUNTY\""), proposed.resultsJson);
+        payOut(id);
+    }
+
+    @Test
     void prepare_recordsNothingForAServerThatLostTheKeeperAndTheNextLeaderGoesOn() {
         long id = proposedBounty("stale keeper");
         keeper.round();
