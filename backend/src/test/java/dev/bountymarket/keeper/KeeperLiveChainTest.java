@@ -37,6 +37,8 @@ import dev.bountymarket.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * The keeper on a chain that does not mine everything at once: mining stopped, a base fee above what was signed, a
@@ -45,7 +47,15 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestChain.class)
+@TestProfile(KeeperLiveChainTest.OwnChain.class)
 class KeeperLiveChainTest {
+
+    /**
+     * Its own server, database and chain: the tests count the keeper's nonces, so no bounty another test class left
+     * behind on a shared chain may take one.
+     */
+    public static class OwnChain implements QuarkusTestProfile {
+    }
 
     private final Credentials sponsor = DevAccounts.account(1);
     private final Credentials arbiter = DevAccounts.account(3);
