@@ -77,6 +77,9 @@ public class Keeper {
     KeeperFunds funds;
 
     @Inject
+    KeeperMetrics metrics;
+
+    @Inject
     Leadership leadership;
 
     private Repeating rounds;
@@ -139,6 +142,19 @@ public class Keeper {
         var shortfall = funds.shortfall();
         return new State(sender.account().get().getAddress(), shortfall.isPresent() ? "paused" : "running", balance,
                 pending, shortfall.map(KeeperFunds.Shortfall::reason).orElse(null),
+                shortfall.map(s -> s.needsWei().toString()).orElse(null));
+    }
+
+    /** {@link #state()} from what the keeper last read, without asking the chain or the database. */
+    public State lastKnownState() {
+        if (sender.account().isEmpty()) {
+            return new State(null, "off", null, 0, "keeper.private-key is not set", null);
+        }
+        BigInteger balance = funds.balance();
+        var shortfall = funds.shortfall();
+        return new State(sender.account().get().getAddress(), shortfall.isPresent() ? "paused" : "running",
+                balance == null ? null : balance.toString(), metrics.pendingSteps(),
+                shortfall.map(KeeperFunds.Shortfall::reason).orElse(null),
                 shortfall.map(s -> s.needsWei().toString()).orElse(null));
     }
 

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.health.Readiness;
  * The keeper's account, balance and steps in flight, and when a step is paused for want of funds, why and how much
  * the account needs. Up even then, like the evaluation check without bubblewrap: the site still serves everything
  * else, and taking it out of a load balancer would not fund the keeper. Alerts come from the keeper_balance metric.
+ * The figures are the last the keeper read (balance: its last round; steps in flight: the last metrics sample).
  */
 @Readiness
 @ApplicationScoped
@@ -21,7 +22,8 @@ public class KeeperHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        Keeper.State state = keeper.state();
+        // Readiness asks neither the chain nor the database: a frozen one must not hold it up (see ChainHealthCheck).
+        Keeper.State state = keeper.lastKnownState();
         var response = HealthCheckResponse.named("keeper").up().withData("state", state.state())
                 .withData("pendingSteps", state.pendingSteps());
         if (state.address() != null) {

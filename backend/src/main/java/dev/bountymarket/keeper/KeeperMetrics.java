@@ -65,6 +65,11 @@ public class KeeperMetrics {
 
     /** Reads the steps in flight from the database and the balance from the chain. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /** Steps in flight at the last sample. */
+    public long pendingSteps() {
+        return pending.get();
+    }
+
     public void sample() {
         pending.set(KeeperTransaction.count("status in ?1", KeeperTransaction.UNSETTLED));
         oldest.set(KeeperTransaction.getEntityManager().createQuery(

@@ -19,10 +19,6 @@ public class FreezableDatabase extends TestDatabase {
         proxy = FreezingProxy.start(NAME, server.getHost(), server.getPort());
         config.put("quarkus.datasource.jdbc.url", url.replace(server.getHost() + ":" + server.getPort(),
                 "127.0.0.1:" + proxy.port()));
-        // Known and not yet understood: while the database is frozen, the test profile's nonce cleanup (every 2 s)
-        // makes a concurrent request wait past its 12 s network timeout (about 30 s). Left visible in the closing
-        // note of this change; the production interval is a minute.
-        config.put("auth.nonce-cleanup", "1h");
         return config;
     }
 
