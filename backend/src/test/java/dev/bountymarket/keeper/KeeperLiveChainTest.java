@@ -219,8 +219,9 @@ class KeeperLiveChainTest {
 
     @Test
     void round_fillsTheNonceOfATransactionTheNodeRefusesForGood() {
-        long refused = proposedBounty("refused for good");
-        long waiting = proposedBounty("waits behind the gap");
+        List<Long> both = proposedBounties("refused for good", "waits behind the gap");
+        long refused = both.get(0);
+        long waiting = both.get(1);
         long nonce = chain.minedNonce(keeperAccount.getAddress());
 
         // A step recorded with too little gas to ever be accepted, and another step recorded after it, whose
@@ -319,19 +320,37 @@ class KeeperLiveChainTest {
 
     /** A public bounty with one submission whose results the keeper's account proposed: next, the reveal. */
     private long proposedBounty(String title) {
-        byte[] sha = ChainDriver.sha256(title);
-        long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), title);
-        BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
-                Numeric.hexStringToByteArray(bounty(id).testSetCommitment));
-        byte[] model = ChainDriver.sha256(title + " model");
-        chain.submit(market, alice, onchainId, model);
+        return proposedBounties(title).get(0);
+    }
+
+    /**
+     * Bounties proposed together, after one wait for their submission deadline, so that all their challenge windows
+     * (and with them their reveal deadlines) are still open.
+     */
+    private List<Long> proposedBounties(String... titles) {
+        List<Long> ids = new java.util.ArrayList<>();
+        List<BigInteger> onchainIds = new java.util.ArrayList<>();
+        for (String title : titles) {
+            byte[] sha = ChainDriver.sha256(title);
+            long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), title);
+            BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
+                    Numeric.hexStringToByteArray(bounty(id).testSetCommitment));
+            chain.submit(market, alice, onchainId, ChainDriver.sha256(title + " model"));
+            ids.add(id);
+            onchainIds.add(onchainId);
+        }
         chain.travel(3601);
-        ChainDriver.send(chain.market(market, keeperAccount).proposeResults(onchainId, List.of(
-                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), model, BigInteger.valueOf(900_000))),
-                Hash.sha3(title.getBytes())));
+        for (int i = 0; i < titles.length; i++) {
+            byte[] model = ChainDriver.sha256(titles[i] + " model");
+            ChainDriver.send(chain.market(market, keeperAccount).proposeResults(onchainIds.get(i), List.of(
+                    new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), model, BigInteger.valueOf(900_000))),
+                    Hash.sha3(titles[i].getBytes())));
+        }
         indexer.catchUp();
-        assertEquals(BountyStatus.PROPOSED, bounty(id).status);
-        return id;
+        for (long id : ids) {
+            assertEquals(BountyStatus.PROPOSED, bounty(id).status);
+        }
+        return ids;
     }
 
     private static List<String> ledger(long bountyId) {
