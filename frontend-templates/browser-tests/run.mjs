@@ -58,7 +58,9 @@ const ok = await run([
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     const created = page.locator('.step').first();
     assert.match(await created.innerText(), /Created and funded[\s\S]*tx 0x/);
-    assert.ok(await page.getByRole('link', { name: 'Submit a model', exact: true }).isVisible());
+    // protocol v2: a bounty's sponsor, evaluator and arbiter are never paid, so the page offers them no entry
+    assert.ok(await page.getByRole('link', { name: 'Submit a model', exact: true }).isHidden(),
+      'the sponsor cannot enter their own bounty');
     assert.ok(await page.getByRole('button', { name: 'Cancel and refund' }).isVisible(), 'the sponsor may cancel');
     await page.getByText('No scored submissions yet.').waitFor();
     await screenshot(page, 'bounty');
