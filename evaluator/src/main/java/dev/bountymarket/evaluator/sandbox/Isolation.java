@@ -91,6 +91,9 @@ public final class Isolation {
                 "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "TMPDIR", SCRATCH.resolve("tmp").toString()));
         systemFolders(args);
+        // The private /tmp first: a JDK or class path that lives under /tmp (a checkout there) is bound over it.
+        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+        gpuDevices(args);
         for (Path path : readOnlyPaths(javaCommand, classpath)) {
             if (path.startsWith(ROOT)) {
                 throw new IllegalStateException("the class path entry " + path + " lies under " + ROOT
@@ -98,9 +101,7 @@ public final class Isolation {
             }
             args.addAll(List.of("--ro-bind", path.toString(), path.toString()));
         }
-        args.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-        gpuDevices(args);
-        args.addAll(List.of("--tmpfs", "/tmp",
+        args.addAll(List.of(
                 "--bind", scratch.toString(), SCRATCH.toString(),
                 "--ro-bind", modelFolder.toString(), MODEL_FOLDER.toString(),
                 "--ro-bind", testSet.toString(), INPUT_FOLDER.resolve(testSet.getFileName()).toString(),
@@ -239,11 +240,11 @@ public final class Isolation {
         List<String> trial = new ArrayList<>(List.of(found.toString(), "--unshare-all", "--die-with-parent",
                 "--new-session", "--clearenv"));
         systemFolders(trial);
+        trial.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
         for (Path path : readOnlyPaths(javaCommand, "")) {
             trial.addAll(List.of("--ro-bind", path.toString(), path.toString()));
         }
-        trial.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--",
-                javaCommand.toString(), "-version"));
+        trial.addAll(List.of("--", javaCommand.toString(), "-version"));
         try {
             Process process = new ProcessBuilder(trial).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes()).strip();
