@@ -130,30 +130,29 @@ public class Keeper {
     /** The keeper's state: "off" without a key, "paused" while a step waits for funds, else "running". */
     public State state() {
         if (sender.account().isEmpty()) {
-            return new State(null, "off", null, 0, "keeper.private-key is not set", null);
+            return state(null, 0);
         }
-        String balance;
+        BigInteger balance;
         try {
-            balance = sender.balance().toString();
+            balance = sender.balance();
         } catch (RuntimeException e) {
             balance = null;
         }
-        long pending = pendingSteps();
-        var shortfall = funds.shortfall();
-        return new State(sender.account().get().getAddress(), shortfall.isPresent() ? "paused" : "running", balance,
-                pending, shortfall.map(KeeperFunds.Shortfall::reason).orElse(null),
-                shortfall.map(s -> s.needsWei().toString()).orElse(null));
+        return state(balance, pendingSteps());
     }
 
     /** {@link #state()} from what the keeper last read, without asking the chain or the database. */
     public State lastKnownState() {
+        return state(funds.balance(), metrics.pendingSteps());
+    }
+
+    private State state(BigInteger balance, long pending) {
         if (sender.account().isEmpty()) {
             return new State(null, "off", null, 0, "keeper.private-key is not set", null);
         }
-        BigInteger balance = funds.balance();
         var shortfall = funds.shortfall();
         return new State(sender.account().get().getAddress(), shortfall.isPresent() ? "paused" : "running",
-                balance == null ? null : balance.toString(), metrics.pendingSteps(),
+                balance == null ? null : balance.toString(), pending,
                 shortfall.map(KeeperFunds.Shortfall::reason).orElse(null),
                 shortfall.map(s -> s.needsWei().toString()).orElse(null));
     }
