@@ -197,7 +197,8 @@ public class Bounty extends PanacheEntity {
 
     /**
      * The live leaderboard's terms from the spec (its share of the hidden test set, scorings per contributor per day);
-     * empty for a bounty whose spec is not known here.
+     * empty for a bounty whose spec is not known here (or no longer parses: such a bounty is not evaluated here, and
+     * the indexer must not stop on it).
      */
     public Optional<LiveBoardSpec> liveBoard() {
         if (specJson == null) {
@@ -206,7 +207,8 @@ public class Bounty extends PanacheEntity {
         try {
             return Optional.of(BountySpec.parse(specJson).liveBoard());
         } catch (EvaluationException e) {
-            throw new IllegalStateException("stored spec of bounty " + id + " does not parse: " + e.getMessage(), e);
+            io.quarkus.logging.Log.warnf("The stored spec of bounty %d does not parse: %s", id, e.getMessage());
+            return Optional.empty();
         }
     }
 

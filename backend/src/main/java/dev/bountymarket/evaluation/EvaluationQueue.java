@@ -70,7 +70,7 @@ public class EvaluationQueue {
         em.createNativeQuery("""
                 INSERT INTO evaluation_job (id, submission_id, kind, status, attempts, run_after, created_at, quota_day)
                 VALUES (nextval('evaluation_job_seq'), ?1, 'LIVE', 'QUEUED', 0,
-                        greatest(now(), CAST(?2 AS date) AT TIME ZONE 'UTC'), now(), ?2)
+                        greatest(now(), CAST(CAST(?2 AS date) AS timestamp) AT TIME ZONE 'UTC'), now(), ?2)
                 ON CONFLICT (submission_id, kind) DO NOTHING""")
                 .setParameter(1, submissionId).setParameter(2, day).executeUpdate();
         return day;

@@ -307,6 +307,10 @@ public class SubmissionService {
 
     /** How many live-board scorings a contributor has left today on a bounty, and the first day with room. */
     public record LiveScorings(int perDay, long usedToday, long left, LocalDate nextFree) {
+        /** Whether today's scorings are used up. */
+        public boolean exhausted() {
+            return left == 0;
+        }
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

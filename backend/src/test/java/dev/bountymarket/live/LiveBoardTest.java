@@ -167,7 +167,7 @@ class LiveBoardTest {
         given().auth().oauth2(aliceToken).get("/api/submissions/" + cheatId + "/report?kind=public").then()
                 .statusCode(403);
         String page = given().accept("text/html").get("/bounties/" + id).then().statusCode(200).extract().asString();
-        assertTrue(page.contains("Live leaderboard") && page.contains(SCORINGS_PER_DAY + " live scorings a day"), page);
+        assertTrue(page.contains("Live leaderboard") && page.contains("Live scorings per contributor: " + SCORINGS_PER_DAY + " a day"), page);
 
         // The daily limit: Mallory's second commit today is her last one; the third is refused, saying until when.
         Path secondCheat = memorisedHalf(parsed, "second.onnx", 150);
@@ -182,7 +182,8 @@ class LiveBoardTest {
                 .body("message", containsString(today.plusDays(1) + " 00:00 UTC"));
         String submitPage = given().auth().oauth2(malloryToken).accept("text/html").get("/bounties/" + id + "/submit")
                 .then().statusCode(200).extract().asString();
-        assertTrue(submitPage.contains("0 of your " + SCORINGS_PER_DAY + " live scorings for today"), submitPage);
+        assertTrue(submitPage.contains("0 of your " + SCORINGS_PER_DAY + " live scorings for today (UTC) left; you can"
+                + " commit again from " + today.plusDays(1)), submitPage);
         // Sent to the contract directly, the commitment is taken (the chain knows no days), but its live scoring
         // waits for tomorrow.
         ChainDriver.send(chain.market(registry.current().address, mallory).submit(onchainId,
