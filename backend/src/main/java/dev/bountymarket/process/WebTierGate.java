@@ -38,7 +38,8 @@ public class WebTierGate {
     }
 
     private void refuse(RoutingContext context) {
-        String path = context.request().path();
+        // The path the router matches on ("/q/health/../../api" is "/api"), not the raw one.
+        String path = context.normalizedPath();
         if (path.equals("/q/health") || path.startsWith("/q/health/") || path.equals("/q/metrics")) {
             context.next();
             return;

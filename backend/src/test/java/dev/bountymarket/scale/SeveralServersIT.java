@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -137,6 +139,13 @@ class SeveralServersIT {
         // The worker serves no page and no API, only its health; its readiness names its roles.
         given().baseUri(worker.url()).get("/api/bounties").then().statusCode(404).body("code",
                 org.hamcrest.Matchers.equalTo("NOT_SERVED_HERE"));
+        try (Socket socket = new Socket("127.0.0.1", worker.port())) {
+            // Nor behind a path that only starts like the health check's.
+            socket.getOutputStream().write("GET /q/health/../../api/bounties HTTP/1.1\r\nHost: worker\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 4") && !answer.contains("\"items\""), answer);
+        }
         JsonPath workerReady = given().baseUri(worker.url()).get("/q/health/ready").then().statusCode(200).extract()
                 .jsonPath();
         assertEquals("worker", processData(workerReady, "roles"));
