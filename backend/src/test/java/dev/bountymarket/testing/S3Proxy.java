@@ -42,7 +42,7 @@ public final class S3Proxy implements AutoCloseable {
     }
 
     /**
-     * With {@code disk} set, the buckets are kept in that folder instead of memory (s3proxy's filesystem-nio2 store),
+     * With {@code disk} set, the buckets are kept in that folder instead of memory (s3proxy's filesystem store),
      * for objects of gigabytes (the benchmark's uploads).
      */
     public static S3Proxy start(Path dir, Path disk) {
@@ -59,7 +59,7 @@ public final class S3Proxy implements AutoCloseable {
                     "s3proxy.identity=" + ACCESS_KEY,
                     "s3proxy.credential=" + SECRET_KEY,
                     // In memory (jimfs), or on disk: s3proxy's own blob stores, with multipart uploads as S3 keeps them.
-                    disk == null ? "jclouds.provider=transient-nio2" : "jclouds.provider=filesystem-nio2",
+                    disk == null ? "jclouds.provider=transient-nio2" : "jclouds.provider=filesystem",
                     disk == null ? "" : "jclouds.filesystem.basedir=" + disk.toAbsolutePath(),
                     "jclouds.identity=unused",
                     "jclouds.credential=unused",
