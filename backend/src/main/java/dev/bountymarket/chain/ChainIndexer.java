@@ -34,6 +34,8 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.Repeating;
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.leadership.Leadership;
 import io.quarkus.runtime.ShutdownEvent;
@@ -87,10 +89,13 @@ public class ChainIndexer {
     public record Step(long fromBlock, long toBlock, int events, boolean reorg, boolean caughtUp) {
     }
 
+    @Inject
+    ProcessRoles roles;
+
     private Repeating polls;
 
     void start(@Observes StartupEvent startup) {
-        if (config.enabled()) {
+        if (config.enabled() && roles.has(ProcessConfig.Role.LEADER)) {
             leadership.keepLeading(Leadership.Role.INDEXER);
             polls = Repeating.start("indexer", config.interval(), this::catchUp);
         }

@@ -111,7 +111,7 @@ public class EvaluationRunner {
      * with a heap sized for the test set, stopped early if the lease is lost.
      */
     private EvaluationOutcome evaluate(Lease lease, Inputs inputs, AtomicBoolean held) {
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-eval-" + lease.jobId() + "-")) {
+        try (ScratchFolder work = ScratchFolder.create("eval-" + lease.jobId())) {
             BountySpec spec = BountySpec.parse(inputs.specJson());
             Path model = work.folder("model").resolve("model.onnx");
             Path testSet = work.folder("test-set").resolve(spec.input() instanceof ImageInput ? "test-set.zip"

@@ -33,6 +33,8 @@ import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyException.Code;
 import dev.bountymarket.bounty.BountyStatus;
@@ -65,6 +67,9 @@ import dev.bountymarket.storage.Uploads;
  */
 @ApplicationScoped
 public class SubmissionService {
+
+    @Inject
+    ProcessRoles roles;
 
     @Inject
     Uploads uploads;
@@ -145,6 +150,9 @@ public class SubmissionService {
 
     /** Checks of models whose server stopped before their check ran are run again at start. */
     void resumeChecks(@Observes StartupEvent startup) {
+        if (!roles.has(ProcessConfig.Role.WEB)) {
+            return; // upload checks are the web tier's: a worker leaves them to a web server's start
+        }
         List<Object[]> pending = QuarkusTransaction.requiringNew().call(() -> Submission.getEntityManager()
                 .createQuery("select s.id, b.specJson from Submission s, Bounty b where b.id = s.bountyId and"
                         + " s.modelKey is not null and s.chainIndex is null and s.publicScore is null and"
@@ -192,7 +200,7 @@ public class SubmissionService {
      * their file), the public sample in another, checked in a child JVM with a heap sized for the sample.
      */
     private EvaluationOutcome validate(BountySpec spec, StoredObject sample, StoredObject model, String displayName) {
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-validate-")) {
+        try (ScratchFolder work = ScratchFolder.create("check")) {
             Path samplePath = work.folder("sample").resolve(spec.input() instanceof ImageInput ? "sample.zip"
                     : "sample.csv");
             store.copyTo(sample, samplePath);
