@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -249,8 +250,11 @@ public final class RpcProviders {
                 Duration wait = slot.failed(why, retryAfter);
                 problems.add(slot.host + ": " + why);
                 count(slot, why);
-                io.quarkus.logging.Log.warnf("JSON-RPC provider %s failed (%s); skipping it for %d ms%s", slot.tag(), why,
-                        wait.toMillis(), slots.size() > 1 ? ", asking the next" : "");
+                if (slots.size() > 1) {
+                    // With one provider there is nothing to skip to: its callers report the failure as before.
+                    Log.warnf("JSON-RPC provider %s failed (%s); skipping it for %d ms, asking the next",
+                            slot.tag(), why, wait.toMillis());
+                }
             }
             if (problems.size() == 1 && only != null) {
                 throw only; // one provider, one attempt: its own exception, as a plain client would see it
