@@ -71,7 +71,7 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
                     : "place " + check.position() + " in line"));
         }
         if (s.chainIndex != null) {
-            timeline.add(new Step("committed", s.committedAt, s.committedTx, "submission #" + s.chainIndex));
+            timeline.add(new Step("committed", s.committedAt, s.committedTx, "commit order " + (s.chainIndex + 1) + " on this bounty"));
         }
         if (privateJob != null && privateJob.finished()) {
             timeline.add(new Step(privateJob.status == EvaluationJob.Status.DONE ? "evaluated" : "evaluation failed",
