@@ -302,7 +302,6 @@ function clearErrors(form) {
  * A message whose field the form lacks goes to fallbackField's slot.
  */
 function fieldErrors(form, errors, fallbackField) {
-  let first = null;
   for (const [field, message] of Object.entries(errors)) {
     const slot = form.querySelector(`[data-error-for="${field}"]`) || form.querySelector(`[data-error-for="${fallbackField}"]`);
     if (!slot) continue;
@@ -312,9 +311,9 @@ function fieldErrors(form, errors, fallbackField) {
     // a field inside a closed <details> (the spec's JSON) is opened so its error can be fixed
     const details = input?.closest('details');
     if (details) details.open = true;
-    first = first || input;
   }
-  first?.focus();
+  // the first wrong field in the form's own order, whichever was checked first
+  form.querySelector('[aria-invalid="true"]')?.focus();
 }
 
 /** Puts the server's message next to the field it names (or fallbackField), and focuses that field. */
