@@ -275,7 +275,7 @@ public class SubmissionService {
                     + " can commit this model (the commitment names them as the one to be paid)");
         }
         if (submission.chainIndex != null) {
-            throw new BountyException(Code.NOT_NOW, "This model is already committed as submission #" + submission.chainIndex);
+            throw new BountyException(Code.NOT_NOW, "This model is already committed (commit order " + (submission.chainIndex + 1) + " on its bounty)");
         }
         if (submission.validationErrorCode != null
                 && ErrorCode.valueOf(submission.validationErrorCode).party() != ErrorCode.Party.PLATFORM) {
@@ -440,6 +440,25 @@ public class SubmissionService {
                             ? " since " + bounty.submissionDeadline : ""));
         }
         return bounty;
+    }
+
+    /**
+     * Removes an upload that was never committed from its contributor's lists. The row and the model stay: a submit
+     * transaction already sent may still be mined, and must then find its model.
+     */
+    @Transactional
+    public void delete(long id, String caller) {
+        Submission s = find(id);
+        if (!s.contributor.equals(caller)) {
+            throw new BountyException(Code.FORBIDDEN, "Only its contributor can delete upload " + id);
+        }
+        if (s.chainIndex != null) {
+            throw new BountyException(Code.NOT_NOW, "Submission " + id + " is committed on-chain; it stays on the"
+                    + " leaderboard");
+        }
+        if (s.deletedAt == null) {
+            s.deletedAt = Instant.now();
+        }
     }
 
     private static Submission find(long id) {
