@@ -99,6 +99,9 @@ public class WebhookSender {
                 answer = send(delivery);
             } catch (WebhookAddresses.Refused e) {
                 refusal = e.getMessage();
+            } catch (RuntimeException e) {
+                // Whatever a stored URL does to the client, the delivery is recorded as failed, not left leased.
+                refusal = "Could not send: " + e.getMessage();
             }
             sent.add(answer);
             refused.add(refusal);
