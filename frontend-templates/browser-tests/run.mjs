@@ -150,6 +150,38 @@ const ok = await run([
     assertNoConsoleErrors(page);
   }],
 
+  ['the header counts unread notifications; the account page lists them, marks them read and manages webhooks', async () => {
+    await page.goto(url('/account'));
+    const indicator = page.locator('[data-notifications-indicator]');
+    const unread = Number(await indicator.locator('.badge').innerText().then((t) => t.replace(/\D/g, '')));
+    assert.ok(unread >= 1, 'the sponsor was told their bounties opened');
+    await page.locator('[data-notification]', { hasText: 'Bounty open: ' }).first().waitFor();
+    const first = page.locator('[data-notification].unread').first();
+    const id = await first.getAttribute('data-notification');
+    await first.getByRole('button', { name: 'Mark read' }).click();
+    await page.locator(`[data-notification="${id}"]:not(.unread)`).waitFor();
+    await page.reload();
+    assert.equal(await page.locator(`[data-notification="${id}"].unread`).count(), 0, 'still read after a reload');
+    await page.getByLabel('Webhook URL').fill('http://169.254.169.254/latest/meta-data/');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.locator('#tx-panel').getByText(/private, loopback or otherwise internal/).waitFor();
+    page.consoleErrors.length = 0; // the browser logs the 400 answer itself
+    await page.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hooks/bounties');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.locator('[data-webhook-secret]', { hasText: 'whsec_' }).waitFor();
+    await page.reload();
+    const hook = page.locator('[data-webhook]', { hasText: 'http://127.0.0.1:9/hooks/bounties' });
+    await hook.waitFor();
+    await assertAccessible(page, 'account notifications');
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.waitForLoadState('load');
+    await reloadUntil(page, 'no unread notification', async () => (await indicator.locator('.badge').count()) === 0, 10_000);
+    await hook.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForLoadState('load');
+    await reloadUntil(page, 'the webhook deleted', async () => (await page.locator('[data-no-webhooks]').count()) === 1, 10_000);
+    assertNoConsoleErrors(page);
+  }],
+
   ['anyone can pay out a bounty whose challenge window is over from its page; the sponsor gets the refund', async () => {
     await page.goto(url('/'));
     await page.getByRole('link', { name: process.env.UNATTENDED_BOUNTY, exact: true }).click();

@@ -30,6 +30,7 @@ import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
 import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.evaluator.spec.ImageInput;
+import dev.bountymarket.notification.Notifications;
 import dev.bountymarket.storage.ContentStore;
 import dev.bountymarket.storage.StoredObject;
 import dev.bountymarket.submission.Submission;
@@ -48,6 +49,9 @@ public class EvaluationRunner {
 
     @Inject
     EvaluationMetrics metrics;
+
+    @Inject
+    Notifications notifications;
 
     @Inject
     EvaluationConfig config;
@@ -181,6 +185,9 @@ public class EvaluationRunner {
             } else {
                 queue.fail(job, error.code().name(), error.getMessage());
             }
+        }
+        if (job.kind == Kind.LIVE && job.status == EvaluationJob.Status.DONE) {
+            notifications.liveScore(Bounty.findById(submission.bountyId), submission);
         }
         if (job.kind == Kind.PUBLIC && job.status == EvaluationJob.Status.FAILED) {
             submission.validationError = job.errorMessage;
