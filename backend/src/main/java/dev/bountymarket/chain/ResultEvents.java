@@ -17,10 +17,11 @@ import dev.bountymarket.contracts.BountyMarket;
 public final class ResultEvents {
 
     /**
-     * One challenge: who posted the bond, how much arrived, in which transaction, and whether the challenger was paid
-     * its bond and fee part back ({@code claimChallenge}, after overturned results are finalized).
+     * One challenge: who posted the bond, how much arrived (a decimal string, as every amount of the API), in which
+     * transaction, and whether the challenger was paid its bond and fee part back ({@code claimChallenge}, after
+     * overturned results are finalized).
      */
-    public record Challenge(String challenger, BigInteger bond, String txHash, boolean claimed) {
+    public record Challenge(String challenger, String bond, String txHash, boolean claimed) {
     }
 
     private ResultEvents() {
@@ -63,7 +64,8 @@ public final class ResultEvents {
         }
         return events.stream().filter(event -> event.name.equals("Challenged")).map(event -> {
             var e = BountyMarket.getChallengedEventFromLog(event.toLog());
-            return new Challenge(e.challenger, e.bond, event.txHash, claimed.contains(e.challenger.toLowerCase(Locale.ROOT)));
+            return new Challenge(e.challenger, e.bond.toString(), event.txHash,
+                    claimed.contains(e.challenger.toLowerCase(Locale.ROOT)));
         }).toList();
     }
 }
