@@ -92,10 +92,10 @@ public class BountyPages {
 
     /** What the viewer may do now; each is a transaction their wallet sends. */
     public record Actions(boolean submit, boolean topUp, boolean cancel, boolean challenge, boolean finalizeNow,
-            boolean expire, boolean uphold, boolean withdraw) {
+            boolean expire, boolean uphold, boolean withdraw, boolean claimChallenge) {
 
         public boolean any() {
-            return submit || topUp || cancel || challenge || finalizeNow || expire || uphold || withdraw;
+            return submit || topUp || cancel || challenge || finalizeNow || expire || uphold || withdraw || claimChallenge;
         }
     }
 
@@ -248,8 +248,12 @@ public class BountyPages {
         boolean expire = (open || status.equals("CLOSED")) && bounty.evaluationDeadline() != null
                 && !now.isBefore(bounty.evaluationDeadline());
         return new Actions(submit, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
-                status.equals("PROPOSED") && beforeChallengeDeadline, finalizeNow, expire,
-                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw);
+                // several may challenge: also a disputed bounty, until the window closes or the arbiter rules
+                (status.equals("PROPOSED") || status.equals("DISPUTED")) && beforeChallengeDeadline, finalizeNow, expire,
+                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw,
+                // overturned and paid out: the viewer's own challenge, not yet paid back
+                status.equals("FINALIZED") && bounty.resultsOverturned()
+                        && bounty.challenges().stream().anyMatch(c -> site.is(c.challenger()) && !c.claimed()));
     }
 
     private static List<Step> timeline(BountyView b, Bounty entity, List<ChainEvent> events, Instant now) {
@@ -286,7 +290,9 @@ public class BountyPages {
         boolean challenged = first.containsKey("Challenged");
         boolean finalized = status.equals("FINALIZED");
         steps.add(new Step(challenged ? "Challenged" : "Challenge window",
-                challenged ? "Waiting for the arbiter" : "Anyone may challenge by posting a bond", b.challengeDeadline(),
+                challenged ? b.challenges().size() + (b.challenges().size() == 1 ? " challenge" : " challenges")
+                        + ", waiting for the arbiter; others may still challenge until the window closes"
+                        : "Anyone may challenge by posting a bond", b.challengeDeadline(),
                 tx(first, "Challenged"), !proposed ? "upcoming"
                         : status.equals("PROPOSED") && now.isBefore(b.challengeDeadline()) ? "current" : "done"));
         if (challenged) {
