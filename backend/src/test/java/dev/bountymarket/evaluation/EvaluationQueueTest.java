@@ -207,6 +207,7 @@ class EvaluationQueueTest {
             bounty.specJson = spec.canonicalJson();
             bounty.specHash = spec.hash();
             bounty.testSetCommitment = "0x" + "11".repeat(32);
+            bounty.testSetSalt = "22".repeat(32); // splits the hidden test set into its live and private parts
             bounty.testSetKey = testSet.key();
             bounty.testSetSha256 = testSet.sha256();
             bounty.testSetSize = testSet.size();
