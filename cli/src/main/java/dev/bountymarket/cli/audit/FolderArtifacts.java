@@ -1,0 +1,38 @@
+package dev.bountymarket.cli.audit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Artifacts in a folder ({@code --artifacts DIR}), so that an audit needs no server at all. */
+public record FolderArtifacts(Path dir) implements Artifacts {
+
+    @Override
+    public Optional<Path> spec() {
+        return existing(dir.resolve("spec.json"));
+    }
+
+    @Override
+    public Optional<Path> testSet(boolean imageSpec) {
+        return existing(dir.resolve(Artifacts.testSetName(imageSpec)));
+    }
+
+    @Override
+    public Optional<Path> results() {
+        return existing(dir.resolve("results.json"));
+    }
+
+    @Override
+    public Optional<Path> model(int submissionIndex, String modelSha256) {
+        return existing(Artifacts.modelPath(dir, modelSha256));
+    }
+
+    @Override
+    public String describe() {
+        return "the folder " + dir;
+    }
+
+    private static Optional<Path> existing(Path file) {
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+}
