@@ -142,29 +142,59 @@ public final class Api {
      * printing progress to {@code progress}.
      */
     public JsonNode upload(String path, String field, Path file, String sha256, PrintStream progress) {
+        return multipart(path, java.util.Map.of("sha256", sha256), java.util.Map.of(field, file), progress);
+    }
+
+    /** A multipart form of text fields and files, streamed, with a progress bar over the files' bytes. */
+    public JsonNode multipart(String path, java.util.Map<String, String> fields, java.util.Map<String, Path> files,
+            PrintStream progress) {
         String boundary = "----bountymarket" + UUID.randomUUID();
-        String fileName = file.getFileName().toString().replaceAll("[\"\r\n]", "_");
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"sha256\"\r\n\r\n" + sha256 + "\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL, "cannot read " + file + ": " + e.getMessage());
-        }
-        long total = head.length + size + tail.length;
-        Progress bar = new Progress(progress, "uploading " + file.getFileName(), size);
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+        List<java.util.function.Supplier<InputStream>> parts = new java.util.ArrayList<>();
+        long total = 0;
+        long fileBytes = 0;
+        StringBuilder text = new StringBuilder();
+        fields.forEach((name, value) -> text.append("--").append(boundary).append("\r\nContent-Disposition: form-data;"
+                + " name=\"").append(name).append("\"\r\n\r\n").append(value).append("\r\n"));
+        byte[] textBytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        parts.add(() -> new java.io.ByteArrayInputStream(textBytes));
+        total += textBytes.length;
+        for (java.util.Map.Entry<String, Path> file : files.entrySet()) {
             try {
-                InputStream content = new Progress.Counting(Files.newInputStream(file), bar);
-                return new SequenceInputStream(Collections.enumeration(List.of(
-                        new java.io.ByteArrayInputStream(head), content, new java.io.ByteArrayInputStream(tail))));
+                fileBytes += Files.size(file.getValue());
             } catch (IOException e) {
-                throw new CliException(ExitCodes.LOCAL, "cannot read " + file + ": " + e.getMessage());
+                throw new CliException(ExitCodes.LOCAL, "cannot read " + file.getValue() + ": " + e.getMessage());
             }
-        }), total);
+        }
+        Progress bar = new Progress(progress, "uploading " + String.join(", ", files.values().stream()
+                .map(f -> f.getFileName().toString()).toList()), fileBytes);
+        for (java.util.Map.Entry<String, Path> file : files.entrySet()) {
+            String fileName = file.getValue().getFileName().toString().replaceAll("[\"\r\n]", "_");
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.getKey()
+                    + "\"; filename=\"" + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] crlf = "\r\n".getBytes(StandardCharsets.UTF_8);
+            Path source = file.getValue();
+            parts.add(() -> new java.io.ByteArrayInputStream(head));
+            parts.add(() -> {
+                try {
+                    return new Progress.Counting(Files.newInputStream(source), bar);
+                } catch (IOException e) {
+                    throw new CliException(ExitCodes.LOCAL, "cannot read " + source + ": " + e.getMessage());
+                }
+            });
+            parts.add(() -> new java.io.ByteArrayInputStream(crlf));
+            try {
+                total += head.length + Files.size(source) + crlf.length;
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.LOCAL, "cannot read " + source + ": " + e.getMessage());
+            }
+        }
+        byte[] tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        parts.add(() -> new java.io.ByteArrayInputStream(tail));
+        total += tail.length;
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                () -> new SequenceInputStream(Collections.enumeration(parts.stream().map(java.util.function.Supplier::get)
+                        .toList()))), total);
         HttpRequest.Builder request = request(path).timeout(Duration.ofMinutes(30))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body);
         HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(), path);

@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "bountymarket", mixinStandardHelpOptions = true, version = "bountymarket 0.1.0",
         description = "Enter and check ML-model bounties from the command line.",
         subcommands = {LoginCommand.class, BountiesCommand.class, BountyCommand.class, DownloadCommand.class,
+                DraftCommand.class, FundCommand.class,
                 CheckCommand.class, SubmitCommand.class, StatusCommand.class, WithdrawCommand.class,
                 AuditCommand.class, EvaluatorCommands.Verify.class, EvaluatorCommands.Results.class,
                 EvaluatorCommands.SpecHash.class, EvaluatorCommands.Evaluate.class,
