@@ -35,7 +35,9 @@ public final class Api {
 
     private final String base;
     private final Optional<String> token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+    // HTTP/1.1: the server reads the site's origin from the Host header, which an h2c upgrade would leave out
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     public Api(String base, Optional<String> token) {
