@@ -90,7 +90,7 @@ class CliIT {
             long id = JSON.readTree(drafted.out()).path("id").asLong();
             expect(0, cli(sponsor, "fund", Long.toString(id), "--reward", "1000000000000000000", "--arbiter",
                     arbiter.getAddress(), "--open-for", "PT1H", "--evaluation-window", "PT1H", "--challenge-window",
-                    "PT1H", "--shares", "7000,3000", "--rpc", rpc));
+                    "PT1H", "--shares", "7000,3000", "--bond", "10000000000000000", "--rpc", rpc));
             awaitBounty(app, log, id, b -> "OPEN".equals(b.path("status").asText()));
 
             // A contributor signs in, finds the bounty, downloads its files and checks two models before uploading.

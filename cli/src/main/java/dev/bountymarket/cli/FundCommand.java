@@ -68,7 +68,7 @@ final class FundCommand implements Callable<Integer> {
             description = "Prize shares in basis points, best first, adding up to 10000 (default: winner takes all).")
     List<Integer> shares;
 
-    @Option(names = "--bond", defaultValue = "0", paramLabel = "WEI", description = "The challenge bond.")
+    @Option(names = "--bond", paramLabel = "WEI", description = "The bond a challenger puts up (default: 5% of the reward).")
     BigInteger bond;
 
     @Option(names = "--max-per-contributor", defaultValue = "3", description = "Submissions per contributor.")
@@ -85,6 +85,9 @@ final class FundCommand implements Callable<Integer> {
         String rpcUrl = rpc != null ? rpc : System.getenv("BOUNTYMARKET_RPC_URL");
         if (rpcUrl == null) {
             throw new CliException(ExitCodes.USAGE, "give --rpc URL (or set BOUNTYMARKET_RPC_URL)");
+        }
+        if (bond == null) {
+            bond = reward.divide(BigInteger.valueOf(20));
         }
         String server = main.server();
         TokenStore.Entry signedIn = TokenStore.standard().require(server);

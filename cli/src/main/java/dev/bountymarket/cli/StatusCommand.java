@@ -82,7 +82,7 @@ final class StatusCommand implements Callable<Integer> {
         JsonNode evaluation = view.path("privateEvaluation");
         if (view.hasNonNull("privateScore")) {
             System.out.println("private score: " + view.get("privateScore").asText() + ", rank "
-                    + view.path("rank").asText("-") + ", qualified " + view.path("qualified").asText("-") + ", paid "
+                    + (view.hasNonNull("rank") ? Integer.toString(view.get("rank").asInt() + 1) : "-") + ", qualified " + view.path("qualified").asText("-") + ", paid "
                     + view.path("paid").asText("-"));
         } else if ("FAILED".equals(evaluation.path("status").asText())) {
             System.out.println("evaluation failed (" + evaluation.path("errorCode").asText() + "): "
