@@ -23,6 +23,12 @@ public interface Artifacts {
     /** The model committed as submission {@code submissionIndex} with this sha256 (0x hex), if published. */
     Optional<Path> model(int submissionIndex, String modelSha256);
 
+    /**
+     * Model files at hand whose submission is not known by hash (an exclusion's model: the results document names
+     * no sha256 for it); each is matched to a submission by its commitment.
+     */
+    java.util.List<Path> otherModels();
+
     /** Where these files come from, in words. */
     String describe();
 

@@ -259,7 +259,13 @@ public final class Audit {
             int index = entry.getKey();
             String sha = claimedSha.get(index);
             if (sha == null) {
-                continue; // an exclusion: its model's hash is nowhere public; found below by the server's listing
+                // an exclusion: the document names no model; a file at hand is its model if it opens the commitment
+                matchByCommitment(index, entry.getValue()).ifPresent(file -> {
+                    checks.add(new Check("model of submission " + index, Verdict.MATCH, "sha256 " + sha256(file)
+                            + " opens the commitment " + chain.commitments().get(index)));
+                    models.put(index, file);
+                });
+                continue;
             }
             Optional<Path> file = artifacts.model(index, sha);
             if (file.isEmpty()) {
@@ -283,6 +289,18 @@ public final class Audit {
                 models.put(index, file.get());
             }
         }
+    }
+
+    private Optional<Path> matchByCommitment(int index, String contributor) {
+        if (index < 0 || index >= chain.commitments().size()) {
+            return Optional.empty();
+        }
+        for (Path file : artifacts.otherModels()) {
+            if (ChainFacts.submissionCommitment(sha256(file), contributor).equals(chain.commitments().get(index))) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- step 2: re-runs ----
@@ -353,10 +371,28 @@ public final class Audit {
             case "NOT_CONTRIBUTORS_BEST" -> {
                 Optional<ChainFacts.Ranked> best = chain.ranked().stream()
                         .filter(r -> r.contributor().equals(contributor)).findFirst();
-                return best.map(r -> new Row(entry, index, contributor, null, reason, Verdict.UNCHECKED,
-                        "the contributor's entry at rank " + r.rank() + " counts; this model is not published"))
-                        .orElse(new Row(entry, index, contributor, null, reason, Verdict.MISMATCH,
-                                "excluded as not the contributor's best, but the contributor has no ranked entry"));
+                if (best.isEmpty()) {
+                    return new Row(entry, index, contributor, null, reason, Verdict.MISMATCH,
+                            "excluded as not the contributor's best, but the contributor has no ranked entry");
+                }
+                ChainFacts.Ranked ranked = best.get();
+                if (cannotRun != null || !hashes.models().containsKey(index)) {
+                    return new Row(entry, index, contributor, null, reason, Verdict.UNCHECKED, "the contributor's entry"
+                            + " at rank " + ranked.rank() + " counts; " + (cannotRun != null ? cannotRun
+                                    : "this model is not published"));
+                }
+                EvaluationOutcome outcome = evaluate(hashes, hashes.models().get(index));
+                if (outcome instanceof EvaluationOutcome.Failure failure) {
+                    return new Row(entry, index, contributor, null, failure.error().code().name(), Verdict.MATCH,
+                            "fails (" + failure.error().code().name() + "), so the ranked entry is the contributor's best");
+                }
+                long score = ((EvaluationOutcome.Success) outcome).result().report().score();
+                boolean beats = chain.higherIsBetter() ? score > ranked.score() : score < ranked.score();
+                boolean better = beats || score == ranked.score() && index < ranked.submissionIndex();
+                return new Row(entry, index, contributor, null, Long.toString(score), better ? Verdict.MISMATCH
+                        : Verdict.MATCH, better ? "scores " + score + ", better than the contributor's ranked entry ("
+                                + ranked.score() + "): it should have been ranked instead"
+                                : "scores " + score + ", not better than the contributor's ranked entry");
             }
             case "MODEL_NOT_UPLOADED" -> {
                 return new Row(entry, index, contributor, null, reason, Verdict.UNCHECKED,

@@ -28,6 +28,22 @@ public record FolderArtifacts(Path dir) implements Artifacts {
     }
 
     @Override
+    public java.util.List<Path> otherModels() {
+        return list(dir.resolve("models"));
+    }
+
+    static java.util.List<Path> list(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        } catch (java.io.IOException e) {
+            return java.util.List.of();
+        }
+    }
+
+    @Override
     public String describe() {
         return "the folder " + dir;
     }

@@ -79,6 +79,11 @@ public final class ServerArtifacts implements Artifacts {
     }
 
     @Override
+    public java.util.List<Path> otherModels() {
+        return FolderArtifacts.list(dir.resolve("models"));
+    }
+
+    @Override
     public String describe() {
         return api.base() + " (bounty " + serverId + "), saved in " + dir;
     }
