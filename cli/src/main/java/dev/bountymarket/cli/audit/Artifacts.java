@@ -17,6 +17,14 @@ public interface Artifacts {
     /** The revealed test set, if present ({@code imageSpec}: a zip rather than a CSV). */
     Optional<Path> testSet(boolean imageSpec);
 
+    /**
+     * The salt of a test set that is not revealed on-chain (a confidential bounty's, handed to its arbiter), if
+     * present: {@code test-set.salt} in a folder, 0x and 64 hex digits.
+     */
+    default Optional<String> unrevealedSalt() {
+        return Optional.empty();
+    }
+
     /** The results document, if present. */
     Optional<Path> results();
 

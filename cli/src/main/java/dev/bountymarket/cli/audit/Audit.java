@@ -128,6 +128,19 @@ public final class Audit {
     }
 
     private boolean checkTestSet(List<Check> checks, Optional<Path> file) {
+        if (chain.reveal().isEmpty() && file.isPresent() && artifacts.unrevealedSalt().isPresent()) {
+            // A confidential test set handed over with its salt: the commitment on-chain still binds it.
+            String sha256 = sha256(file.get());
+            String salt = artifacts.unrevealedSalt().get();
+            if (ChainFacts.testSetCommitment(sha256, salt).equals(chain.testSetCommitment())) {
+                checks.add(new Check("test set", Verdict.MATCH, "sha256 " + sha256 + " with the salt handed over (not"
+                        + " revealed on-chain) opens the commitment " + chain.testSetCommitment()));
+                return true;
+            }
+            checks.add(new Check("test set", Verdict.MISMATCH, "sha256 " + sha256 + " with the salt " + salt
+                    + " does not open the commitment on-chain " + chain.testSetCommitment()));
+            return false;
+        }
         if (chain.reveal().isEmpty()) {
             checks.add(new Check("test set", Verdict.UNCHECKED, "the test set is not revealed on-chain"
                     + (chain.confidential() ? " (a confidential bounty: only its arbiter gets it, during a dispute)" : "")));

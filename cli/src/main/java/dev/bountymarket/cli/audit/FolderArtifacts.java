@@ -18,6 +18,21 @@ public record FolderArtifacts(Path dir) implements Artifacts {
     }
 
     @Override
+    public Optional<String> unrevealedSalt() {
+        try {
+            return existing(dir.resolve("test-set.salt")).map(file -> {
+                try {
+                    return Files.readString(file).strip().toLowerCase(java.util.Locale.ROOT);
+                } catch (java.io.IOException e) {
+                    return "";
+                }
+            }).filter(salt -> salt.matches("0x[0-9a-f]{64}"));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public Optional<Path> results() {
         return existing(dir.resolve("results.json"));
     }

@@ -164,6 +164,30 @@ class AuditTest {
         assertEquals(Audit.Verdict.UNCHECKED, result.rows().get(3).verdict());
     }
 
+    @Test
+    void audit_ofAConfidentialBountyChecksTheHandedOverTestSetAgainstTheCommitment() throws Exception {
+        ChainFacts confidential = new ChainFacts(chain.market(), chain.bountyId(), 4, chain.sponsor(), chain.evaluator(),
+                chain.arbiter(), true, true, chain.specHash(), chain.testSetCommitment(), chain.reportHash(),
+                chain.commitments(), Optional.empty(), chain.ranked());
+        Path copy = copy("confidential");
+        Files.writeString(copy.resolve("test-set.salt"), SALT + "\n");
+        Audit.Result result = new Audit(confidential, new FolderArtifacts(copy), (spec, request, size) -> {
+            try {
+                return new EvaluationOutcome.Success(Evaluation.evaluate(request));
+            } catch (EvaluationException e) {
+                return new EvaluationOutcome.Failure(e);
+            }
+        }).run();
+        assertEquals(Audit.Verdict.MATCH, result.overall(), result.toString());
+
+        Files.writeString(copy.resolve("test-set.salt"), "0x" + "cd".repeat(32));
+        Audit.Result wrongSalt = new Audit(confidential, new FolderArtifacts(copy), (spec, request, size) -> {
+            throw new AssertionError("nothing is re-run on a test set that fails its commitment");
+        }).run();
+        assertEquals(Audit.Verdict.MISMATCH, wrongSalt.checks().stream().filter(c -> c.what().equals("test set"))
+                .findFirst().orElseThrow().verdict());
+    }
+
     private static Path copy(String name) throws Exception {
         Path copy = files.resolveSibling(files.getFileName() + "-" + name);
         try (var all = Files.walk(files)) {
