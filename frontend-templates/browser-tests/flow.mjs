@@ -119,7 +119,7 @@ const ok = await run([
 
   ['a good model shows its score on the public sample and is committed from the wallet', async () => {
     const verdict = await uploadModel(winnerPage, files.goodModel);
-    const score = /^The model runs on the public sample: roc_auc = (0\.\d+)\. Commit it on-chain to enter\.$/.exec(verdict);
+    const score = /^Check passed: the model runs on the public sample, roc_auc = (0\.\d+) \(a check only you see[^)]*\)\. Commit it on-chain to enter; each commit uses one of your live-board scorings for today\.$/.exec(verdict);
     assert.ok(score, verdict);
     assert.ok(Number(score[1]) > 0.8, `a model trained on the task's rule scores well, not ${score[1]}`);
     await screenshot(winnerPage, 'submit');
@@ -128,18 +128,18 @@ const ok = await run([
     const timeline = winnerPage.locator('[data-submission-timeline]');
     await timeline.getByText('committed').waitFor();
     assert.match(await timeline.innerText(),
-      new RegExp(`uploaded[\\s\\S]*public score\\s+${score[1].replace('.', '\\.')}[\\s\\S]*committed\\s+submission #0`));
+      new RegExp(`uploaded[\\s\\S]*checked on the public sample\\s+score ${score[1].replace('.', '\\.')}[\\s\\S]*committed\\s+submission #0`));
     await screenshot(winnerPage, 'submission');
     await assertAccessible(winnerPage, 'submission');
     assertNoConsoleErrors(winnerPage);
   }],
 
-  ['a second contributor commits a weaker model; the public leaderboard ranks both', async () => {
+  ['a second contributor commits a weaker model; the live leaderboard ranks both on a hidden part of the test set', async () => {
     const context = (await walletContext(browser, runnerUp)).context;
     const page = await trackedPage(context);
     await page.goto(url(`${bountyPath}/submit`));
     await signIn(page, runnerUp);
-    assert.match(await uploadModel(page, files.weakModel), /^The model runs on the public sample: roc_auc = 0\.\d+\./);
+    assert.match(await uploadModel(page, files.weakModel), /^Check passed: the model runs on the public sample, roc_auc = 0\.\d+ /);
     await commit(page);
     await page.goto(url(bountyPath));
     const rows = page.locator('[data-board="public"] tbody tr');

@@ -444,8 +444,10 @@ modelForm?.addEventListener('submit', async (event) => {
       box.className = 'result ok';
       box.textContent = (created.publicScore === null
         ? 'Uploaded (this bounty has no public sample to check it on).'
-        : `The model runs on the public sample: ${created.metric} = ${created.publicScore / 1e6}.`)
-        + ' Commit it on-chain to enter.';
+        : `Check passed: the model runs on the public sample, ${created.metric} = ${created.publicScore / 1e6}`
+          + ' (a check only you see: the sample\'s answers are published, so the live board scores a hidden part'
+          + ' of the test set instead).')
+        + ' Commit it on-chain to enter; each commit uses one of your live-board scorings for today.';
       const commit = document.querySelector('[data-commit]');
       commit.hidden = false;
       commit.onclick = () => guarded(commit, async () => {

@@ -11,6 +11,8 @@ public class BountyException extends RuntimeException {
         TOKEN_NOT_FOUND(404),
         /** The sender judges the bounty (sponsor, evaluator or arbiter): the contract never pays its entry. */
         JUDGE_CANNOT_ENTER(403),
+        /** The contributor used up today's live-board scorings on this bounty (a term of its spec). */
+        LIVE_SCORING_LIMIT(429),
         /** The action is not possible in the bounty's current state (the contract would revert). */
         NOT_NOW(409);
 

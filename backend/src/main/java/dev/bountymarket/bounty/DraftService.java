@@ -26,6 +26,7 @@ import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.dataset.Batch;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.dataset.BatchSource;
 import dev.bountymarket.evaluator.dataset.TestSets;
 import dev.bountymarket.evaluator.spec.BountySpec;
@@ -85,16 +86,18 @@ public class DraftService {
             throw invalid("title is " + title.length() + " characters; at most 200");
         }
         BountySpec spec = parseSpec(draft.spec());
+        byte[] salt = new byte[32];
+        RANDOM.nextBytes(salt);
+        LiveSplit split = new LiveSplit(salt, spec.liveBoard().sharePercent());
         // Both files are checked before either is stored: a rejected draft leaves nothing behind.
         uploads.check(draft.testSet(), "testSet", storage.maxTestSetBytes(), draft.testSetSha256(),
-                file -> checkTestSet(spec, file, draft.testSet().fileName(), "hidden test set"));
+                file -> checkTestSet(spec, file, draft.testSet().fileName(), "hidden test set", split));
         StoredObject sample = uploads.store(draft.publicSample(), "publicSample", storage.maxTestSetBytes(), false,
-                draft.publicSampleSha256(), file -> checkTestSet(spec, file, draft.publicSample().fileName(), "public sample"));
+                draft.publicSampleSha256(), file -> checkTestSet(spec, file, draft.publicSample().fileName(), "public sample",
+                        null));
         StoredObject testSet = uploads.store(draft.testSet(), "testSet", storage.maxTestSetBytes(), true, null,
                 file -> { });
 
-        byte[] salt = new byte[32];
-        RANDOM.nextBytes(salt);
         byte[] opened = new byte[64];
         System.arraycopy(Numeric.hexStringToByteArray(testSet.sha256()), 0, opened, 0, 32);
         System.arraycopy(salt, 0, opened, 32, 32);
@@ -209,16 +212,30 @@ public class DraftService {
      * image too large to decode or a decompression bomb is refused now, to the sponsor, and never reaches a
      * contributor. Messages name the file as the sponsor sent it, not the temporary file it was saved to.
      */
-    private static void checkTestSet(BountySpec spec, Path file, String fileName, String what) {
+    /**
+     * Reads a file through as the evaluator will. With a split (the hidden test set), both of its parts must have rows:
+     * the live board scores one, the results the other.
+     */
+    private static void checkTestSet(BountySpec spec, Path file, String fileName, String what, LiveSplit split) {
         String shownName = fileName == null || fileName.isBlank() ? what : fileName;
         try (BatchSource source = TestSets.open(file, shownName, spec)) {
             Batch batch = new Batch(1024, spec.input().rowWidth(), spec.task().isClassification());
             long rows = 0;
+            long live = 0;
             while (source.fill(batch)) {
+                for (int i = 0; split != null && i < batch.size(); i++) {
+                    live += split.isLive(batch.firstRow() + i) ? 1 : 0;
+                }
                 rows += batch.size();
             }
             if (rows == 0) {
                 throw invalid("The " + what + " has no rows");
+            }
+            if (split != null && (live == 0 || live == rows)) {
+                throw invalid("The " + what + " is refused: its " + rows + " rows all fell in one part ("
+                        + live + " live, " + (rows - live) + " private; the live board scores about "
+                        + split.sharePercent() + " % of the rows, the results the rest). Add rows so that both"
+                        + " parts have some.");
             }
         } catch (EvaluationException e) {
             throw invalid("The " + what + " is refused: " + e.getMessage());

@@ -57,8 +57,13 @@ public class Submission extends PanacheEntity {
 
     public Boolean paid;
 
+    /** The score on the public sample: the uploader's check, shown to them alone (its labels are published). */
     @Column(name = "public_score")
     public Long publicScore;
+
+    /** The score on the hidden test set's live part: what the live leaderboard ranks. */
+    @Column(name = "live_score")
+    public Long liveScore;
 
     @Column(name = "public_report")
     public String publicReport;

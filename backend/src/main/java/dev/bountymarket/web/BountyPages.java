@@ -22,7 +22,9 @@ import dev.bountymarket.bounty.BountyView;
 import dev.bountymarket.bounty.Payout;
 import dev.bountymarket.chain.ChainEvent;
 import dev.bountymarket.chain.Transactions;
+import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.submission.LeaderboardEntry;
+import dev.bountymarket.submission.SubmissionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -42,7 +44,7 @@ public class BountyPages {
 
         static native TemplateInstance create(Site site, String exampleSpec);
 
-        static native TemplateInstance submit(Site site, BountyView bounty);
+        static native TemplateInstance submit(Site site, BountyView bounty, SubmissionService.LiveScorings scorings);
     }
 
     /** A tabular binary-classification spec to start from (the format is in evaluator/README.md). */
@@ -62,12 +64,13 @@ public class BountyPages {
     }
 
     /**
-     * The leaderboards: the public one (scores on the public sample, live while open) and the private one (the
-     * ranking posted with the results). Model hashes stay hidden until submissions close, so nobody can commit a
+     * The leaderboards: the public (live) one (scores on the hidden test set's live part, live while open) and the
+     * private one (the ranking posted with the results, scored on the rest). Model hashes stay hidden until submissions close, so nobody can commit a
      * copy first.
      */
     public record Boards(List<LeaderboardEntry> publicEntries, long publicTotal, List<LeaderboardEntry> privateEntries,
-            ScoreChart chart, String chartBoard, boolean live, boolean showModelHashes) {
+            ScoreChart chart, String chartBoard, boolean live, boolean showModelHashes, Integer liveSharePercent,
+            Integer scoringsPerDay) {
     }
 
     /** What the viewer may do now; each is a transaction their wallet sends. */
@@ -88,6 +91,9 @@ public class BountyPages {
     @Inject
     Transactions transactions;
 
+    @Inject
+    SubmissionService submissions;
+
     @GET
     @Path("/new")
     public TemplateInstance create() {
@@ -97,7 +103,12 @@ public class BountyPages {
     @GET
     @Path("/{id}/submit")
     public TemplateInstance submit(@PathParam("id") long id) {
-        return Templates.submit(site.get(), view(id));
+        BountyView bounty = view(id);
+        // the viewer's live-board scorings left today, a term of the bounty (null when signed out)
+        SubmissionService.LiveScorings scorings = Optional.ofNullable(site.viewer()).flatMap(viewer -> Bounty
+                .<Bounty>findByIdOptional(id).flatMap(entity -> entity.liveBoard()
+                        .map(terms -> submissions.liveScorings(entity, viewer, terms)))).orElse(null);
+        return Templates.submit(site.get(), bounty, scorings);
     }
 
     @GET
@@ -148,8 +159,10 @@ public class BountyPages {
                 higherIsBetter, bounty.metric());
         boolean open = BountyStatus.OPEN.name().equals(bounty.status());
         boolean closed = bounty.submissionDeadline() != null && !now.isBefore(bounty.submissionDeadline());
+        Optional<LiveBoardSpec> terms = Bounty.<Bounty>findByIdOptional(bounty.id()).flatMap(Bounty::liveBoard);
         return new Boards(publicBoard.items(), publicBoard.total(), privateBoard.items(), chart,
-                hasPrivate ? "private" : "public", open, closed);
+                hasPrivate ? "private" : "public", open, closed, terms.map(LiveBoardSpec::sharePercent).orElse(null),
+                terms.map(LiveBoardSpec::scoringsPerDay).orElse(null));
     }
 
     private static Actions actions(BountyView bounty, Bounty entity, boolean creditToWithdraw, Site site, Instant now) {

@@ -297,7 +297,7 @@ public final class BackendBenchmark {
             int others = bounties - 2;
             sql.executeUpdate("""
                     INSERT INTO submission (id, bounty_id, contributor, commitment, chain_index, committed_tx,
-                                            committed_at, public_score, model_sha256, model_size, model_key, created_at)
+                                            committed_at, live_score, model_sha256, model_size, model_key, created_at)
                     SELECT %1$d + g,
                            CASE WHEN g <= %2$d THEN %3$d ELSE %3$d + 1 + (g - %2$d - 1) %% %4$d END,
                            '0x' || lpad(to_hex(g %% 5000), 40, '0'),

@@ -17,9 +17,12 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import org.web3j.utils.Numeric;
+
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.EvaluationRequest;
 import dev.bountymarket.evaluator.EvaluationResult;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.report.CanonicalJson;
 import dev.bountymarket.evaluator.report.Hashes;
 import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
@@ -30,8 +33,10 @@ import dev.bountymarket.evaluator.spec.ImageInput;
  * Audits one bounty in two separate steps. First the hashes: every file is checked against what the chain committed
  * (the spec against specHash, the test set against the reveal and the commitment with its salt, the results document
  * against reportHash, each model against its submission's commitment), and the document's entries against the ranked
- * entries posted on-chain. Then the re-runs: every ranked entry and every exclusion is evaluated again with the same
- * evaluator, and its report hash and score compared with what was posted. Nothing is taken from the server.
+ * entries posted on-chain, and the document's {@code split} block against the spec and the chain. Then the re-runs: every
+ * ranked entry and every exclusion is evaluated again with the same evaluator on the test set's private part (the live
+ * split keyed by the salt that opened the commitment on-chain), and its report hash and score compared with what was
+ * posted. Nothing is taken from the server.
  */
 public final class Audit {
     private static final JsonMapper MAPPER = JsonMapper.builder().nodeFactory(CanonicalJson.NODES).build();
@@ -86,7 +91,7 @@ public final class Audit {
     }
 
     /** What the hash step established, for the re-runs. */
-    private record HashStep(Optional<BountySpec> spec, Optional<Path> testSet, boolean testSetTrusted,
+    private record HashStep(Optional<BountySpec> spec, Optional<Path> testSet, Optional<byte[]> salt,
             Optional<JsonNode> document, Map<Integer, Path> models, Map<Integer, String> modelProblems) {
     }
 
@@ -95,16 +100,16 @@ public final class Audit {
     private HashStep checkHashes(List<Check> checks) {
         Optional<BountySpec> spec = checkSpec(checks);
         Optional<Path> testSet = Optional.empty();
-        boolean testSetTrusted = false;
+        Optional<byte[]> salt = Optional.empty();
         if (spec.isPresent()) {
             testSet = artifacts.testSet(spec.get().input() instanceof ImageInput);
-            testSetTrusted = checkTestSet(checks, testSet);
+            salt = checkTestSet(checks, testSet).map(Numeric::hexStringToByteArray);
         }
-        Optional<JsonNode> document = checkDocument(checks);
+        Optional<JsonNode> document = checkDocument(checks, spec);
         Map<Integer, Path> models = new HashMap<>();
         Map<Integer, String> problems = new HashMap<>();
         checkModels(checks, document, models, problems);
-        return new HashStep(spec, testSet, testSetTrusted, document, models, problems);
+        return new HashStep(spec, testSet, salt, document, models, problems);
     }
 
     private Optional<BountySpec> checkSpec(List<Check> checks) {
@@ -127,7 +132,8 @@ public final class Audit {
         return Optional.empty();
     }
 
-    private boolean checkTestSet(List<Check> checks, Optional<Path> file) {
+    /** Checks the test set; when it opens the commitment on-chain, returns the salt that opened it (which keys the split). */
+    private Optional<String> checkTestSet(List<Check> checks, Optional<Path> file) {
         if (chain.reveal().isEmpty() && file.isPresent() && artifacts.unrevealedSalt().isPresent()) {
             // A confidential test set handed over with its salt: the commitment on-chain still binds it.
             String sha256 = sha256(file.get());
@@ -135,40 +141,40 @@ public final class Audit {
             if (ChainFacts.testSetCommitment(sha256, salt).equals(chain.testSetCommitment())) {
                 checks.add(new Check("test set", Verdict.MATCH, "sha256 " + sha256 + " with the salt handed over (not"
                         + " revealed on-chain) opens the commitment " + chain.testSetCommitment()));
-                return true;
+                return Optional.of(salt);
             }
             checks.add(new Check("test set", Verdict.MISMATCH, "sha256 " + sha256 + " with the salt " + salt
                     + " does not open the commitment on-chain " + chain.testSetCommitment()));
-            return false;
+            return Optional.empty();
         }
         if (chain.reveal().isEmpty()) {
             checks.add(new Check("test set", Verdict.UNCHECKED, "the test set is not revealed on-chain"
                     + (chain.confidential() ? " (a confidential bounty: only its arbiter gets it, during a dispute)" : "")));
-            return false;
+            return Optional.empty();
         }
         ChainFacts.Reveal reveal = chain.reveal().get();
         String opened = ChainFacts.testSetCommitment(reveal.testSetSha256(), reveal.salt());
         if (!opened.equals(chain.testSetCommitment())) {
             checks.add(new Check("test set", Verdict.MISMATCH, "the reveal on-chain (sha256 " + reveal.testSetSha256()
                     + ", salt " + reveal.salt() + ") does not open the commitment " + chain.testSetCommitment()));
-            return false;
+            return Optional.empty();
         }
         if (file.isEmpty()) {
             checks.add(new Check("test set", Verdict.UNCHECKED, "no test set in " + artifacts.describe()));
-            return false;
+            return Optional.empty();
         }
         String sha256 = sha256(file.get());
         if (!sha256.equals(reveal.testSetSha256())) {
             checks.add(new Check("test set", Verdict.MISMATCH, "the file hashes to sha256 " + sha256 + ", but the test set"
                     + " revealed on-chain has sha256 " + reveal.testSetSha256() + " (a changed row?)"));
-            return false;
+            return Optional.empty();
         }
         checks.add(new Check("test set", Verdict.MATCH, "sha256 " + sha256 + " with salt " + reveal.salt()
                 + " opens the commitment " + chain.testSetCommitment()));
-        return true;
+        return Optional.of(reveal.salt());
     }
 
-    private Optional<JsonNode> checkDocument(List<Check> checks) {
+    private Optional<JsonNode> checkDocument(List<Check> checks, Optional<BountySpec> spec) {
         if (chain.reportHash().matches("0x0{64}")) {
             checks.add(new Check("results document", Verdict.UNCHECKED, "no results are posted on-chain (bounty is "
                     + chain.statusName() + ")"));
@@ -238,10 +244,49 @@ public final class Audit {
             }
         }
         checkOrder(differences);
+        checks.add(checkSplit(document.path("split"), spec));
         checks.add(new Check("entries", differences.isEmpty() ? Verdict.MATCH : Verdict.MISMATCH, differences.isEmpty()
                 ? chain.ranked().size() + " ranked on-chain as listed, best first, every commitment accounted for"
                 : String.join("; ", differences)));
         return Optional.of(document);
+    }
+
+    /**
+     * The document's {@code split} block: the rows it scored are the private part, under the rule this build knows,
+     * with the live share the spec (bound by specHash) sets, of the test set committed on-chain.
+     */
+    private Check checkSplit(JsonNode split, Optional<BountySpec> spec) {
+        String what = "scored part";
+        if (!split.isObject()) {
+            return new Check(what, Verdict.MISMATCH, "the results document has no split block, so it does not say which"
+                    + " rows of the test set it scored");
+        }
+        List<String> differences = new ArrayList<>();
+        if (!LiveSplit.RULE.equals(split.path("rule").asText())) {
+            differences.add("rule '" + split.path("rule").asText() + "' is not " + LiveSplit.RULE);
+        }
+        if (!LiveSplit.Part.PRIVATE.wireName().equals(split.path("scoredPart").asText())) {
+            differences.add("it scored part '" + split.path("scoredPart").asText() + "', not the private part");
+        }
+        if (!split.path("testSetCommitment").asText().equalsIgnoreCase(chain.testSetCommitment())) {
+            differences.add("it names the test-set commitment " + split.path("testSetCommitment").asText()
+                    + ", the chain holds " + chain.testSetCommitment());
+        }
+        if (spec.isPresent()) {
+            int share = spec.get().liveBoard().sharePercent();
+            if (!split.path("liveSharePercent").isInt() || split.path("liveSharePercent").asInt() != share) {
+                differences.add("live share " + split.path("liveSharePercent") + "%, the spec's is " + share + "%");
+            }
+        }
+        if (!differences.isEmpty()) {
+            return new Check(what, Verdict.MISMATCH, String.join("; ", differences));
+        }
+        if (spec.isEmpty()) {
+            return new Check(what, Verdict.UNCHECKED, "the live share " + split.path("liveSharePercent")
+                    + "% cannot be checked without a spec that matches the chain");
+        }
+        return new Check(what, Verdict.MATCH, "the private part (" + (100 - spec.get().liveBoard().sharePercent())
+                + "% of rows, " + LiveSplit.RULE + ") of the test set committed on-chain");
     }
 
     /** The posted ranking is in the contract's order: best score first, ties to the earlier commitment. */
@@ -324,7 +369,7 @@ public final class Audit {
         hashes.document().ifPresent(d -> d.path("entries").forEach(e -> documentEntries.put(e.path("submissionIndex")
                 .asInt(-1), e)));
         String cannotRun = hashes.spec().isEmpty() ? "no spec that matches the chain"
-                : !hashes.testSetTrusted() ? "no test set that matches the chain" : null;
+                : hashes.salt().isEmpty() ? "no test set that matches the chain" : null;
         for (ChainFacts.Ranked r : chain.ranked()) {
             String entry = "rank " + r.rank();
             JsonNode posted = documentEntries.get(r.submissionIndex());
@@ -441,7 +486,10 @@ public final class Audit {
         } catch (IOException e) {
             size = 0;
         }
-        return runner.run(hashes.spec().orElseThrow(), new EvaluationRequest(hashes.spec().get(), model, testSet), size);
+        // the private part, split by the salt that opened the commitment on-chain: never a salt the server names
+        EvaluationRequest request = new EvaluationRequest(hashes.spec().orElseThrow(), model, testSet)
+                .part(hashes.salt().orElseThrow(), LiveSplit.Part.PRIVATE);
+        return runner.run(hashes.spec().get(), request, size);
     }
 
     static String sha256(Path file) {
