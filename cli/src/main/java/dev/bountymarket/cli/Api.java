@@ -35,7 +35,8 @@ public final class Api {
 
     private final String base;
     private final Optional<String> token;
-    // HTTP/1.1: the server reads the site's origin from the Host header, which an h2c upgrade would leave out
+    // HTTP/1.1: a server from before the authority fix read the site's origin from the Host header only, which an h2c
+    // upgrade leaves out (current servers read HTTP/2's :authority too)
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
