@@ -131,6 +131,13 @@ public class Bounty extends PanacheEntity {
     @Column(name = "challenge_bond", precision = 78)
     public BigInteger challengeBond;
 
+    /**
+     * When the owner deleted this draft or upload from their lists; null while shown. The row stays, so a transaction
+     * already sent still finds its test set or model (migrations/V13).
+     */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
     @Column(name = "submission_count", nullable = false)
     public int submissionCount;
 

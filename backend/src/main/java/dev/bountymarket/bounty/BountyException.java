@@ -1,5 +1,9 @@
 package dev.bountymarket.bounty;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** A bounty request that cannot be served; the message says why and what to do. */
 public class BountyException extends RuntimeException {
 
@@ -25,8 +29,16 @@ public class BountyException extends RuntimeException {
 
     public final Code code;
 
+    /** For a form: each wrong field's message, keyed by the request's field name, in the form's order; else empty. */
+    public final Map<String, String> fields;
+
     public BountyException(Code code, String message) {
+        this(code, message, Map.of());
+    }
+
+    public BountyException(Code code, String message, Map<String, String> fields) {
         super(message);
         this.code = code;
+        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 }

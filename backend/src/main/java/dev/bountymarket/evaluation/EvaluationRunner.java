@@ -30,6 +30,7 @@ import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
 import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.evaluator.spec.ImageInput;
+import dev.bountymarket.notification.Notifications;
 import dev.bountymarket.storage.ContentStore;
 import dev.bountymarket.storage.StoredObject;
 import dev.bountymarket.submission.Submission;
@@ -48,6 +49,9 @@ public class EvaluationRunner {
 
     @Inject
     EvaluationMetrics metrics;
+
+    @Inject
+    Notifications notifications;
 
     @Inject
     EvaluationConfig config;
@@ -111,7 +115,7 @@ public class EvaluationRunner {
      * with a heap sized for the test set, stopped early if the lease is lost.
      */
     private EvaluationOutcome evaluate(Lease lease, Inputs inputs, AtomicBoolean held) {
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-eval-" + lease.jobId() + "-")) {
+        try (ScratchFolder work = ScratchFolder.create("eval-" + lease.jobId())) {
             BountySpec spec = BountySpec.parse(inputs.specJson());
             Path model = work.folder("model").resolve("model.onnx");
             Path testSet = work.folder("test-set").resolve(spec.input() instanceof ImageInput ? "test-set.zip"
@@ -181,6 +185,9 @@ public class EvaluationRunner {
             } else {
                 queue.fail(job, error.code().name(), error.getMessage());
             }
+        }
+        if (job.kind == Kind.LIVE && job.status == EvaluationJob.Status.DONE) {
+            notifications.liveScore(Bounty.findById(submission.bountyId), submission);
         }
         if (job.kind == Kind.PUBLIC && job.status == EvaluationJob.Status.FAILED) {
             submission.validationError = job.errorMessage;

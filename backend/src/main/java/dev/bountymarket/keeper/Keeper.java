@@ -24,10 +24,13 @@ import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.Repeating;
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.ResultEvents;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
@@ -82,10 +85,13 @@ public class Keeper {
     @Inject
     Leadership leadership;
 
+    @Inject
+    ProcessRoles roles;
+
     private Repeating rounds;
 
     void start(@Observes StartupEvent startup) {
-        if (config.enabled()) {
+        if (config.enabled() && roles.has(ProcessConfig.Role.LEADER)) {
             leadership.keepLeading(Leadership.Role.KEEPER);
             rounds = Repeating.start("keeper", config.interval(), this::round);
         }
@@ -193,8 +199,10 @@ public class Keeper {
         }
         boolean windowOver = bounty.status == BountyStatus.PROPOSED && !now.isBefore(bounty.challengeDeadline);
         if (windowOver || bounty.status == BountyStatus.RESOLVED || bounty.status == BountyStatus.DISPUTED) {
-            // A disputed bounty can be paid out only once arbitration timed out: eth_estimateGas tells.
-            return Optional.of(new Step(Action.FINALIZE, market.finalize(id).encodeFunctionCall()));
+            // A disputed bounty can be paid out only once arbitration timed out: eth_estimateGas tells. The contract
+            // keeps the paid ranks as a hash: they are passed back, as the indexed ResultRanked events name them.
+            return Optional.of(new Step(Action.FINALIZE,
+                    market.finalize(id, ResultEvents.paidRanks(bounty.contract, id)).encodeFunctionCall()));
         }
         return Optional.empty();
     }

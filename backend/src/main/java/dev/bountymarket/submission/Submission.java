@@ -75,6 +75,13 @@ public class Submission extends PanacheEntity {
     @Column(name = "validation_error_code")
     public String validationErrorCode;
 
+    /**
+     * When the owner deleted this draft or upload from their lists; null while shown. The row stays, so a transaction
+     * already sent still finds its test set or model (migrations/V13).
+     */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

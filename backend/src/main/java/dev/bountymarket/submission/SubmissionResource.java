@@ -1,6 +1,7 @@
 package dev.bountymarket.submission;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -45,6 +46,13 @@ public class SubmissionResource {
     @Path("/{id}/transactions/submit")
     public WalletTransaction submit(@PathParam("id") long id) {
         return submissions.submitTransaction(id, currentUser.require());
+    }
+
+    /** Deletes an upload that was never committed from its contributor's lists (204). */
+    @DELETE
+    @Path("/{id}")
+    public void delete(@PathParam("id") long id) {
+        submissions.delete(id, currentUser.requireForChange());
     }
 
     /** The canonical evaluation report (kind public: on the public sample; private: on the hidden test set). */

@@ -33,6 +33,8 @@ import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyException.Code;
 import dev.bountymarket.bounty.BountyStatus;
@@ -65,6 +67,9 @@ import dev.bountymarket.storage.Uploads;
  */
 @ApplicationScoped
 public class SubmissionService {
+
+    @Inject
+    ProcessRoles roles;
 
     @Inject
     Uploads uploads;
@@ -145,6 +150,9 @@ public class SubmissionService {
 
     /** Checks of models whose server stopped before their check ran are run again at start. */
     void resumeChecks(@Observes StartupEvent startup) {
+        if (!roles.has(ProcessConfig.Role.WEB)) {
+            return; // upload checks are the web tier's: a worker leaves them to a web server's start
+        }
         List<Object[]> pending = QuarkusTransaction.requiringNew().call(() -> Submission.getEntityManager()
                 .createQuery("select s.id, b.specJson from Submission s, Bounty b where b.id = s.bountyId and"
                         + " s.modelKey is not null and s.chainIndex is null and s.publicScore is null and"
@@ -192,7 +200,7 @@ public class SubmissionService {
      * their file), the public sample in another, checked in a child JVM with a heap sized for the sample.
      */
     private EvaluationOutcome validate(BountySpec spec, StoredObject sample, StoredObject model, String displayName) {
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-validate-")) {
+        try (ScratchFolder work = ScratchFolder.create("check")) {
             Path samplePath = work.folder("sample").resolve(spec.input() instanceof ImageInput ? "sample.zip"
                     : "sample.csv");
             store.copyTo(sample, samplePath);
@@ -267,7 +275,7 @@ public class SubmissionService {
                     + " can commit this model (the commitment names them as the one to be paid)");
         }
         if (submission.chainIndex != null) {
-            throw new BountyException(Code.NOT_NOW, "This model is already committed as submission #" + submission.chainIndex);
+            throw new BountyException(Code.NOT_NOW, "This model is already committed (commit order " + (submission.chainIndex + 1) + " on its bounty)");
         }
         if (submission.validationErrorCode != null
                 && ErrorCode.valueOf(submission.validationErrorCode).party() != ErrorCode.Party.PLATFORM) {
@@ -432,6 +440,25 @@ public class SubmissionService {
                             ? " since " + bounty.submissionDeadline : ""));
         }
         return bounty;
+    }
+
+    /**
+     * Removes an upload that was never committed from its contributor's lists. The row and the model stay: a submit
+     * transaction already sent may still be mined, and must then find its model.
+     */
+    @Transactional
+    public void delete(long id, String caller) {
+        Submission s = find(id);
+        if (!s.contributor.equals(caller)) {
+            throw new BountyException(Code.FORBIDDEN, "Only its contributor can delete upload " + id);
+        }
+        if (s.chainIndex != null) {
+            throw new BountyException(Code.NOT_NOW, "Submission " + id + " is committed on-chain; it stays on the"
+                    + " leaderboard");
+        }
+        if (s.deletedAt == null) {
+            s.deletedAt = Instant.now();
+        }
     }
 
     private static Submission find(long id) {

@@ -97,7 +97,7 @@ public record SubmissionView(long id, long bountyId, String bountyTitle, String 
                     : "place " + check.position() + " in line"));
         }
         if (s.chainIndex != null) {
-            timeline.add(new Step("committed", s.committedAt, s.committedTx, "submission #" + s.chainIndex));
+            timeline.add(new Step("committed", s.committedAt, s.committedTx, "commit order " + (s.chainIndex + 1) + " on this bounty"));
         }
         if (liveJob != null && liveJob.status == EvaluationJob.Status.DONE && s.liveScore != null) {
             timeline.add(new Step("live score", liveJob.finishedAt, null, Decimals.plain(s.liveScore)

@@ -12,14 +12,18 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.bounty.BountyData;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyService;
 import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.bounty.BountyView;
+import dev.bountymarket.bounty.DraftService;
 import dev.bountymarket.bounty.Payout;
+import dev.bountymarket.chain.Addresses;
 import dev.bountymarket.chain.ChainEvent;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.evaluator.spec.LiveBoardSpec;
@@ -38,13 +42,14 @@ public class BountyPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance detail(Site site, BountyView bounty, Bounty entity, List<Step> timeline,
-                List<ChainEvent> events, Boards boards, Actions actions, List<Payout> payouts);
+                List<ChainEvent> events, Boards boards, Actions actions, List<Payout> payouts, Data data);
 
         static native TemplateInstance detail$leaderboards(Site site, BountyView bounty, Boards boards);
 
-        static native TemplateInstance create(Site site, String exampleSpec);
+        static native TemplateInstance create(Site site, String exampleSpec, Bounty draft, String defaultArbiter);
 
-        static native TemplateInstance submit(Site site, BountyView bounty, SubmissionService.LiveScorings scorings);
+        static native TemplateInstance submit(Site site, BountyView bounty, SubmissionService.LiveScorings scorings,
+                Data data);
     }
 
     /** A tabular binary-classification spec to start from (the format is in evaluator/README.md). */
@@ -73,12 +78,24 @@ public class BountyPages {
             Integer scoringsPerDay) {
     }
 
+    /** A file anyone may download now, with what it is. */
+    public record Download(String label, String href, String note) {
+    }
+
+    /**
+     * The bounty's Data section: the files to download, the public sample's preview, what a model must be, and the
+     * metric explained. {@code requirements} and {@code preview} are null when unknown here.
+     */
+    public record Data(List<Download> downloads, BountyData.Preview preview, BountyData.ModelRequirements requirements,
+            BountyData.MetricInfo metric) {
+    }
+
     /** What the viewer may do now; each is a transaction their wallet sends. */
     public record Actions(boolean submit, boolean topUp, boolean cancel, boolean challenge, boolean finalizeNow,
-            boolean expire, boolean uphold, boolean withdraw) {
+            boolean expire, boolean uphold, boolean withdraw, boolean claimChallenge) {
 
         public boolean any() {
-            return submit || topUp || cancel || challenge || finalizeNow || expire || uphold || withdraw;
+            return submit || topUp || cancel || challenge || finalizeNow || expire || uphold || withdraw || claimChallenge;
         }
     }
 
@@ -94,10 +111,29 @@ public class BountyPages {
     @Inject
     SubmissionService submissions;
 
+    @Inject
+    BountyData bountyData;
+
+    @Inject
+    DraftService drafts;
+
+    @Inject
+    WebConfig webConfig;
+
     @GET
     @Path("/new")
-    public TemplateInstance create() {
-        return Templates.create(site.get(), EXAMPLE_SPEC);
+    public TemplateInstance create(@QueryParam("draft") Long draftId) {
+        Site current = site.get();
+        Bounty draft = null;
+        if (draftId != null && current.viewer() != null) {
+            try {
+                draft = drafts.draft(draftId, current.viewer());
+            } catch (BountyException e) {
+                throw PageException.notFound(e.getMessage() + ".");
+            }
+        }
+        String arbiter = webConfig.defaultArbiter().flatMap(Addresses::parse).orElse(null);
+        return Templates.create(current, EXAMPLE_SPEC, draft, arbiter);
     }
 
     @GET
@@ -108,7 +144,7 @@ public class BountyPages {
         SubmissionService.LiveScorings scorings = Optional.ofNullable(site.viewer()).flatMap(viewer -> Bounty
                 .<Bounty>findByIdOptional(id).flatMap(entity -> entity.liveBoard()
                         .map(terms -> submissions.liveScorings(entity, viewer, terms)))).orElse(null);
-        return Templates.submit(site.get(), bounty, scorings);
+        return Templates.submit(site.get(), bounty, scorings, data(bounty, Bounty.findById(id), List.of()));
     }
 
     @GET
@@ -123,8 +159,10 @@ public class BountyPages {
         // A credit from this bounty that the viewer has not withdrawn yet: the contract holds it until then.
         boolean creditToWithdraw = payouts.stream().anyMatch(p -> p.credited && current.is(p.recipient)
                 && transactions.creditOf(p.recipient, p.token).signum() > 0);
-        return Templates.detail(current, bounty, entity, timeline(bounty, entity, events, now), events,
-                boards(bounty, now), actions(bounty, entity, creditToWithdraw, current, now), payouts);
+        Boards boards = boards(bounty, now);
+        return Templates.detail(current, bounty, entity, timeline(bounty, entity, events, now), events, boards,
+                actions(bounty, entity, creditToWithdraw, current, now), payouts,
+                data(bounty, entity, boards.privateEntries()));
     }
 
     /** The leaderboards alone: what the page polls while the bounty is open. */
@@ -148,6 +186,35 @@ public class BountyPages {
             throw PageException.notFound("There is no bounty " + id + ".");
         }
         return bounty;
+    }
+
+    private Data data(BountyView bounty, Bounty entity, List<LeaderboardEntry> privateEntries) {
+        List<Download> downloads = new ArrayList<>();
+        String api = "/api/bounties/" + bounty.id();
+        if (entity.specJson != null) {
+            downloads.add(new Download("Spec (JSON)", api + "/spec", "its keccak256 is the spec hash on-chain"));
+        }
+        if (entity.publicSampleKey != null) {
+            downloads.add(new Download("Public sample", api + "/public-sample",
+                    TemplateExtensions.bytes(entity.publicSampleSize) + ", with labels: check your model on it"));
+        }
+        if (entity.testSetRevealed && entity.testSetKey != null) {
+            downloads.add(new Download("Hidden test set (revealed)", api + "/test-set",
+                    TemplateExtensions.bytes(entity.testSetSize) + ", opened on-chain: re-run the evaluation with it"));
+        }
+        if (entity.reportHash != null && entity.resultsJson != null) {
+            downloads.add(new Download("Results document", api + "/results", "its keccak256 is the report hash"));
+        }
+        if (BountyStatus.FINALIZED.name().equals(bounty.status())) {
+            for (LeaderboardEntry e : privateEntries) {
+                if (Boolean.TRUE.equals(e.paid())) {
+                    downloads.add(new Download("Winning model, rank " + e.rank(), "/api/submissions/"
+                            + e.submissionId() + "/model", "by " + TemplateExtensions.shortAddress(e.contributor())));
+                }
+            }
+        }
+        return new Data(downloads, bountyData.preview(entity).orElse(null),
+                bountyData.requirements(entity).orElse(null), BountyData.metric(bounty.metric()));
     }
 
     private Boards boards(BountyView bounty, Instant now) {
@@ -181,8 +248,12 @@ public class BountyPages {
         boolean expire = (open || status.equals("CLOSED")) && bounty.evaluationDeadline() != null
                 && !now.isBefore(bounty.evaluationDeadline());
         return new Actions(submit, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
-                status.equals("PROPOSED") && beforeChallengeDeadline, finalizeNow, expire,
-                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw);
+                // several may challenge: also a disputed bounty, until the window closes or the arbiter rules
+                (status.equals("PROPOSED") || status.equals("DISPUTED")) && beforeChallengeDeadline, finalizeNow, expire,
+                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw,
+                // overturned and paid out: the viewer's own challenge, not yet paid back
+                status.equals("FINALIZED") && bounty.resultsOverturned()
+                        && bounty.challenges().stream().anyMatch(c -> site.is(c.challenger()) && !c.claimed()));
     }
 
     private static List<Step> timeline(BountyView b, Bounty entity, List<ChainEvent> events, Instant now) {
@@ -219,7 +290,9 @@ public class BountyPages {
         boolean challenged = first.containsKey("Challenged");
         boolean finalized = status.equals("FINALIZED");
         steps.add(new Step(challenged ? "Challenged" : "Challenge window",
-                challenged ? "Waiting for the arbiter" : "Anyone may challenge by posting a bond", b.challengeDeadline(),
+                challenged ? b.challenges().size() + (b.challenges().size() == 1 ? " challenge" : " challenges")
+                        + ", waiting for the arbiter; others may still challenge until the window closes"
+                        : "Anyone may challenge by posting a bond", b.challengeDeadline(),
                 tx(first, "Challenged"), !proposed ? "upcoming"
                         : status.equals("PROPOSED") && now.isBefore(b.challengeDeadline()) ? "current" : "done"));
         if (challenged) {

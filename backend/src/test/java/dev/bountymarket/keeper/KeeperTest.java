@@ -23,9 +23,11 @@ import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
+import dev.bountymarket.bounty.Payout;
 import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.ResultEvents;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationJob;
 import dev.bountymarket.evaluation.EvaluationQueue;
@@ -122,7 +124,7 @@ class KeeperTest {
 
         // The server signed and recorded the payout, then died before broadcasting it.
         BigInteger onchainId = bounty(id).onchainId;
-        sender.prepare(id, Action.FINALIZE, chain.market(market, keeperAccount).finalize(onchainId).encodeFunctionCall());
+        sender.prepare(id, Action.FINALIZE, chain.market(market, keeperAccount).finalize(onchainId, paidRanks(id)).encodeFunctionCall());
         // Restarted, it goes on: the recorded transaction is broadcast, then found mined.
         keeper.round();
         keeper.round();
@@ -146,7 +148,7 @@ class KeeperTest {
         // Sent, then the server died before it saw the receipt, and before the indexer saw the payout.
         BigInteger onchainId = bounty(id).onchainId;
         var tx = sender.prepare(id, Action.FINALIZE,
-                chain.market(market, keeperAccount).finalize(onchainId).encodeFunctionCall()).orElseThrow();
+                chain.market(market, keeperAccount).finalize(onchainId, paidRanks(id)).encodeFunctionCall()).orElseThrow();
         sender.broadcast(tx.id);
         keeper.round();
         keeper.round();
@@ -251,6 +253,33 @@ class KeeperTest {
     }
 
     @Test
+    void round_paysOutALapsedDisputeAndEveryChallengersBondIsForfeited() {
+        long id = proposedBounty("lapsed dispute");
+        BigInteger onchainId = bounty(id).onchainId;
+        BigInteger bond = BigInteger.TEN.pow(17);
+        ChainDriver.send(chain.market(market, bob).challenge(onchainId, bond)); // first, perhaps only to hold the dispute
+        ChainDriver.send(chain.market(market, alice).challenge(onchainId, bond)); // not locked out by it
+        indexer.catchUp();
+        assertEquals(BountyStatus.DISPUTED, bounty(id).status);
+        Bounty disputed = bounty(id);
+        assertEquals(List.of(bob.getAddress(), alice.getAddress()), QuarkusTransaction.requiringNew().call(
+                () -> ResultEvents.challenges(disputed.contract, onchainId)).stream().map(c -> c.challenger()).toList());
+
+        chain.travel(3601 + 30L * 86_400); // the arbiter never ruled
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+
+        assertEquals(List.of("FINALIZE CONFIRMED"), ledger(id), "paid out with the proposed winners as the events name them");
+        assertEquals(BountyStatus.FINALIZED, bounty(id).status);
+        List<Payout> payouts = QuarkusTransaction.requiringNew().call(() -> Payout.ofBounty(id));
+        assertEquals(bond.multiply(BigInteger.TWO), payouts.stream().filter(p -> p.kind.equals("BondForfeited"))
+                .map(p -> p.amount).reduce(BigInteger.ZERO, BigInteger::add), "both bonds forfeited, the squat's too");
+        assertTrue(payouts.stream().noneMatch(p -> p.kind.equals("BondReturned")), "no bond back while results stand");
+        assertTrue(payouts.stream().anyMatch(p -> p.kind.equals("Prize") && p.recipient.equalsIgnoreCase(alice.getAddress())));
+    }
+
+    @Test
     void round_leavesAJudgesSubmissionOutOfTheResults() {
         byte[] sha = ChainDriver.sha256("arbiter enters");
         long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), "arbiter enters");
@@ -288,7 +317,7 @@ class KeeperTest {
         chain.travel(3601);
         long nonceBefore = keeperNonce();
         long term = leadership.lead(Leadership.Role.KEEPER).orElseThrow();
-        String finalize = chain.market(market, keeperAccount).finalize(bounty(id).onchainId).encodeFunctionCall();
+        String finalize = chain.market(market, keeperAccount).finalize(bounty(id).onchainId, paidRanks(id)).encodeFunctionCall();
 
         // This server paused mid-round; meanwhile its lease ran out and another server took the keeper over.
         leaseOfTheKeeper("holder = 'another-server', term = term + 1, expires_at = now() + interval '1 hour'");
@@ -375,6 +404,12 @@ class KeeperTest {
     private static List<String> ledger(long bountyId) {
         return QuarkusTransaction.requiringNew().call(() -> KeeperTransaction.ofBounty(bountyId)).stream()
                 .map(tx -> tx.action + " " + tx.status).toList();
+    }
+
+    /** finalize's paid ranks, as the keeper rebuilds them from the indexed ResultRanked events. */
+    private static List<String> paidRanks(long id) {
+        Bounty b = bounty(id);
+        return QuarkusTransaction.requiringNew().call(() -> ResultEvents.paidRanks(b.contract, b.onchainId));
     }
 
     private static Bounty bounty(long id) {
