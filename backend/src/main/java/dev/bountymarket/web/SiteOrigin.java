@@ -11,10 +11,12 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 
 /**
  * The origin (scheme://host[:port]) a request reached the site at, when the operator allows it: {@code web.public-url}
- * when set; else the address the server listens at, as the browser named it (Host header) on the port the
+ * when set; else the address the server listens at, as the client named it (the request's authority: HTTP/1.1's Host
+ * header, HTTP/2's {@code :authority}, which may come without a Host header) on the port the
  * connection came in on, and on a loopback or all-interfaces listener any loopback name (localhost, 127.0.0.1,
  * [::1]). Sign-in messages name this origin, and changes from browsers must come from it.
  */
@@ -35,14 +37,14 @@ public class SiteOrigin {
         if (config.publicUrl().isPresent()) {
             return Optional.of(origin(URI.create(config.publicUrl().get().strip())));
         }
-        String hostHeader = request.getHeader("Host");
-        if (hostHeader == null || request.localAddress() == null) {
+        String authority = authority(request);
+        if (authority == null || request.localAddress() == null) {
             return Optional.empty();
         }
         String scheme = request.isSSL() ? "https" : "http";
         URI asked;
         try {
-            asked = new URI(scheme + "://" + hostHeader.strip());
+            asked = new URI(scheme + "://" + authority);
         } catch (java.net.URISyntaxException e) {
             return Optional.empty();
         }
@@ -62,8 +64,24 @@ public class SiteOrigin {
 
     /** What to tell someone whose request came to an address the operator did not allow. */
     public String notAllowed(HttpServerRequest request) {
-        return "This marketplace does not answer sign-ins at " + request.getHeader("Host") + ": open it at the address"
+        return "This marketplace does not answer sign-ins at " + authority(request) + ": open it at the address"
                 + " its operator set, or, as the operator, set web.public-url (WEB_PUBLIC_URL) to the address users open.";
+    }
+
+    /**
+     * host[:port] as the client named it: the Host header on HTTP/1.x, the {@code :authority} pseudo-header on HTTP/2
+     * (Vert.x parses both); null when there is none, or it does not parse.
+     */
+    private static String authority(HttpServerRequest request) {
+        HostAndPort authority = request.authority();
+        if (authority == null || authority.host() == null || authority.host().isEmpty()) {
+            return null;
+        }
+        String host = authority.host();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return authority.port() >= 0 ? host + ":" + authority.port() : host;
     }
 
     static String origin(URI uri) {

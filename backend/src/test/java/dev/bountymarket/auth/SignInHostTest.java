@@ -7,6 +7,10 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,6 +27,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 /**
  * Sign-in works at the address the site is opened at, when the operator allows it: with no public URL configured,
@@ -49,6 +54,36 @@ class SignInHostTest {
                     .body(Map.of("message", message, "signature", Wallet.sign(message, alice)))
                     .post("/api/auth/sign-in").then().statusCode(200).body("address", equalTo(alice.getAddress()));
         }
+    }
+
+    /**
+     * HTTP/2 names the host in its :authority pseudo-header and may send no Host header (Java's HttpClient does not,
+     * once the connection is upgraded to h2c): sign-in works there as on HTTP/1.1.
+     */
+    @Test
+    void signIn_worksOverHttp2WithoutAHostHeader() throws Exception {
+        String origin = "http://localhost:" + RestAssured.port;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        // the first request upgrades the connection (h2c); what follows goes over HTTP/2
+        http.send(HttpRequest.newBuilder(URI.create(origin + "/api/bounties")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<String> asked = http.send(HttpRequest.newBuilder(URI.create(origin + "/api/auth/message"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"address\":\"" + alice.getAddress() + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, asked.version(), "the connection was not upgraded to h2c");
+        assertEquals(200, asked.statusCode(), asked.body());
+        String message = JsonPath.from(asked.body()).getString("message");
+        assertTrue(message.startsWith("localhost:" + RestAssured.port + " wants you to sign in"), message);
+
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                Map.of("message", message, "signature", Wallet.sign(message, alice)));
+        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(origin + "/api/auth/sign-in"))
+                .header("Content-Type", "application/json").header("Origin", origin)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, signedIn.version());
+        assertEquals(200, signedIn.statusCode(), signedIn.body());
+        assertEquals(alice.getAddress(), JsonPath.from(signedIn.body()).getString("address"));
     }
 
     @Test
