@@ -4,6 +4,9 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IBountyMarket} from "./IBountyMarket.sol";
 
@@ -12,7 +15,11 @@ import {IBountyMarket} from "./IBountyMarket.sol";
 /// lifecycle. No owner, no upgrade path: the treasury and the fee are fixed at deployment.
 /// @dev Storage is packed so that `submit` touches one bounty slot, and a bounty takes 8 fresh slots.
 /// Requires an EVM with Cancun (EIP-1153 transient storage for the reentrancy guard).
-contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
+/// Relayed submissions use OpenZeppelin's audited `EIP712` (domain separator cached, rebuilt on a fork's chain id),
+/// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28) and
+/// `MerkleProof` (sorted-pair keccak256, so a proof needs no left/right flags; the leaf's position is bound inside
+/// the leaf instead).
+contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
 
     uint256 private constant BPS = 10_000;
@@ -29,6 +36,12 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     /// @dev Gas forwarded to an ERC-20 `transfer` push: several times what real tokens need, yet bounded,
     /// so a token that burns gas for one payee turns that payment into a credit instead of blocking all.
     uint256 private constant TOKEN_PUSH_GAS = 100_000;
+
+    /// @dev Bounds a proof's depth (12) and how fast a leaked relayer key could use up a bounty's indexes.
+    uint256 private constant MAX_BATCH_LEAVES = 4096;
+    bytes32 private constant SUBMISSION_TYPEHASH = keccak256(
+        "Submission(uint256 bounty,bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)"
+    );
 
     // Bit offsets of the fields of a bounty's first slot, read by `submit` directly.
     uint256 private constant HEAD_DEADLINE_SHIFT = 160;
@@ -91,6 +104,9 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         int256 previousScore;
         uint256 previousIndex;
         uint256 winnerCount;
+        uint256 maxSubmissions;
+        uint256 relayedCount; // relayed entries recorded so far (`relayedKeys` in use)
+        uint256[] relayedKeys; // (contributor, sequence) of each: a signed submission may be listed once
     }
 
     /// @dev The sponsor's remainder of a bounty finalized with its reveal withheld, as it is handed out.
@@ -102,21 +118,27 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
 
     address private immutable _treasury;
     uint16 private immutable _protocolFeeBps;
+    address private immutable _relayer;
 
     uint256 private _bountyCount;
     mapping(uint256 bountyId => Bounty) private _bounties;
     mapping(uint256 bountyId => mapping(uint256 index => bytes32)) private _commitments;
     mapping(uint256 bountyId => mapping(address contributor => uint256)) private _submissionsBy;
     mapping(uint256 bountyId => StoredWinner[MAX_SHARES]) private _winners;
+    /// @dev keccak256(abi.encode(root, leafCount, postedAt)) of each batch, by its first submission index: one
+    /// fresh slot per batch, whatever its size.
+    mapping(uint256 bountyId => mapping(uint256 firstIndex => bytes32)) private _batches;
     mapping(address account => mapping(address token => uint256)) private _credits;
 
     /// @param treasury_ Receives protocol fees and forfeited challenge bonds.
     /// @param protocolFeeBps_ Fee taken from each prize, in basis points (at most 1000).
-    constructor(address treasury_, uint16 protocolFeeBps_) {
+    /// @param relayer_ The only address that may post batches of signed submissions (zero: relaying is off).
+    constructor(address treasury_, uint16 protocolFeeBps_, address relayer_) EIP712("BountyMarket", "2") {
         if (treasury_ == address(0)) revert ZeroTreasury();
         if (protocolFeeBps_ > MAX_FEE_BPS) revert FeeTooHigh(protocolFeeBps_, MAX_FEE_BPS);
         _treasury = treasury_;
         _protocolFeeBps = protocolFeeBps_;
+        _relayer = relayer_;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -224,11 +246,65 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // Relayer
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBountyMarket
+    /// @dev Like `submit`, one read and one write of the bounty's first slot, plus one fresh slot: the leaves are
+    /// not looked at (they are checked when ranked), so the cost does not depend on the batch's size.
+    function postBatch(uint256 bountyId, bytes32 root, uint256 leafCount) external returns (uint256 firstIndex) {
+        if (msg.sender != _relayer) revert NotRelayer(msg.sender);
+        Bounty storage b = _bounties[bountyId];
+        uint256 head;
+        assembly ("memory-safe") {
+            head := sload(b.slot)
+        }
+        Status status = Status(uint8(head >> HEAD_STATUS_SHIFT));
+        if (status != Status.Open) {
+            if (status == Status.None) revert BountyNotFound(bountyId);
+            revert BountyNotOpen(bountyId);
+        }
+        uint64 deadline = uint40(head >> HEAD_DEADLINE_SHIFT);
+        if (block.timestamp >= deadline) revert SubmissionsClosed(bountyId, deadline);
+        if (root == bytes32(0)) revert ZeroRoot();
+        firstIndex = uint32(head >> HEAD_COUNT_SHIFT);
+        uint256 count = firstIndex + leafCount;
+        if (leafCount == 0 || leafCount > MAX_BATCH_LEAVES || count > type(uint32).max) {
+            revert InvalidLeafCount(leafCount);
+        }
+        head = (head & ~(uint256(type(uint32).max) << HEAD_COUNT_SHIFT)) | (count << HEAD_COUNT_SHIFT);
+        assembly ("memory-safe") {
+            sstore(b.slot, head)
+        }
+        _batches[bountyId][firstIndex] = keccak256(abi.encode(root, leafCount, block.timestamp));
+        emit BatchPosted(bountyId, firstIndex, leafCount, root);
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Evaluator, anyone, arbiter
     // ------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IBountyMarket
     function proposeResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external {
+        _proposeResults(bountyId, entries, _noRelayProofs(), reportHash);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function proposeResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external {
+        _proposeResults(bountyId, entries, relayed, reportHash);
+    }
+
+    function _proposeResults(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) private {
         Bounty storage b = _bounty(bountyId);
         if (b.status != Status.Open) revert BountyNotOpen(bountyId);
         if (msg.sender != b.evaluator) revert NotEvaluator(bountyId, msg.sender);
@@ -236,7 +312,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         if (block.timestamp >= b.evaluationDeadline) {
             revert EvaluationDeadlinePassed(bountyId, b.evaluationDeadline);
         }
-        uint256 winnerCount = _recordResults(bountyId, b, entries, reportHash);
+        uint256 winnerCount = _recordResults(bountyId, b, entries, relayed, reportHash);
         uint40 challengeDeadline = uint40(block.timestamp + b.challengeWindow);
         b.status = Status.Proposed;
         b.challengeDeadline = challengeDeadline;
@@ -293,8 +369,27 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         external
         nonReentrant
     {
+        _overturnResults(bountyId, entries, _noRelayProofs(), reportHash);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function overturnResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external nonReentrant {
+        _overturnResults(bountyId, entries, relayed, reportHash);
+    }
+
+    function _overturnResults(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) private {
         Bounty storage b = _disputedForArbiter(bountyId);
-        uint256 winnerCount = _recordResults(bountyId, b, entries, reportHash);
+        uint256 winnerCount = _recordResults(bountyId, b, entries, relayed, reportHash);
         uint256 bond = b.bondHeld;
         b.bondHeld = 0;
         b.status = Status.Resolved;
@@ -439,6 +534,51 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBountyMarket
+    function relayer() external view returns (address relayerAddress) {
+        return _relayer;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function getBatch(uint256 bountyId, uint256 firstIndex) external view returns (bytes32 batchHash) {
+        return _batches[bountyId][firstIndex];
+    }
+
+    /// @inheritdoc IBountyMarket
+    function submissionDigest(uint256 bountyId, bytes32 commitment, address contributor, uint16 sequence, uint64 deadline)
+        external
+        view
+        returns (bytes32 digest)
+    {
+        return _submissionDigest(bountyId, commitment, contributor, sequence, deadline);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function relayLeaf(uint256 leafIndex, bytes32 digest) external pure returns (bytes32 leaf) {
+        return _leaf(leafIndex, digest);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function verifyRelayed(
+        uint256 bountyId,
+        uint256 submissionIndex,
+        address contributor,
+        bytes32 modelSha256,
+        RelayProof calldata relay
+    ) external view returns (bool) {
+        Bounty storage b = _bounty(bountyId);
+        if (submissionIndex >= b.submissionCount) revert UnknownSubmission(submissionIndex);
+        _checkRelayed(
+            bountyId,
+            b.maxSubmissionsPerContributor,
+            submissionIndex,
+            keccak256(abi.encode(modelSha256, contributor)),
+            contributor,
+            relay
+        );
+        return true;
+    }
+
+    /// @inheritdoc IBountyMarket
     function getCommitment(uint256 bountyId, uint256 index) external view returns (bytes32 commitment) {
         return _commitments[bountyId][index];
     }
@@ -579,10 +719,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     }
 
     /// @dev Validates ranked entries and stores the paid ranks; returns how many ranks are paid.
-    function _recordResults(uint256 bountyId, Bounty storage b, ResultEntry[] calldata entries, bytes32 reportHash)
-        private
-        returns (uint256)
-    {
+    function _recordResults(
+        uint256 bountyId,
+        Bounty storage b,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) private returns (uint256) {
         if (reportHash == bytes32(0)) revert ZeroReportHash();
         Ranking memory r = Ranking({
             bountyId: bountyId,
@@ -595,14 +738,20 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
             higherIsBetter: b.metricDirection == MetricDirection.HigherIsBetter,
             previousScore: 0,
             previousIndex: 0,
-            winnerCount: 0
+            winnerCount: 0,
+            maxSubmissions: b.maxSubmissionsPerContributor,
+            relayedCount: 0,
+            relayedKeys: new uint256[](relayed.length)
         });
         // One bit per submission: a listed index must be unique.
         uint256[] memory seen = new uint256[]((r.submissionCount + 255) >> 8);
         address[] memory paid = new address[](r.shareCount);
         for (uint256 rank; rank < entries.length; ++rank) {
-            _recordEntry(r, seen, paid, rank, entries[rank]);
+            bool isRelayed = r.relayedCount < relayed.length && relayed[r.relayedCount].rank == rank;
+            if (isRelayed) _recordRelayed(r, entries[rank], relayed[r.relayedCount]);
+            _recordEntry(r, seen, paid, rank, entries[rank], isRelayed);
         }
+        if (r.relayedCount != relayed.length) revert RelayProofOutOfOrder(r.relayedCount);
         b.winnerCount = uint8(r.winnerCount);
         b.reportHash = reportHash;
         return r.winnerCount;
@@ -613,7 +762,8 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         uint256[] memory seen,
         address[] memory paid,
         uint256 rank,
-        ResultEntry calldata entry
+        ResultEntry calldata entry,
+        bool isRelayed
     ) private {
         uint256 index = entry.submissionIndex;
         if (index >= r.submissionCount) revert UnknownSubmission(index);
@@ -625,7 +775,9 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
 
         address contributor = entry.contributor;
         bytes32 modelSha256 = entry.modelSha256;
-        if (_commitments[r.bountyId][index] != keccak256(abi.encode(modelSha256, contributor))) {
+        // A relayed entry was checked against its batch; a direct one opens its stored commitment (an index
+        // reserved by a batch has none, so a direct entry cannot claim a leaf's place).
+        if (!isRelayed && _commitments[r.bountyId][index] != keccak256(abi.encode(modelSha256, contributor))) {
             revert CommitmentMismatch(index);
         }
 
@@ -645,6 +797,83 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         bool isPaid = qualified && r.winnerCount < r.shareCount && !_isJudge(r, contributor);
         if (isPaid) _recordWinner(r, paid, contributor, index);
         emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
+    }
+
+    function _commitmentOf(ResultEntry calldata entry) private pure returns (bytes32) {
+        return keccak256(abi.encode(entry.modelSha256, entry.contributor));
+    }
+
+    /// @dev Checks a relayed entry (its index is checked against the count by `_recordEntry`, right after) and
+    /// that its (contributor, sequence) is not listed twice.
+    function _recordRelayed(
+        Ranking memory r,
+        ResultEntry calldata entry,
+        RelayProof calldata relay
+    ) private view {
+        uint256 index = entry.submissionIndex;
+        if (index >= r.submissionCount) revert UnknownSubmission(index);
+        address contributor = entry.contributor;
+        _checkRelayed(r.bountyId, r.maxSubmissions, index, _commitmentOf(entry), contributor, relay);
+        uint256 key = (uint256(uint160(contributor)) << 16) | relay.sequence;
+        uint256 count = r.relayedCount;
+        uint256[] memory relayedKeys = r.relayedKeys;
+        for (uint256 j; j < count; ++j) {
+            if (relayedKeys[j] == key) revert DuplicateSequence(contributor, relay.sequence);
+        }
+        relayedKeys[count] = key;
+        r.relayedCount = count + 1;
+    }
+
+    /// @dev Everything that makes a relayed submission count: the leaf lies inside the named batch, the proof leads
+    /// from it to that batch's root, the batch was posted before the signed deadline, the contributor signed it,
+    /// and its sequence number is below the limit less the contributor's direct submissions (which hold the top
+    /// numbers). Cheapest checks first; the signature (3,000 gas of `ecrecover`) last.
+    function _checkRelayed(
+        uint256 bountyId,
+        uint256 limit,
+        uint256 index,
+        bytes32 commitment,
+        address contributor,
+        RelayProof calldata relay
+    ) private view {
+        uint256 first = relay.batchFirstIndex;
+        if (index < first || index - first >= relay.batchLeafCount) revert LeafOutOfBatch(index);
+        if (relay.batchPostedAt >= relay.deadline) revert SignatureExpired(index, relay.deadline);
+        bytes32 digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, relay.deadline);
+        bytes32 root = MerkleProof.processProofCalldata(relay.proof, _leaf(index - first, digest));
+        if (
+            _batches[bountyId][first]
+                != keccak256(abi.encode(root, uint256(relay.batchLeafCount), uint256(relay.batchPostedAt)))
+        ) revert InvalidInclusionProof(index);
+        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, relay.v, relay.r, relay.s);
+        if (error != ECDSA.RecoverError.NoError || signer != contributor) revert InvalidSignature(index);
+        uint256 direct = _submissionsBy[bountyId][contributor]; // never above the limit
+        if (relay.sequence >= limit - direct) revert SequenceOutOfRange(index, relay.sequence, limit - direct);
+    }
+
+    function _submissionDigest(
+        uint256 bountyId,
+        bytes32 commitment,
+        address contributor,
+        uint16 sequence,
+        uint64 deadline
+    ) private view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(SUBMISSION_TYPEHASH, bountyId, commitment, contributor, sequence, deadline))
+        );
+    }
+
+    /// @dev Hashed twice (as OpenZeppelin's Merkle trees do) so no 64-byte inner node can pass for a leaf.
+    function _leaf(uint256 leafIndex, bytes32 digest) private pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(leafIndex, digest))));
+    }
+
+    /// @dev An empty calldata array for the overloads without relayed entries.
+    function _noRelayProofs() private pure returns (RelayProof[] calldata none) {
+        assembly ("memory-safe") {
+            none.offset := 0
+            none.length := 0
+        }
     }
 
     /// @dev Stores the next paid rank; a contributor may hold only one.

@@ -25,6 +25,21 @@ pragma solidity 0.8.28;
 ///   nothing by withholding it: the sponsor loses the refund, the treasury's fee is unchanged, and the funds
 ///   always leave the escrow. With no paid rank the reward returns to the sponsor, exactly what `expire` would
 ///   give had the evaluator proposed nothing, so withholding adds nothing a silent evaluator could not get.
+///
+/// **Relayed submissions** (contributors need no ETH): a contributor signs an EIP-712 `Submission(uint256 bounty,
+/// bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)` in the domain (name "BountyMarket",
+/// version "2", chainId, this contract). The relayer named at deployment posts batches: one Merkle root per batch
+/// (`postBatch`), which reserves `leafCount` consecutive submission indexes, so a leaf's index is the batch's first
+/// index plus its position and tie order is batch order then leaf order, interleaved with direct submissions by
+/// when each reached the chain. Leaf `i` of a batch is `keccak256(bytes.concat(keccak256(abi.encode(i, digest))))`
+/// with `digest` the EIP-712 hash of the signed submission; inner nodes hash their two children sorted
+/// (OpenZeppelin's `MerkleProof`). Nothing about a leaf is checked when the batch is posted: a ranked entry of a
+/// relayed submission carries its `RelayProof` in `proposeResultsWithProofs`/`overturnResultsWithProofs`, where the proof, the
+/// signature (low-s, v 27 or 28), the batch having been posted before the signed deadline and the sequence number
+/// are checked. Sequence numbers share the per-contributor limit `L` with direct submissions: a contributor's `d`
+/// direct `submit`s hold the numbers `L - 1` down to `L - d`, so a relayed leaf counts only with
+/// `sequence < L - d`, and one (contributor, sequence) may be listed once in a ranking. Direct `submit` stays
+/// open to everyone: a signed submission the relayer leaves out can be sent directly before the deadline.
 interface IBountyMarket {
     // ------------------------------------------------------------------------------------------------
     // Types
@@ -112,6 +127,29 @@ interface IBountyMarket {
         address contributor;
         bytes32 modelSha256;
         int256 score;
+    }
+
+    /// @notice What a ranked entry of a relayed submission carries: where its leaf is, the signed fields that are
+    /// not already in the entry, the signature and the inclusion proof.
+    /// @param rank The rank (position in `entries`) this proof belongs to; proofs are listed by increasing rank.
+    /// @param batchFirstIndex First submission index of the leaf's batch (the batch's key, see `BatchPosted`).
+    /// @param batchLeafCount Leaves (reserved indexes) of that batch.
+    /// @param batchPostedAt Block timestamp of the batch (of its `BatchPosted` event).
+    /// @param sequence The contributor's signed per-bounty sequence number.
+    /// @param deadline The signed deadline: the batch must have been posted before it.
+    /// @param v @param r @param s The contributor's signature of the EIP-712 digest.
+    /// @param proof Sibling hashes from the leaf up to the batch's root.
+    struct RelayProof {
+        uint32 rank;
+        uint32 batchFirstIndex;
+        uint32 batchLeafCount;
+        uint40 batchPostedAt;
+        uint16 sequence;
+        uint64 deadline;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+        bytes32[] proof;
     }
 
     /// @notice A paid rank of the current results.
@@ -231,6 +269,10 @@ interface IBountyMarket {
     /// @param index Submission index (order of submission, used to break ties).
     /// @param contributor The sender (informational: the commitment itself names who gets paid).
     event Submitted(uint256 indexed bountyId, uint256 index, address indexed contributor, bytes32 commitment);
+
+    /// @notice The relayer posted a batch of signed submissions: indexes `firstIndex` to `firstIndex + leafCount - 1`
+    /// are reserved for its leaves, in leaf order. The block's timestamp is the batch's `postedAt`.
+    event BatchPosted(uint256 indexed bountyId, uint256 firstIndex, uint256 leafCount, bytes32 root);
 
     /// @notice The evaluator proposed results; the challenge window runs until `challengeDeadline`.
     /// One `ResultRanked` event per entry precedes it.
@@ -359,6 +401,27 @@ interface IBountyMarket {
     /// @notice The caller reached the per-contributor submission limit.
     error SubmissionLimitReached(uint256 bountyId, uint16 maxSubmissionsPerContributor);
 
+    /// @notice Only the relayer named at deployment may post batches.
+    error NotRelayer(address caller);
+    /// @notice A batch root is zero.
+    error ZeroRoot();
+    /// @notice A batch must have 1 to 4096 leaves, and fit in the bounty's 32-bit submission indexes.
+    error InvalidLeafCount(uint256 leafCount);
+    /// @notice The relay proofs are not listed by strictly increasing rank, or one names a rank not listed.
+    error RelayProofOutOfOrder(uint256 position);
+    /// @notice A relayed entry's index is not inside the batch its proof names.
+    error LeafOutOfBatch(uint256 submissionIndex);
+    /// @notice The proof does not lead from the entry's leaf to a posted batch (wrong root, bounty, index or data).
+    error InvalidInclusionProof(uint256 submissionIndex);
+    /// @notice The signature is malformed (high s, v not 27 or 28) or was not made by the entry's contributor.
+    error InvalidSignature(uint256 submissionIndex);
+    /// @notice The batch was posted at or after the signed deadline.
+    error SignatureExpired(uint256 submissionIndex, uint64 deadline);
+    /// @notice The leaf's sequence number is not below the limit less the contributor's direct submissions.
+    error SequenceOutOfRange(uint256 submissionIndex, uint16 sequence, uint256 relayedLimit);
+    /// @notice The same contributor and sequence number are listed twice (a replayed signed submission).
+    error DuplicateSequence(address contributor, uint16 sequence);
+
     /// @notice The caller is not the bounty's evaluator.
     error NotEvaluator(uint256 bountyId, address caller);
     /// @notice Results cannot be proposed before the submission deadline.
@@ -452,6 +515,15 @@ interface IBountyMarket {
     function submit(uint256 bountyId, bytes32 commitment) external returns (uint256 index);
 
     // ------------------------------------------------------------------------------------------------
+    // Relayer
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Posts one batch of signed submissions as the root of their Merkle tree (relayer only, `Open`, before
+    /// the submission deadline). Reserves `leafCount` submission indexes; the leaves are checked only when ranked.
+    /// @return firstIndex The batch's first submission index, its key in `RelayProof.batchFirstIndex`.
+    function postBatch(uint256 bountyId, bytes32 root, uint256 leafCount) external returns (uint256 firstIndex);
+
+    // ------------------------------------------------------------------------------------------------
     // Evaluator, anyone, arbiter
     // ------------------------------------------------------------------------------------------------
 
@@ -464,6 +536,15 @@ interface IBountyMarket {
     /// qualifies).
     /// @param reportHash keccak256 of the canonical evaluation report.
     function proposeResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
+
+    /// @notice `proposeResults` for a ranking with relayed entries: `relayed` holds one `RelayProof` per ranked entry of a relayed
+    /// submission, by increasing rank; every other entry must open a directly submitted commitment.
+    function proposeResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external;
 
     /// @notice Opens the test-set commitment. Anyone holding the preimage may call it, once, after the
     /// submission deadline; for a public bounty with results, only before its reveal deadline (the challenge
@@ -483,6 +564,14 @@ interface IBountyMarket {
     /// (same rules as `proposeResults`). The bond returns to the challenger, who will also receive the
     /// protocol fee of the bounty at finalization.
     function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
+
+    /// @notice `overturnResults` for a ranking with relayed entries (see `proposeResultsWithProofs`).
+    function overturnResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external;
 
     /// @notice Pays out a bounty: after the challenge window if unchallenged, at once after the arbiter
     /// settled a challenge, or after the arbitration deadline if the arbiter did not (the proposed results
@@ -524,7 +613,33 @@ interface IBountyMarket {
     /// The full ranking (every listed entry and score) is in the `ResultRanked` events.
     function getWinners(uint256 bountyId) external view returns (Winner[] memory winners);
 
-    /// @notice Commitment of a submission (zero if the index does not exist).
+    /// @notice The only address allowed to post batches (fixed at deployment; zero: relaying is off).
+    function relayer() external view returns (address relayerAddress);
+
+    /// @notice Stored hash of the batch whose first index is `firstIndex`:
+    /// `keccak256(abi.encode(root, leafCount, postedAt))`, zero if no batch starts there.
+    function getBatch(uint256 bountyId, uint256 firstIndex) external view returns (bytes32 batchHash);
+
+    /// @notice EIP-712 digest a contributor signs for a relayed submission (see the interface's notice).
+    function submissionDigest(uint256 bountyId, bytes32 commitment, address contributor, uint16 sequence, uint64 deadline)
+        external
+        view
+        returns (bytes32 digest);
+
+    /// @notice The Merkle leaf of the signed submission `digest` at position `leafIndex` of its batch.
+    function relayLeaf(uint256 leafIndex, bytes32 digest) external pure returns (bytes32 leaf);
+
+    /// @notice What a contributor checks with their proof: every check `proposeResults` makes on a relayed entry
+    /// except the per-ranking ones (order, duplicates). Reverts with the reason, else returns true.
+    function verifyRelayed(
+        uint256 bountyId,
+        uint256 submissionIndex,
+        address contributor,
+        bytes32 modelSha256,
+        RelayProof calldata relay
+    ) external view returns (bool);
+
+    /// @notice Commitment of a submission (zero if the index does not exist or belongs to a batch).
     function getCommitment(uint256 bountyId, uint256 index) external view returns (bytes32 commitment);
 
     /// @notice Number of submissions of a bounty.

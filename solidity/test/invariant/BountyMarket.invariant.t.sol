@@ -27,7 +27,7 @@ contract BountyMarketInvariantTest is Test {
     function setUp() public {
         vm.warp(1_700_000_000);
         treasury = makeAddr("treasury");
-        market = new BountyMarket(treasury, 300);
+        market = new BountyMarket(treasury, 300, makeAddr("relayer"));
         handler = new Handler(market, treasury, makeAddr("evaluator"), makeAddr("arbiter"));
     }
 
