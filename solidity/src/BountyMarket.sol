@@ -107,6 +107,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         uint256 maxSubmissions;
         uint256 relayedCount; // relayed entries recorded so far (`relayedKeys` in use)
         uint256[] relayedKeys; // (contributor, sequence) of each: a signed submission may be listed once
+        bytes32 relayedDigest; // the signed digest of the relayed entry being recorded
     }
 
     /// @dev The sponsor's remainder of a bounty finalized with its reveal withheld, as it is handed out.
@@ -567,14 +568,9 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     ) external view returns (bool) {
         Bounty storage b = _bounty(bountyId);
         if (submissionIndex >= b.submissionCount) revert UnknownSubmission(submissionIndex);
-        _checkRelayed(
-            bountyId,
-            b.maxSubmissionsPerContributor,
-            submissionIndex,
-            keccak256(abi.encode(modelSha256, contributor)),
-            contributor,
-            relay
-        );
+        bytes32 digest =
+            _checkIncluded(bountyId, submissionIndex, keccak256(abi.encode(modelSha256, contributor)), contributor, relay);
+        _checkSigned(bountyId, b.maxSubmissionsPerContributor, submissionIndex, contributor, relay, digest);
         return true;
     }
 
@@ -741,20 +737,39 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
             winnerCount: 0,
             maxSubmissions: b.maxSubmissionsPerContributor,
             relayedCount: 0,
-            relayedKeys: new uint256[](relayed.length)
+            relayedKeys: new uint256[](relayed.length),
+            relayedDigest: 0
         });
         // One bit per submission: a listed index must be unique.
         uint256[] memory seen = new uint256[]((r.submissionCount + 255) >> 8);
         address[] memory paid = new address[](r.shareCount);
         for (uint256 rank; rank < entries.length; ++rank) {
-            bool isRelayed = r.relayedCount < relayed.length && relayed[r.relayedCount].rank == rank;
-            if (isRelayed) _recordRelayed(r, entries[rank], relayed[r.relayedCount]);
-            _recordEntry(r, seen, paid, rank, entries[rank], isRelayed);
+            _recordRank(r, seen, paid, rank, entries[rank], relayed);
         }
         if (r.relayedCount != relayed.length) revert RelayProofOutOfOrder(r.relayedCount);
         b.winnerCount = uint8(r.winnerCount);
         b.reportHash = reportHash;
         return r.winnerCount;
+    }
+
+    /// @dev One ranked entry: a relayed one (the next proof names its rank) opens its leaf, and if paid, its
+    /// signature and sequence number are checked; a direct one opens its stored commitment.
+    function _recordRank(
+        Ranking memory r,
+        uint256[] memory seen,
+        address[] memory paid,
+        uint256 rank,
+        ResultEntry calldata entry,
+        RelayProof[] calldata relayed
+    ) private {
+        uint256 next = r.relayedCount;
+        bool isRelayed = next < relayed.length && relayed[next].rank == rank;
+        if (isRelayed) _recordRelayed(r, entry, relayed[next]);
+        bool isPaid = _recordEntry(r, seen, paid, rank, entry, isRelayed);
+        // Only a paid rank moves funds, so only there must the contributor have signed within the limit.
+        if (isPaid && isRelayed) {
+            _checkSigned(r.bountyId, r.maxSubmissions, entry.submissionIndex, entry.contributor, relayed[next], r.relayedDigest);
+        }
     }
 
     function _recordEntry(
@@ -764,7 +779,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         uint256 rank,
         ResultEntry calldata entry,
         bool isRelayed
-    ) private {
+    ) private returns (bool isPaid) {
         uint256 index = entry.submissionIndex;
         if (index >= r.submissionCount) revert UnknownSubmission(index);
         // forge-lint: disable-next-line(incorrect-shift)
@@ -794,7 +809,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         // Entries are ordered, so the qualifying ones form a prefix of the ranking; the paid ranks go to the
         // first k of them that no judge of the bounty entered.
         bool qualified = r.higherIsBetter ? score >= r.threshold : score <= r.threshold;
-        bool isPaid = qualified && r.winnerCount < r.shareCount && !_isJudge(r, contributor);
+        isPaid = qualified && r.winnerCount < r.shareCount && !_isJudge(r, contributor);
         if (isPaid) _recordWinner(r, paid, contributor, index);
         emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
     }
@@ -803,17 +818,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         return keccak256(abi.encode(entry.modelSha256, entry.contributor));
     }
 
-    /// @dev Checks a relayed entry (its index is checked against the count by `_recordEntry`, right after) and
-    /// that its (contributor, sequence) is not listed twice.
-    function _recordRelayed(
-        Ranking memory r,
-        ResultEntry calldata entry,
-        RelayProof calldata relay
-    ) private view {
+    /// @dev Checks that a relayed entry opens a posted leaf (its index is checked against the count here, before
+    /// `_recordEntry` does) and that its (contributor, sequence) is not listed twice; keeps its digest in `r`.
+    function _recordRelayed(Ranking memory r, ResultEntry calldata entry, RelayProof calldata relay) private view {
         uint256 index = entry.submissionIndex;
         if (index >= r.submissionCount) revert UnknownSubmission(index);
         address contributor = entry.contributor;
-        _checkRelayed(r.bountyId, r.maxSubmissions, index, _commitmentOf(entry), contributor, relay);
+        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry), contributor, relay);
         uint256 key = (uint256(uint160(contributor)) << 16) | relay.sequence;
         uint256 count = r.relayedCount;
         uint256[] memory relayedKeys = r.relayedKeys;
@@ -824,27 +835,36 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         r.relayedCount = count + 1;
     }
 
-    /// @dev Everything that makes a relayed submission count: the leaf lies inside the named batch, the proof leads
-    /// from it to that batch's root, the batch was posted before the signed deadline, the contributor signed it,
-    /// and its sequence number is below the limit less the contributor's direct submissions (which hold the top
-    /// numbers). Cheapest checks first; the signature (3,000 gas of `ecrecover`) last.
-    function _checkRelayed(
+    /// @dev The leaf lies inside the named batch, the proof leads from it to that batch's root, and the batch was
+    /// posted before the signed deadline. Returns the signed digest.
+    function _checkIncluded(
         uint256 bountyId,
-        uint256 limit,
         uint256 index,
         bytes32 commitment,
         address contributor,
         RelayProof calldata relay
-    ) private view {
+    ) private view returns (bytes32 digest) {
         uint256 first = relay.batchFirstIndex;
         if (index < first || index - first >= relay.batchLeafCount) revert LeafOutOfBatch(index);
         if (relay.batchPostedAt >= relay.deadline) revert SignatureExpired(index, relay.deadline);
-        bytes32 digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, relay.deadline);
+        digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, relay.deadline);
         bytes32 root = MerkleProof.processProofCalldata(relay.proof, _leaf(index - first, digest));
         if (
             _batches[bountyId][first]
                 != keccak256(abi.encode(root, uint256(relay.batchLeafCount), uint256(relay.batchPostedAt)))
         ) revert InvalidInclusionProof(index);
+    }
+
+    /// @dev The contributor signed the digest (`ecrecover`'s 3,000 gas, so only for paid ranks), and its sequence
+    /// number is below the limit less the contributor's direct submissions, which hold the top numbers.
+    function _checkSigned(
+        uint256 bountyId,
+        uint256 limit,
+        uint256 index,
+        address contributor,
+        RelayProof calldata relay,
+        bytes32 digest
+    ) private view {
         (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, relay.v, relay.r, relay.s);
         if (error != ECDSA.RecoverError.NoError || signer != contributor) revert InvalidSignature(index);
         uint256 direct = _submissionsBy[bountyId][contributor]; // never above the limit

@@ -40,6 +40,9 @@ public class ContractRegistry {
     ChainConfig config;
 
     @Inject
+    dev.bountymarket.keeper.KeeperConfig keeper;
+
+    @Inject
     EntityManager entityManager;
 
     private volatile ContractDeployment current;
@@ -203,9 +206,12 @@ public class ContractRegistry {
         Credentials deployer = Credentials.create(config.deployerKey().orElseThrow(() -> new ContractUnavailable(
                 "CHAIN_AUTO_DEPLOY is on but CHAIN_DEPLOYER_KEY is not set")));
         String treasury = config.treasury().orElse(deployer.getAddress());
+        // The keeper posts the relayed batches: the market lets only the relayer named at deployment do it.
+        String relayer = keeper.privateKey().map(key -> Credentials.create(key).getAddress())
+                .orElse("0x0000000000000000000000000000000000000000");
         try {
             BountyMarket market = BountyMarket.deploy(web3j, new RawTransactionManager(web3j, deployer, chainId),
-                    new DefaultGasProvider(), treasury, BigInteger.valueOf(config.protocolFeeBps())).send();
+                    new DefaultGasProvider(), treasury, BigInteger.valueOf(config.protocolFeeBps()), relayer).send();
             var receipt = market.getTransactionReceipt().orElseThrow();
             Log.infof("Deployed BountyMarket at %s on chain %d (tx %s)", market.getContractAddress(), chainId,
                     receipt.getTransactionHash());
