@@ -13,7 +13,8 @@ import {IBountyMarket} from "./IBountyMarket.sol";
 /// @title BountyMarket
 /// @notice Escrowed ML-model bounties; see `IBountyMarket` for the rules and docs/protocol.md for the
 /// lifecycle. No owner, no upgrade path: the treasury and the fee are fixed at deployment.
-/// @dev Storage is packed so that `submit` touches one bounty slot, and a bounty takes 8 fresh slots.
+/// @dev Storage is packed so that `submit` touches one bounty slot, and a bounty takes 8 fresh slots. The paid
+/// ranks are kept as one hash (`winnersHash`), which `finalize` checks against the addresses it is given.
 /// Requires an EVM with Cancun (EIP-1153 transient storage for the reentrancy guard).
 /// Relayed submissions use OpenZeppelin's audited `EIP712` (domain separator cached, rebuilt on a fork's chain id),
 /// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28) and
@@ -69,26 +70,22 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         uint8 winnerCount;
         bool testSetRevealed;
         bool resultsOverturned;
+        uint32 challengerCount;
         // slot 3
         address arbiter;
         uint96 challengeBond;
         // slot 4
         uint128 reward;
         int128 threshold;
-        // slot 5: written only by a challenge
-        address challenger;
-        uint96 bondHeld;
-        // slots 6 to 9
+        // slot 5: written only by challenges (bonds not yet forfeited or claimed) and an overturned finalization
+        uint128 bondsHeld;
+        uint128 rewardPerChallenger;
+        // slots 6 to 10
         bytes32 testSetCommitment;
         bytes32 specHash;
         uint256 packedShares; // 16 bits per rank, rank 0 in the lowest bits
         bytes32 reportHash;
-    }
-
-    /// @dev A paid rank: one slot.
-    struct StoredWinner {
-        address contributor;
-        uint32 submissionIndex;
+        bytes32 winnersHash; // keccak256(abi.encodePacked(address[] paid contributors, best first))
     }
 
     /// @dev Working values of `_recordResults`, kept in memory to stay clear of the stack limit.
@@ -125,7 +122,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     mapping(uint256 bountyId => Bounty) private _bounties;
     mapping(uint256 bountyId => mapping(uint256 index => bytes32)) private _commitments;
     mapping(uint256 bountyId => mapping(address contributor => uint256)) private _submissionsBy;
-    mapping(uint256 bountyId => StoredWinner[MAX_SHARES]) private _winners;
+    mapping(uint256 bountyId => mapping(address challenger => uint256)) private _bonds;
     /// @dev keccak256(abi.encode(root, leafCount, postedAt)) of each batch, by its first submission index: one
     /// fresh slot per batch, whatever its size.
     mapping(uint256 bountyId => mapping(uint256 firstIndex => bytes32)) private _batches;
@@ -333,7 +330,8 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         emit TestSetRevealed(bountyId, testSetSha256, salt);
 
         // A public bounty promises everyone a full window to re-run the evaluation on the revealed data.
-        if (b.status == Status.Proposed && isPublic) {
+        Status status = b.status;
+        if (isPublic && (status == Status.Proposed || status == Status.Disputed)) {
             uint40 restarted = uint40(block.timestamp) + b.challengeWindow;
             if (restarted > current) {
                 b.challengeDeadline = restarted;
@@ -345,24 +343,29 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     /// @inheritdoc IBountyMarket
     function challenge(uint256 bountyId) external payable nonReentrant {
         Bounty storage b = _bounty(bountyId);
-        if (b.status != Status.Proposed) revert ResultsNotProposed(bountyId);
+        Status status = b.status;
+        if (status != Status.Proposed && status != Status.Disputed) revert ResultsNotProposed(bountyId);
         uint40 challengeDeadline = b.challengeDeadline;
         if (block.timestamp >= challengeDeadline) revert ChallengeWindowClosed(bountyId, challengeDeadline);
-        b.status = Status.Disputed;
-        b.challenger = msg.sender;
+        mapping(address => uint256) storage bonds = _bonds[bountyId];
+        if (bonds[msg.sender] != 0) revert AlreadyChallenged(bountyId, msg.sender);
         uint256 bond = _pullFunds(b.token, b.challengeBond);
-        b.bondHeld = uint96(bond);
+        if (bond == 0) revert ZeroAmount(); // a token that delivered nothing would leave no trace of the challenge
+        bonds[msg.sender] = bond;
+        b.status = Status.Disputed;
+        b.challengerCount += 1; // checked: reverts rather than wrap
+        b.bondsHeld += uint128(bond); // checked: each bond fits in 96 bits, at most 2^32 of them
         emit Challenged(bountyId, msg.sender, bond, _arbitrationDeadline(b));
     }
 
     /// @inheritdoc IBountyMarket
     function upholdResults(uint256 bountyId) external nonReentrant {
         Bounty storage b = _disputedForArbiter(bountyId);
-        uint256 bond = b.bondHeld;
-        b.bondHeld = 0;
+        uint256 forfeited = b.bondsHeld;
+        b.bondsHeld = 0;
         b.status = Status.Resolved;
         emit ResultsUpheld(bountyId, msg.sender);
-        _pay(bountyId, b.token, _treasury, bond, PayoutKind.BondForfeited);
+        _pay(bountyId, b.token, _treasury, forfeited, PayoutKind.BondForfeited);
     }
 
     /// @inheritdoc IBountyMarket
@@ -391,38 +394,32 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     ) private {
         Bounty storage b = _disputedForArbiter(bountyId);
         uint256 winnerCount = _recordResults(bountyId, b, entries, relayed, reportHash);
-        uint256 bond = b.bondHeld;
-        b.bondHeld = 0;
         b.status = Status.Resolved;
         b.resultsOverturned = true;
+        // The bonds stay held: each challenger claims its bond and its part of the fee once finalized.
         emit ResultsOverturned(bountyId, msg.sender, reportHash, entries.length, winnerCount);
-        _pay(bountyId, b.token, b.challenger, bond, PayoutKind.BondReturned);
     }
 
     /// @inheritdoc IBountyMarket
-    function finalize(uint256 bountyId) external nonReentrant {
+    function finalize(uint256 bountyId, address[] calldata winners) external nonReentrant {
         Bounty storage b = _bounty(bountyId);
         Status status = b.status;
-        address feeRecipient = _treasury;
-        PayoutKind feeKind = PayoutKind.Fee;
-        uint256 bondToReturn;
+        uint256 lapsedBonds;
         if (status == Status.Proposed) {
             uint40 challengeDeadline = b.challengeDeadline;
             if (block.timestamp < challengeDeadline) revert ChallengeWindowOpen(bountyId, challengeDeadline);
         } else if (status == Status.Disputed) {
-            // The arbiter never ruled: the proposed results stand and the challenger gets the bond back.
+            // The arbiter never ruled: the proposed results stand and every bond is forfeited, as if upheld, so
+            // that a challenge nobody settles costs its bond (see the interface's notice).
             uint64 arbitrationDeadline = _arbitrationDeadline(b);
             if (block.timestamp < arbitrationDeadline) revert ArbitrationPending(bountyId, arbitrationDeadline);
-            bondToReturn = b.bondHeld;
-            b.bondHeld = 0;
-        } else if (status == Status.Resolved) {
-            if (b.resultsOverturned) {
-                feeRecipient = b.challenger;
-                feeKind = PayoutKind.ChallengeReward;
-            }
-        } else {
+            lapsedBonds = b.bondsHeld;
+            b.bondsHeld = 0;
+            emit ChallengesLapsed(bountyId, b.challengerCount, lapsedBonds);
+        } else if (status != Status.Resolved) {
             revert NotFinalizable(bountyId, _effectiveStatus(b));
         }
+        if (keccak256(abi.encodePacked(winners)) != b.winnersHash) revert WinnersMismatch(bountyId);
         // A public bounty pays out only on revealed data; past the reveal deadline it settles as withheld.
         bool withheld = b.revealPolicy == RevealPolicy.Public && !b.testSetRevealed;
         if (withheld) {
@@ -430,10 +427,32 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
             if (block.timestamp < revealDeadline) revert TestSetNotRevealed(bountyId, revealDeadline);
         }
         b.status = Status.Finalized;
-        (uint256 fee, uint256 refund) = _distribute(bountyId, b, withheld);
-        _pay(bountyId, b.token, feeRecipient, fee, feeKind);
-        _pay(bountyId, b.token, b.sponsor, refund, PayoutKind.Refund);
-        if (bondToReturn != 0) _pay(bountyId, b.token, b.challenger, bondToReturn, PayoutKind.BondReturned);
+        (uint256 fee, uint256 refund) = _distribute(bountyId, b, winners, withheld);
+        address token = b.token;
+        if (b.resultsOverturned) {
+            // The challengers share the fee equally; each claims its part with its bond (`claimChallenge`).
+            uint256 each = fee / b.challengerCount; // overturned results had at least one challenger
+            b.rewardPerChallenger = uint128(each);
+            fee -= each * b.challengerCount; // the division's dust goes to the treasury
+        }
+        _pay(bountyId, token, _treasury, fee, PayoutKind.Fee);
+        _pay(bountyId, token, b.sponsor, refund, PayoutKind.Refund);
+        _pay(bountyId, token, _treasury, lapsedBonds, PayoutKind.BondForfeited);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function claimChallenge(uint256 bountyId, address challenger) external nonReentrant {
+        Bounty storage b = _bounty(bountyId);
+        if (b.status != Status.Finalized || !b.resultsOverturned) revert ChallengeNotClaimable(bountyId);
+        mapping(address => uint256) storage bonds = _bonds[bountyId];
+        uint256 bond = bonds[challenger];
+        if (bond == 0) revert NotAChallenger(bountyId, challenger);
+        bonds[challenger] = 0;
+        b.bondsHeld -= uint128(bond);
+        address token = b.token;
+        emit ChallengeClaimed(bountyId, challenger, bond, b.rewardPerChallenger);
+        _pay(bountyId, token, challenger, bond, PayoutKind.BondReturned);
+        _pay(bountyId, token, challenger, b.rewardPerChallenger, PayoutKind.ChallengeReward);
     }
 
     /// @inheritdoc IBountyMarket
@@ -489,8 +508,10 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         info.reportHash = b.reportHash;
         info.challengeDeadline = b.challengeDeadline;
         if (b.challengeDeadline != 0) info.arbitrationDeadline = _arbitrationDeadline(b);
-        info.challenger = b.challenger;
-        info.bondHeld = b.bondHeld;
+        info.challengerCount = b.challengerCount;
+        info.bondsHeld = b.bondsHeld;
+        info.winnersHash = b.winnersHash;
+        info.rewardPerChallenger = b.rewardPerChallenger;
         info.testSetRevealed = b.testSetRevealed;
         info.resultsOverturned = b.resultsOverturned;
     }
@@ -522,15 +543,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     }
 
     /// @inheritdoc IBountyMarket
-    function getWinners(uint256 bountyId) external view returns (Winner[] memory winners) {
+    function getPrizes(uint256 bountyId) external view returns (uint256[] memory prizes) {
         Bounty storage b = _bounty(bountyId);
         uint256 reward = b.reward;
         uint256 shares = b.packedShares;
-        winners = new Winner[](b.winnerCount);
-        for (uint256 rank; rank < winners.length; ++rank) {
-            StoredWinner storage w = _winners[bountyId][rank];
-            (, uint256 net) = _prize(reward, shares, rank);
-            winners[rank] = Winner({submissionIndex: w.submissionIndex, contributor: w.contributor, prize: net});
+        prizes = new uint256[](b.winnerCount);
+        for (uint256 rank; rank < prizes.length; ++rank) {
+            (, prizes[rank]) = _prize(reward, shares, rank);
         }
     }
 
@@ -572,6 +591,11 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
             _checkIncluded(bountyId, submissionIndex, keccak256(abi.encode(modelSha256, contributor)), contributor, relay);
         _checkSigned(bountyId, b.maxSubmissionsPerContributor, submissionIndex, contributor, relay, digest);
         return true;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function challengeOf(uint256 bountyId, address challenger) external view returns (uint256 bond) {
+        return _bonds[bountyId][challenger];
     }
 
     /// @inheritdoc IBountyMarket
@@ -747,9 +771,16 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
             _recordRank(r, seen, paid, rank, entries[rank], relayed);
         }
         if (r.relayedCount != relayed.length) revert RelayProofOutOfOrder(r.relayedCount);
-        b.winnerCount = uint8(r.winnerCount);
+        uint256 winnerCount = r.winnerCount;
+        bytes32 winnersHash;
+        assembly ("memory-safe") {
+            // the same bytes as abi.encodePacked(address[]) of the paid ranks: one padded word each
+            winnersHash := keccak256(add(paid, 0x20), shl(5, winnerCount))
+        }
+        b.winnerCount = uint8(winnerCount);
         b.reportHash = reportHash;
-        return r.winnerCount;
+        b.winnersHash = winnersHash;
+        return winnerCount;
     }
 
     /// @dev One ranked entry: a relayed one (the next proof names its rank) opens its leaf, and if paid, its
@@ -810,7 +841,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         // first k of them that no judge of the bounty entered.
         bool qualified = r.higherIsBetter ? score >= r.threshold : score <= r.threshold;
         isPaid = qualified && r.winnerCount < r.shareCount && !_isJudge(r, contributor);
-        if (isPaid) _recordWinner(r, paid, contributor, index);
+        if (isPaid) _recordWinner(r, paid, contributor);
         emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
     }
 
@@ -896,14 +927,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         }
     }
 
-    /// @dev Stores the next paid rank; a contributor may hold only one.
-    function _recordWinner(Ranking memory r, address[] memory paid, address contributor, uint256 index) private {
+    /// @dev Adds the next paid rank (hashed once all are known); a contributor may hold only one.
+    function _recordWinner(Ranking memory r, address[] memory paid, address contributor) private pure {
         uint256 winner = r.winnerCount;
         for (uint256 j; j < winner; ++j) {
             if (paid[j] == contributor) revert DuplicateWinner(contributor);
         }
         paid[winner] = contributor;
-        _winners[r.bountyId][winner] = StoredWinner({contributor: contributor, submissionIndex: uint32(index)});
         r.winnerCount = winner + 1;
     }
 
@@ -916,23 +946,21 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     /// rounding dust) for the sponsor, which the caller pays: exactly the reward leaves the escrow. With the reveal
     /// `withheld` and a paid rank, that rest goes to the paid ranks by their shares instead (no fee on it; the
     /// last paid rank takes the division's dust).
-    function _distribute(uint256 bountyId, Bounty storage b, bool withheld)
+    function _distribute(uint256 bountyId, Bounty storage b, address[] calldata winners, bool withheld)
         private
         returns (uint256 fee, uint256 refund)
     {
-        address token = b.token;
         uint256 reward = b.reward;
         uint256 shares = b.packedShares;
-        uint256 winnerCount = b.winnerCount;
-        Forfeit memory f = withheld ? _forfeit(reward, shares, winnerCount) : Forfeit(0, 0, 0);
+        // winners.length: the paid ranks, checked against the stored hash
+        Forfeit memory f = withheld ? _forfeit(reward, shares, winners.length) : Forfeit(0, 0, 0);
         uint256 awarded;
-        StoredWinner[MAX_SHARES] storage winners = _winners[bountyId];
-        for (uint256 rank; rank < winnerCount; ++rank) {
+        for (uint256 rank; rank < winners.length; ++rank) {
             (uint256 gross, uint256 net) = _prize(reward, shares, rank);
             awarded += gross;
             fee += gross - net;
-            if (f.left != 0) net += _bonus(f, shares, rank, winnerCount);
-            _pay(bountyId, token, winners[rank].contributor, net, PayoutKind.Prize);
+            if (f.left != 0) net += _bonus(f, shares, rank, winners.length);
+            _pay(bountyId, b.token, winners[rank], net, PayoutKind.Prize); // a warm read: no stack left
         }
         refund = reward - awarded - f.amount;
         if (withheld) emit RevealWithheld(bountyId, f.amount);

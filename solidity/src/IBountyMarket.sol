@@ -25,6 +25,20 @@ pragma solidity 0.8.28;
 ///   nothing by withholding it: the sponsor loses the refund, the treasury's fee is unchanged, and the funds
 ///   always leave the escrow. With no paid rank the reward returns to the sponsor, exactly what `expire` would
 ///   give had the evaluator proposed nothing, so withholding adds nothing a silent evaluator could not get.
+/// - **Challenges nobody can squat.** Every address may challenge proposed results once, with the bond, while
+///   the challenge window is open, even after others did (the bounty is then `Disputed`; a reveal of a public
+///   bounty still restarts the window). The arbiter settles all challenges made so far with one ruling, which
+///   closes the window: upheld, every bond goes to the treasury; overturned, each challenger claims its bond
+///   back plus an equal part of the bounty's protocol fee (`claimChallenge`, once finalized). A dispute the
+///   arbiter leaves unsettled until the arbitration deadline lapses: the proposed results stand and every bond
+///   goes to the treasury, as if upheld. So a challenge made to occupy the dispute rather than to win it (a
+///   squat) always costs its bond, and it locks nobody out: anyone may still challenge beside it, and the
+///   arbiter's ruling decides for all. No party to the bounty profits from the arbiter's silence: the sponsor
+///   gets back no more than without a challenge, the paid ranks no more than the results give them.
+///
+/// Cheaper results: the contract stores the paid ranks as one hash (`BountyInfo.winnersHash`). `finalize` takes
+/// their addresses, best first, and checks them against it; they are the `ResultRanked` events with
+/// `paid = true`, in rank order, of the latest `ResultsProposed` or `ResultsOverturned`.
 ///
 /// **Relayed submissions** (contributors need no ETH): a contributor signs an EIP-712 `Submission(uint256 bounty,
 /// bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)` in the domain (name "BountyMarket",
@@ -34,9 +48,10 @@ pragma solidity 0.8.28;
 /// when each reached the chain. Leaf `i` of a batch is `keccak256(bytes.concat(keccak256(abi.encode(i, digest))))`
 /// with `digest` the EIP-712 hash of the signed submission; inner nodes hash their two children sorted
 /// (OpenZeppelin's `MerkleProof`). Nothing about a leaf is checked when the batch is posted: a ranked entry of a
-/// relayed submission carries its `RelayProof` in `proposeResultsWithProofs`/`overturnResultsWithProofs`, where the proof, the
-/// signature (low-s, v 27 or 28), the batch having been posted before the signed deadline and the sequence number
-/// are checked. Sequence numbers share the per-contributor limit `L` with direct submissions: a contributor's `d`
+/// relayed submission carries its `RelayProof` in `proposeResultsWithProofs`/`overturnResultsWithProofs`, where the
+/// proof and the batch having been posted before the signed deadline are checked for every such entry, and the
+/// signature (low-s, v 27 or 28) and the sequence number for a paid one (only a paid rank moves funds; an unpaid
+/// entry cannot displace one, as paid ranks are the first qualifying entries). Sequence numbers share the per-contributor limit `L` with direct submissions: a contributor's `d`
 /// direct `submit`s hold the numbers `L - 1` down to `L - d`, so a relayed leaf counts only with
 /// `sequence < L - d`, and one (contributor, sequence) may be listed once in a ranking. Direct `submit` stays
 /// open to everyone: a signed submission the relayer leaves out can be sent directly before the deadline.
@@ -152,16 +167,6 @@ interface IBountyMarket {
         bytes32[] proof;
     }
 
-    /// @notice A paid rank of the current results.
-    /// @param submissionIndex The winning submission.
-    /// @param contributor Who is paid.
-    /// @param prize Net amount the contributor receives at finalization (share of the reward less the fee).
-    struct Winner {
-        uint32 submissionIndex;
-        address contributor;
-        uint256 prize;
-    }
-
     /// @notice What a contributor should check before entering a bounty, as returned by `getTrustSignals`.
     /// @param sponsorIsEvaluator The sponsor scores the entries itself.
     /// @param sponsorIsArbiter The sponsor settles challenges against its own evaluator.
@@ -193,10 +198,14 @@ interface IBountyMarket {
     /// @param challengeDeadline End of the challenge window (0 before results are proposed).
     /// @param arbitrationDeadline The arbiter must settle a challenge before this; afterwards anyone may
     /// finalize with the proposed results standing (0 before results are proposed).
-    /// @param challenger Who challenged (0 if nobody).
-    /// @param bondHeld Bond currently held for an open challenge (0 once settled).
+    /// @param challengerCount How many addresses challenged the results (each once, with the bond).
+    /// @param bondsHeld Bonds currently held: of open challenges, or of overturned ones not yet claimed.
     /// @param testSetRevealed Whether `revealTestSet` succeeded.
     /// @param resultsOverturned Whether the arbiter replaced the proposed results.
+    /// @param winnersHash keccak256(abi.encodePacked(address[])) of the paid ranks' contributors, best first: the
+    /// list `finalize` must be given (0 before results).
+    /// @param rewardPerChallenger Once overturned results are finalized: each challenger's part of the protocol
+    /// fee, claimed with its bond (`claimChallenge`).
     struct BountyInfo {
         Status status;
         address sponsor;
@@ -220,10 +229,12 @@ interface IBountyMarket {
         bytes32 reportHash;
         uint64 challengeDeadline;
         uint64 arbitrationDeadline;
-        address challenger;
-        uint256 bondHeld;
+        uint32 challengerCount;
+        uint256 bondsHeld;
         bool testSetRevealed;
         bool resultsOverturned;
+        bytes32 winnersHash;
+        uint256 rewardPerChallenger;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -302,21 +313,30 @@ interface IBountyMarket {
     /// @notice A reveal restarted the challenge window of a public bounty.
     event ChallengeDeadlineExtended(uint256 indexed bountyId, uint64 challengeDeadline);
 
-    /// @notice Proposed results were challenged.
+    /// @notice Proposed results were challenged (one event per challenger).
     /// @param bond Bond actually held. @param arbitrationDeadline The arbiter must settle before this.
     event Challenged(uint256 indexed bountyId, address indexed challenger, uint256 bond, uint64 arbitrationDeadline);
 
-    /// @notice The arbiter rejected the challenge: the proposed results stand, the bond is forfeited.
+    /// @notice The arbiter rejected the challenges: the proposed results stand, every bond is forfeited.
     event ResultsUpheld(uint256 indexed bountyId, address indexed arbiter);
 
-    /// @notice The arbiter accepted the challenge and replaced the results (`ResultRanked` events precede it).
+    /// @notice The arbiter never ruled on the challenges before the arbitration deadline: at finalization the
+    /// proposed results stand and every bond held (`forfeited`, from `challengerCount` challengers) goes to the
+    /// treasury.
+    event ChallengesLapsed(uint256 indexed bountyId, uint256 challengerCount, uint256 forfeited);
+
+    /// @notice A challenger of overturned results took back its bond and its part of the protocol fee.
+    event ChallengeClaimed(uint256 indexed bountyId, address indexed challenger, uint256 bond, uint256 reward);
+
+    /// @notice The arbiter accepted the challenges and replaced the results (`ResultRanked` events precede it).
     event ResultsOverturned(
         uint256 indexed bountyId, address indexed arbiter, bytes32 reportHash, uint256 entryCount, uint256 winnerCount
     );
 
     /// @notice The bounty was paid out.
-    /// @param prizes Net amount paid to winners. @param fee Protocol fee (to the treasury, or to a successful
-    /// challenger). @param refund Remainder returned to the sponsor.
+    /// @param prizes Net amount paid to winners. @param fee Protocol fee (to the treasury, or, for overturned
+    /// results, held for the challengers to claim, the division's dust to the treasury). @param refund Remainder
+    /// returned to the sponsor.
     event BountyFinalized(uint256 indexed bountyId, uint256 prizes, uint256 fee, uint256 refund);
 
     /// @notice A public bounty was finalized without its test set revealed before the reveal deadline; precedes
@@ -451,8 +471,15 @@ interface IBountyMarket {
     /// @notice A public bounty's reveal deadline has passed: the reveal counts as withheld.
     error RevealDeadlinePassed(uint256 bountyId, uint64 revealDeadline);
 
-    /// @notice The bounty has no proposed, unchallenged results.
+    /// @notice The bounty has no proposed results open to challenge (none yet, or the arbiter already ruled).
     error ResultsNotProposed(uint256 bountyId);
+    /// @notice This address already challenged these results.
+    error AlreadyChallenged(uint256 bountyId, address challenger);
+    /// @notice The challenges of this bounty are not claimable: its results were not overturned, or it is not
+    /// finalized yet.
+    error ChallengeNotClaimable(uint256 bountyId);
+    /// @notice This address has no bond to claim on this bounty (never challenged, or already claimed).
+    error NotAChallenger(uint256 bountyId, address challenger);
     /// @notice The challenge window has closed.
     error ChallengeWindowClosed(uint256 bountyId, uint64 challengeDeadline);
     /// @notice The bounty is not disputed.
@@ -468,6 +495,8 @@ interface IBountyMarket {
     error ChallengeWindowOpen(uint256 bountyId, uint64 challengeDeadline);
     /// @notice A challenge awaits the arbiter until `arbitrationDeadline`.
     error ArbitrationPending(uint256 bountyId, uint64 arbitrationDeadline);
+    /// @notice The addresses given to `finalize` are not the paid ranks of the current results (see `winnersHash`).
+    error WinnersMismatch(uint256 bountyId);
     /// @notice A public bounty cannot be paid out before its test set is revealed, or its reveal deadline passed.
     error TestSetNotRevealed(uint256 bountyId, uint64 revealDeadline);
     /// @notice The evaluation deadline has not passed yet.
@@ -553,16 +582,17 @@ interface IBountyMarket {
     function revealTestSet(uint256 bountyId, bytes32 testSetSha256, bytes32 salt) external;
 
     /// @notice Challenges proposed results during the challenge window, posting the bond in the bounty's
-    /// token (ETH: `msg.value` must equal it; ERC-20: pulled from the caller). One challenge per bounty.
+    /// token (ETH: `msg.value` must equal it; ERC-20: pulled from the caller). Every address may challenge
+    /// once, also after others did, until the window closes or the arbiter rules.
     function challenge(uint256 bountyId) external payable;
 
-    /// @notice Arbiter only, before the arbitration deadline: rejects the challenge. The proposed results
-    /// stand and the bond goes to the treasury.
+    /// @notice Arbiter only, before the arbitration deadline: rejects every challenge made so far. The proposed
+    /// results stand and all bonds go to the treasury.
     function upholdResults(uint256 bountyId) external;
 
-    /// @notice Arbiter only, before the arbitration deadline: accepts the challenge and replaces the results
-    /// (same rules as `proposeResults`). The bond returns to the challenger, who will also receive the
-    /// protocol fee of the bounty at finalization.
+    /// @notice Arbiter only, before the arbitration deadline: accepts the challenges and replaces the results
+    /// (same rules as `proposeResults`). Once the bounty is finalized, each challenger claims its bond back
+    /// and an equal part of the bounty's protocol fee (`claimChallenge`).
     function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
 
     /// @notice `overturnResults` for a ranking with relayed entries (see `proposeResultsWithProofs`).
@@ -574,13 +604,19 @@ interface IBountyMarket {
     ) external;
 
     /// @notice Pays out a bounty: after the challenge window if unchallenged, at once after the arbiter
-    /// settled a challenge, or after the arbitration deadline if the arbiter did not (the proposed results
-    /// then stand and the bond returns to the challenger). Anyone may call it. Each paid rank gets its
+    /// ruled, or after the arbitration deadline if the arbiter did not (the proposed results then stand and
+    /// every bond goes to the treasury, `ChallengesLapsed`). Anyone may call it. Each paid rank gets its
     /// share of the reward less the protocol fee; the rest returns to the sponsor. Payments are pushed
     /// and become withdrawable credits when a push fails. A public bounty must first have its test set
     /// revealed, or its reveal deadline passed: then the rest goes to the paid ranks (see the contract's
     /// notice, "A reveal nobody can withhold").
-    function finalize(uint256 bountyId) external;
+    /// @param winners The paid ranks' contributors, best first: the `ResultRanked` events with `paid = true` of
+    /// the current results; must hash to `winnersHash` (`WinnersMismatch`).
+    function finalize(uint256 bountyId, address[] calldata winners) external;
+
+    /// @notice Pays a challenger of overturned results, once the bounty is finalized, its bond and its part of
+    /// the protocol fee (`fee / challengerCount`). Anyone may call it, once per challenger.
+    function claimChallenge(uint256 bountyId, address challenger) external;
 
     /// @notice Refunds the whole reward to the sponsor of an open bounty whose evaluation deadline passed
     /// without results. Anyone may call it.
@@ -609,9 +645,13 @@ interface IBountyMarket {
     /// @notice Payout shares of a bounty in basis points, best rank first.
     function getShares(uint256 bountyId) external view returns (uint16[] memory shares);
 
-    /// @notice Paid ranks of the current results, best first, with the prize each will receive.
-    /// The full ranking (every listed entry and score) is in the `ResultRanked` events.
-    function getWinners(uint256 bountyId) external view returns (Winner[] memory winners);
+    /// @notice Net prize of each paid rank of the current results, best first (share less the fee). Who holds
+    /// each rank is in the `ResultRanked` events (`paid = true`), and hashed in `winnersHash`.
+    function getPrizes(uint256 bountyId) external view returns (uint256[] memory prizes);
+
+    /// @notice Bond an address posted to challenge a bounty's results (0 if it did not challenge, or claimed it
+    /// back). Bonds forfeited by an uphold or a lapse still show here: see `BountyInfo.bondsHeld`.
+    function challengeOf(uint256 bountyId, address challenger) external view returns (uint256 bond);
 
     /// @notice The only address allowed to post batches (fixed at deployment; zero: relaying is off).
     function relayer() external view returns (address relayerAddress);

@@ -27,7 +27,7 @@ contract ReentrancyAttackTest is MarketFixture {
 
     function test_finalize_creditsWinnerIfItReentersAndReverts() public {
         winner.arm(id, false, false);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(address(winner).balance, 0, "push refused by the winner's own revert");
         vm.assertEq(market.creditOf(address(winner), ETH), prize, "credited once");
         vm.assertEq(bob.balance, _net(REWARD, 3_000), "others paid");
@@ -41,18 +41,18 @@ contract ReentrancyAttackTest is MarketFixture {
         winner.arm(id, true, false);
         vm.expectEmit(true, true, true, true, address(winner));
         emit ReentrantWinner.Reentered(false, ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(address(winner).balance, prize, "paid exactly its prize");
         vm.assertEq(address(market).balance, 0, "nothing paid twice, nothing left");
         vm.expectRevert(
             abi.encodeWithSelector(IBountyMarket.NotFinalizable.selector, id, IBountyMarket.Status.Finalized)
         );
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_withdraw_blocksReentryDuringWithdrawal() public {
         winner.arm(id, false, false);
-        market.finalize(id); // winner is credited
+        market.finalize(id, _winners(id)); // winner is credited
         winner.arm(id, true, true); // now re-enter withdraw from inside the withdrawal
         vm.expectEmit(true, true, true, true, address(winner));
         emit ReentrantWinner.Reentered(false, ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
@@ -98,7 +98,7 @@ contract SponsorAttackTest is MarketFixture {
         market.overturnResults(id, new IBountyMarket.ResultEntry[](0), REPORT); // ... but not rule on it
         // Nor can the arbiter's silence help him: after the arbitration deadline the results stand.
         vm.warp(_info(id).arbitrationDeadline);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "winners paid");
     }
 }
@@ -162,7 +162,7 @@ contract EvaluatorAttackTest is MarketFixture {
         vm.prank(arbiter);
         market.overturnResults(id, corrected, keccak256("correct report"));
         _reveal(id); // a public bounty pays out on revealed data
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "alice gets rank 0");
         vm.assertEq(bob.balance, _net(REWARD, 3_000), "bob gets rank 1");
     }
@@ -182,12 +182,12 @@ contract TimingAttackTest is MarketFixture {
     function test_finalize_revertsIfCalledTwice() public {
         uint256 id = _proposedDefault();
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         uint256 aliceBalance = alice.balance;
         vm.expectRevert(
             abi.encodeWithSelector(IBountyMarket.NotFinalizable.selector, id, IBountyMarket.Status.Finalized)
         );
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, aliceBalance, "not paid again");
     }
 
@@ -222,7 +222,7 @@ contract TimingAttackTest is MarketFixture {
         market.proposeResults(id, toStranger, REPORT);
         _propose(id, _one(_entry(0, alice, _model("alice"), 990_000)));
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "alice paid");
         vm.assertEq(stranger.balance, 100 ether, "front-runner gained nothing");
     }
@@ -252,7 +252,7 @@ contract TokenAttackTest is MarketFixture {
         vm.prank(arbiter);
         market.upholdResults(id);
         _reveal(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
 
         vm.assertEq(usdt.balanceOf(alice), _net(1_000e6, 5_000), "alice");
         vm.assertEq(usdt.balanceOf(bob), _net(1_000e6, 3_000), "bob");
@@ -283,7 +283,7 @@ contract TokenAttackTest is MarketFixture {
         _submit(id, alice, _model("alice"));
         _propose(id, _one(_entry(0, alice, _model("alice"), 990_000)));
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(feeToken.balanceOf(address(market)), 0, "paid out exactly what it held");
         vm.assertEq(
             feeToken.balanceOf(alice), _net(escrowed, 5_000) * 99 / 100, "alice gets the prize less the token's cut"
@@ -307,7 +307,7 @@ contract TokenAttackTest is MarketFixture {
         usdc.setBlacklisted(alice, true);
         vm.expectEmit(true, true, true, true, address(market));
         emit IBountyMarket.Payout(id, alice, address(usdc), IBountyMarket.PayoutKind.Prize, _net(1_000e6, 5_000), true);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(usdc.balanceOf(bob), _net(1_000e6, 3_000), "bob paid despite alice");
         vm.assertEq(market.creditOf(alice, address(usdc)), _net(1_000e6, 5_000), "alice credited");
 
@@ -331,7 +331,7 @@ contract TokenAttackTest is MarketFixture {
         _propose(id, _one(_entry(0, alice, _model("alice"), 990_000)));
         _warpToChallengeDeadline(id);
         usdc.setBlacklisted(sponsor, true);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(usdc.balanceOf(alice), _net(1_000e6, 5_000), "winner paid");
         vm.assertEq(market.creditOf(sponsor, address(usdc)), 500e6, "refund credited");
     }
@@ -350,7 +350,8 @@ contract TokenAttackTest is MarketFixture {
         _propose(id, _two(_entry(0, alice, _model("alice"), 990_000), _entry(1, bob, _model("bob"), 980_000)));
         _warpToChallengeDeadline(id);
         burner.setVictim(alice);
-        market.finalize{gas: 1_000_000}(id); // a block's worth of gas is not needed
+        address[] memory winners = _winners(id);
+        market.finalize{gas: 1_000_000}(id, winners); // a block's worth of gas is not needed
         vm.assertEq(market.creditOf(alice, address(burner)), _net(1_000 ether, 5_000), "alice credited");
         vm.assertEq(burner.balanceOf(bob), _net(1_000 ether, 3_000), "bob paid");
     }

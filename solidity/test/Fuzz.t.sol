@@ -108,7 +108,7 @@ contract FuzzTest is MarketFixture {
         IBountyMarket.ResultEntry[] memory entries = _submitAndRank(id, scores, true);
         _propose(id, entries);
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
 
         _assertPaidExactly(entries, shares, reward, feeBps, qualifying < k ? qualifying : k);
     }
@@ -144,7 +144,7 @@ contract FuzzTest is MarketFixture {
         IBountyMarket.ResultEntry[] memory entries = _submitAndRank(id, scores, true);
         _propose(id, entries);
         _warpPastRevealDeadline(id); // the reveal deadline passes without a reveal
-        market.finalize(id);
+        market.finalize(id, _winners(id));
 
         _assertWithheldPaidExactly(entries, shares, reward, feeBps, qualifying < k ? qualifying : k);
     }
@@ -205,7 +205,7 @@ contract FuzzTest is MarketFixture {
         }
         _propose(id, entries);
 
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        Winner[] memory winners = _getWinners(id);
         uint256 expected;
         for (uint256 r; r < n && expected < k; ++r) {
             address c = entries[r].contributor;
@@ -270,7 +270,7 @@ contract FuzzTest is MarketFixture {
         uint256 qualifying;
         while (qualifying < n && _qualifies(entries[qualifying].score, threshold, higherIsBetter)) ++qualifying;
         uint256 expected = qualifying < k ? qualifying : k;
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners.length, expected, "paid ranks");
         for (uint256 r; r < expected; ++r) {
             vm.assertEq(winners[r].contributor, entries[r].contributor, "winner order");
@@ -355,7 +355,7 @@ contract FuzzTest is MarketFixture {
         scores[1] = 950_000;
         _propose(id, _submitAndRank(id, scores, true));
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
 
         uint256 total = amount + topUp;
         uint256 g0 = total * 5_000 / 10_000;

@@ -191,6 +191,7 @@ contract GasSettleTest is GasBench {
     uint256 internal toCancel;
     uint256 internal toExpire;
     uint256 internal withheld;
+    uint256 internal claimable;
 
     function setUp() public override {
         super.setUp();
@@ -212,6 +213,7 @@ contract GasSettleTest is GasBench {
         toCancel = _createDefault();
         toExpire = _createDefault();
         withheld = _createDefault();
+        claimable = _createDefault();
         for (uint256 i; i < CONTRIBUTORS; ++i) {
             token.mint(contributors[i], 1); // winners already hold the token, as a real payee typically does
         }
@@ -223,6 +225,7 @@ contract GasSettleTest is GasBench {
         _submitAll(disputed2);
         _submitAll(toExpire);
         _submitAll(withheld);
+        _submitAll(claimable);
         _warpToSubmissionDeadline(ethBounty);
         // Two of the ten qualify: a third of the shares (20 %) would return to the sponsor.
         IBountyMarket.ResultEntry[] memory twoQualify = _entries(withheld);
@@ -236,9 +239,19 @@ contract GasSettleTest is GasBench {
         market.proposeResults(disputed, _entries(disputed), REPORT);
         market.proposeResults(disputed2, _entries(disputed2), REPORT);
         market.proposeResults(withheld, twoQualify, REPORT);
+        market.proposeResults(claimable, _entries(claimable), REPORT);
         vm.stopPrank();
         _challenge(disputed);
         _challenge(disputed2);
+        // Overturned and finalized: its challenger's claim is measured.
+        _challenge(claimable);
+        IBountyMarket.ResultEntry[] memory swapped = _entries(claimable);
+        (swapped[0], swapped[1]) = (swapped[1], swapped[0]);
+        (swapped[0].score, swapped[1].score) = (swapped[1].score, swapped[0].score);
+        vm.prank(arbiter);
+        market.overturnResults(claimable, swapped, REPORT);
+        _reveal(claimable);
+        market.finalize(claimable, _winners(claimable));
         // The keeper reveals public test sets right after proposing (the window restarts from now).
         _reveal(ethBounty);
         _reveal(tokenBounty);
@@ -246,17 +259,48 @@ contract GasSettleTest is GasBench {
 
     function test_gas_finalize_revealWithheld() public {
         vm.warp(block.timestamp + WINDOW);
-        _measure("finalize (ETH, 2 winners, reveal withheld)", stranger, 0, abi.encodeCall(market.finalize, (withheld)));
+        _measure(
+            "finalize (ETH, 2 winners, reveal withheld)",
+            stranger,
+            0,
+            abi.encodeCall(market.finalize, (withheld, _winners(withheld)))
+        );
     }
 
     function test_gas_finalize_3WinnersEth() public {
         vm.warp(block.timestamp + WINDOW);
-        _measure("finalize (ETH, 3 winners)", stranger, 0, abi.encodeCall(market.finalize, (ethBounty)));
+        _measure(
+            "finalize (ETH, 3 winners)", stranger, 0, abi.encodeCall(market.finalize, (ethBounty, _winners(ethBounty)))
+        );
     }
 
     function test_gas_finalize_3WinnersErc20() public {
         vm.warp(block.timestamp + WINDOW);
-        _measure("finalize (ERC-20, 3 winners)", stranger, 0, abi.encodeCall(market.finalize, (tokenBounty)));
+        _measure(
+            "finalize (ERC-20, 3 winners)",
+            stranger,
+            0,
+            abi.encodeCall(market.finalize, (tokenBounty, _winners(tokenBounty)))
+        );
+    }
+
+    function test_gas_finalize_lapsedDispute() public {
+        vm.warp(_info(disputed).arbitrationDeadline);
+        _measure(
+            "finalize (ETH, 3 winners, arbiter silent: bond forfeited)",
+            stranger,
+            0,
+            abi.encodeCall(market.finalize, (disputed, _winners(disputed)))
+        );
+    }
+
+    function test_gas_claimChallenge() public {
+        _measure(
+            "claimChallenge (ETH bond + fee part)",
+            stranger,
+            0,
+            abi.encodeCall(market.claimChallenge, (claimable, challenger))
+        );
     }
 
     function test_gas_revealTestSet() public {
@@ -270,6 +314,10 @@ contract GasSettleTest is GasBench {
 
     function test_gas_challenge_eth() public {
         _measure("challenge (ETH bond)", challenger, BOND, abi.encodeCall(market.challenge, (challengeable)));
+    }
+
+    function test_gas_challenge_secondChallenger() public {
+        _measure("challenge (ETH bond, already disputed)", stranger, BOND, abi.encodeCall(market.challenge, (disputed)));
     }
 
     function test_gas_upholdResults() public {
@@ -317,7 +365,7 @@ contract GasWithdrawTest is GasBench {
         _propose(id, _one(_entry(0, alice, _model("alice"), 990_000)));
         _warpToChallengeDeadline(id);
         token.setBlacklisted(alice, true);
-        market.finalize(id); // alice's prize becomes a credit
+        market.finalize(id, _winners(id)); // alice's prize becomes a credit
     }
 
     function test_gas_withdrawTo_erc20Credit() public {

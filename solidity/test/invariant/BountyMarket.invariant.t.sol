@@ -38,7 +38,7 @@ contract BountyMarketInvariantTest is Test {
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
         // Repeated entries weight the common actions.
-        bytes4[] memory selectors = new bytes4[](20);
+        bytes4[] memory selectors = new bytes4[](22);
         selectors[0] = Handler.createBounty.selector;
         selectors[1] = Handler.createBounty.selector;
         selectors[2] = Handler.topUp.selector;
@@ -59,6 +59,8 @@ contract BountyMarketInvariantTest is Test {
         selectors[17] = Handler.withdraw.selector;
         selectors[18] = Handler.withdraw.selector;
         selectors[19] = Handler.toggleBlacklist.selector;
+        selectors[20] = Handler.challenge.selector;
+        selectors[21] = Handler.claimChallenge.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -79,7 +81,9 @@ contract BountyMarketInvariantTest is Test {
             uint256 paid = handler.ghostPaidOut(ids[i]);
             uint256 deposited = handler.ghostDeposited(ids[i]);
             vm.assertLe(paid, deposited, "paid <= deposited");
-            if (_settled(market.getBounty(ids[i]).status)) vm.assertEq(paid, deposited, "settled: all paid out");
+            if (_settled(market.getBounty(ids[i]).status) && _unclaimed(ids[i]) == 0) {
+                vm.assertEq(paid, deposited, "settled and claimed: all paid out");
+            }
         }
     }
 
@@ -106,12 +110,40 @@ contract BountyMarketInvariantTest is Test {
         vm.assertEq(handler.ghostWithheldRefunds(), 0, "withheld: the remainder goes to the paid ranks");
     }
 
+    /// @notice Several challengers: a bond comes back only with overturned results (a challenge that is upheld
+    /// or that the arbiter leaves unsettled costs its bond), claims are due exactly when the rules say, and the
+    /// bonds held are exactly the unclaimed bonds of overturned results or the bonds of an open dispute.
+    function invariant_squattingCostsTheBond() public view {
+        vm.assertEq(handler.ghostBondsBackUnlessOverturned(), 0, "no bond back unless overturned");
+        vm.assertEq(handler.ghostClaimViolations(), 0, "claims exactly when due");
+        uint256[] memory ids = handler.ids();
+        for (uint256 i; i < ids.length; ++i) {
+            IBountyMarket.BountyInfo memory info = market.getBounty(ids[i]);
+            address[] memory challengers = handler.challengersOf(ids[i]);
+            vm.assertEq(uint256(info.challengerCount), challengers.length, "every challenger counted");
+            uint256 posted;
+            for (uint256 c; c < challengers.length; ++c) {
+                posted += market.challengeOf(ids[i], challengers[c]);
+            }
+            bool open = info.status == IBountyMarket.Status.Disputed;
+            if (open || info.resultsOverturned) vm.assertEq(info.bondsHeld, posted, "bonds held: the unclaimed ones");
+            else vm.assertEq(info.bondsHeld, 0, "upheld or lapsed: every bond forfeited");
+        }
+    }
+
     /// @notice After any sequence, every bounty can still be settled and every credit withdrawn, leaving
     /// the market empty: nothing is ever locked.
     function afterInvariant() public virtual {
         uint256[] memory ids = handler.ids();
         for (uint256 i; i < ids.length; ++i) {
             _settleEventually(ids[i]);
+            IBountyMarket.BountyInfo memory info = market.getBounty(ids[i]);
+            address[] memory challengers = handler.challengersOf(ids[i]);
+            for (uint256 c; c < challengers.length; ++c) {
+                if (info.resultsOverturned && market.challengeOf(ids[i], challengers[c]) != 0) {
+                    market.claimChallenge(ids[i], challengers[c]);
+                }
+            }
         }
         address[] memory tokens = handler.tokens();
         address[] memory accounts = _creditHolders();
@@ -143,7 +175,7 @@ contract BountyMarketInvariantTest is Test {
         }
         bool unrevealed = info.revealPolicy == IBountyMarket.RevealPolicy.Public && !info.testSetRevealed;
         if (unrevealed && block.timestamp < info.challengeDeadline) vm.warp(info.challengeDeadline); // withheld
-        market.finalize(id);
+        market.finalize(id, handler.winnersOf(id));
     }
 
     function _liabilities(address token) internal view returns (uint256 owed) {
@@ -152,11 +184,21 @@ contract BountyMarketInvariantTest is Test {
             IBountyMarket.BountyInfo memory info = market.getBounty(ids[i]);
             if (info.token != token) continue;
             if (!_settled(info.status)) owed += info.reward;
-            owed += info.bondHeld;
+            owed += info.bondsHeld;
+            if (info.status == IBountyMarket.Status.Finalized) owed += info.rewardPerChallenger * _unclaimed(ids[i]);
         }
         address[] memory accounts = _creditHolders();
         for (uint256 a; a < accounts.length; ++a) {
             owed += market.creditOf(accounts[a], token);
+        }
+    }
+
+    /// @dev Challengers of overturned results who have not claimed yet.
+    function _unclaimed(uint256 id) internal view returns (uint256 count) {
+        if (!market.getBounty(id).resultsOverturned) return 0;
+        address[] memory challengers = handler.challengersOf(id);
+        for (uint256 c; c < challengers.length; ++c) {
+            if (market.challengeOf(id, challengers[c]) != 0) count++;
         }
     }
 

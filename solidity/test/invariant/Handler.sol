@@ -30,6 +30,9 @@ contract Handler is Test {
     }
 
     mapping(uint256 => Sub[]) internal _subs;
+    mapping(uint256 => address[]) internal _challengers;
+    mapping(uint256 => address[]) internal _paid; // the current results' paid ranks, from the events
+    address[] internal _rankedSoFar;
 
     // ghosts
     mapping(uint256 => uint256) public ghostDeposited; // reward received + bond received, per bounty
@@ -41,6 +44,9 @@ contract Handler is Test {
     uint256 public ghostWithheldRefunds; // refunds to a sponsor who withheld a reveal while a rank is paid (0)
     uint256 public ghostWithheldFinalizations; // finalizations with the reveal withheld (coverage)
     uint256 public ghostRevealViolations; // a reveal accepted past its deadline, or refused before it
+    uint256 public ghostBondsBackUnlessOverturned; // a bond returned although the results stood (must stay 0)
+    uint256 public ghostClaimViolations; // a claim accepted when not due, or refused when due
+    uint256 public ghostLapses; // disputes finalized with the arbiter silent (coverage)
     uint256 internal _lastRefund; // Refund payouts of the latest recorded call
     mapping(bytes32 => uint256) public calls;
 
@@ -75,6 +81,14 @@ contract Handler is Test {
 
     function ids() external view returns (uint256[] memory) {
         return _ids;
+    }
+
+    function winnersOf(uint256 id) external view returns (address[] memory) {
+        return _paid[id];
+    }
+
+    function challengersOf(uint256 id) external view returns (address[] memory) {
+        return _challengers[id];
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -163,8 +177,10 @@ contract Handler is Test {
         if (info.status == IBountyMarket.Status.Open) _warpTo(info.submissionDeadline); // fast-forward
         else if (info.status != IBountyMarket.Status.Closed) return;
         if (block.timestamp >= info.evaluationDeadline) return;
-        vm.prank(evaluator);
-        market.proposeResults(id, _ranking(id, info, scoreSeed), keccak256(abi.encode("report", scoreSeed)));
+        bytes memory data = abi.encodeCall(
+            market.proposeResults, (id, _ranking(id, info, scoreSeed), keccak256(abi.encode("report", scoreSeed)))
+        );
+        require(_recorded(id, evaluator, data), "a valid ranking is accepted");
         calls["proposeResults"]++;
     }
 
@@ -180,17 +196,33 @@ contract Handler is Test {
         calls["revealTestSet"]++;
     }
 
+    /// @dev Several challengers per bounty (each actor once), also after the bounty is disputed.
     function challenge(uint256 idSeed, uint256 actorSeed) external {
-        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Proposed);
-        if (id == 0 || info.status != IBountyMarket.Status.Proposed || block.timestamp >= info.challengeDeadline) {
-            return;
-        }
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Disputed);
+        if (id == 0 || (idSeed >> 128) % 2 == 0) (id, info) = _pickIn(idSeed, IBountyMarket.Status.Proposed);
+        if (id == 0 || block.timestamp >= info.challengeDeadline) return;
+        if (info.status != IBountyMarket.Status.Proposed && info.status != IBountyMarket.Status.Disputed) return;
         address challenger = _actors[actorSeed % 6];
+        if (market.challengeOf(id, challenger) != 0) return;
         _fund(challenger, info.token, info.challengeBond);
         vm.prank(challenger);
         market.challenge{value: info.token == ETH ? info.challengeBond : 0}(id);
-        ghostDeposited[id] += market.getBounty(id).bondHeld;
+        ghostDeposited[id] += market.challengeOf(id, challenger);
+        _challengers[id].push(challenger);
         calls["challenge"]++;
+    }
+
+    /// @dev Anyone pushes a challenger's bond and fee part: due only once overturned results are finalized.
+    function claimChallenge(uint256 idSeed, uint256 actorSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Finalized);
+        if (id == 0) (id, info) = _pick(idSeed);
+        if (id == 0) return;
+        address challenger = _actors[actorSeed % 6];
+        bool allowed = info.status == IBountyMarket.Status.Finalized && info.resultsOverturned
+            && market.challengeOf(id, challenger) != 0;
+        bool ok = _recorded(id, address(this), abi.encodeCall(market.claimChallenge, (id, challenger)));
+        if (ok != allowed) ghostClaimViolations++;
+        calls["claimChallenge"]++;
     }
 
     function upholdResults(uint256 idSeed) external {
@@ -224,7 +256,8 @@ contract Handler is Test {
             || info.status == IBountyMarket.Status.Resolved;
         // A public bounty pays out only once revealed, or as withheld from its reveal deadline on.
         if (unrevealed && block.timestamp < info.challengeDeadline) allowed = false;
-        bool settled = _settle(id, abi.encodeCall(market.finalize, (id)), address(this), allowed);
+        bool settled = _settle(id, abi.encodeCall(market.finalize, (id, _paid[id])), address(this), allowed);
+        if (settled && info.status == IBountyMarket.Status.Disputed) ghostLapses++;
         if (settled && unrevealed) {
             ghostWithheldFinalizations++;
             if (info.winnerCount != 0 && _lastRefund != 0) ghostWithheldRefunds++;
@@ -363,20 +396,41 @@ contract Handler is Test {
         vm.prank(caller);
         (ok,) = address(market).call(data);
         Vm.Log[] memory logs = vm.getRecordedLogs();
-        address sponsor = market.getBounty(id).sponsor;
+        IBountyMarket.BountyInfo memory info = market.getBounty(id);
+        address sponsor = info.sponsor;
         _lastRefund = 0;
         for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].emitter != address(market) || logs[i].topics[0] != IBountyMarket.Payout.selector) continue;
+            if (logs[i].emitter != address(market)) continue;
+            _trackWinners(id, logs[i]);
+            if (logs[i].topics[0] != IBountyMarket.Payout.selector) continue;
             require(uint256(logs[i].topics[1]) == id, "payout for another bounty");
             (, IBountyMarket.PayoutKind kind, uint256 amount,) =
                 abi.decode(logs[i].data, (address, IBountyMarket.PayoutKind, uint256, bool));
             ghostPaidOut[id] += amount;
             address recipient = address(uint160(uint256(logs[i].topics[2])));
             if (kind == IBountyMarket.PayoutKind.Refund) _lastRefund += amount;
+            if (kind == IBountyMarket.PayoutKind.BondReturned && !info.resultsOverturned) {
+                ghostBondsBackUnlessOverturned++;
+            }
             if (
                 kind == IBountyMarket.PayoutKind.Prize
                     && (recipient == sponsor || recipient == evaluator || recipient == arbiter)
             ) ghostJudgePrizes++;
+        }
+    }
+
+    /// @dev Rebuilds the paid ranks from `ResultRanked` (paid) and `ResultsProposed`/`ResultsOverturned`, as a
+    /// keeper would: `finalize` is given them.
+    function _trackWinners(uint256 id, Vm.Log memory log) internal {
+        bytes32 topic = log.topics[0];
+        if (topic == IBountyMarket.ResultRanked.selector) {
+            (uint256 rank,,,,, bool paid) = abi.decode(log.data, (uint256, uint256, bytes32, int256, bool, bool));
+            if (rank == 0) delete _rankedSoFar;
+            if (paid) _rankedSoFar.push(address(uint160(uint256(log.topics[2]))));
+        } else if (topic == IBountyMarket.ResultsProposed.selector || topic == IBountyMarket.ResultsOverturned.selector)
+        {
+            _paid[id] = _rankedSoFar;
+            delete _rankedSoFar;
         }
     }
 }

@@ -70,8 +70,8 @@ contract CreateBountyTest is MarketFixture {
         vm.assertEq(info.reportHash, bytes32(0), "report");
         vm.assertEq(uint256(info.challengeDeadline), 0, "challenge deadline");
         vm.assertEq(uint256(info.arbitrationDeadline), 0, "arbitration deadline");
-        vm.assertEq(info.challenger, address(0), "challenger");
-        vm.assertEq(info.bondHeld, 0, "bond held");
+        vm.assertEq(uint256(info.challengerCount), 0, "challengers");
+        vm.assertEq(info.bondsHeld, 0, "bonds held");
         vm.assertFalse(info.testSetRevealed, "revealed");
         vm.assertFalse(info.resultsOverturned, "overturned");
 

@@ -39,15 +39,15 @@ contract JudgesTest is MarketFixture {
         _reveal(id);
         _warpToChallengeDeadline(id);
         uint256 judgeBefore = judge.balance;
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "alice takes the first paid rank");
         vm.assertEq(carol.balance, _net(REWARD, 2_000), "carol takes the third");
         // (for the sponsor: no refund either, since all three ranks are paid)
         vm.assertEq(judge.balance, judgeBefore, "the judge is paid nothing");
     }
 
-    function _assertWinnersAreAliceBobCarol(uint256 id) internal view {
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+    function _assertWinnersAreAliceBobCarol(uint256 id) internal {
+        Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners.length, 3, "three paid ranks");
         vm.assertEq(winners[0].contributor, alice, "alice first paid");
         vm.assertEq(winners[1].contributor, bob, "bob second paid");
@@ -94,7 +94,7 @@ contract JudgesTest is MarketFixture {
         entries[1] = _entry(1, evaluator, _model("e2"), 980_000);
         entries[2] = _entry(2, alice, _model("alice"), 950_000);
         _propose(id, entries);
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners.length, 1, "only alice");
         vm.assertEq(winners[0].contributor, alice, "alice paid first share");
     }

@@ -105,12 +105,12 @@ contract RelayTest is RelayFixture {
         vm.assertTrue(market.verifyRelayed(id, entries[0].submissionIndex, aliceSigner, a.modelSha256,
             _relay(0, batch, 0, a)), "alice checks her proof");
         _proposeWithProofs(id, entries, _proofsTwo(_relay(0, batch, 0, a), _relay(2, batch, 1, c)));
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners.length, 3, "three paid ranks");
         vm.assertEq(winners[0].contributor, aliceSigner, "alice first");
         vm.assertEq(winners[0].submissionIndex, 1, "her leaf's index");
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        _finalize(id);
         vm.assertEq(aliceSigner.balance, REWARD * 5_000 / 10_000 * (10_000 - FEE_BPS) / 10_000, "alice paid");
     }
 
@@ -140,7 +140,7 @@ contract RelayTest is RelayFixture {
         market.overturnResultsWithProofs(
             id, _one(_relayedEntry(batch, 0, a, 950_000)), _proofsOne(_relay(0, batch, 0, a)), REPORT
         );
-        vm.assertEq(market.getWinners(id)[0].contributor, aliceSigner, "the arbiter ranked alice's leaf");
+        vm.assertEq(_getWinners(id)[0].contributor, aliceSigner, "the arbiter ranked alice's leaf");
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ contract ProposeResultsTest is MarketFixture {
         vm.assertEq(uint256(info.arbitrationDeadline), expectedDeadline + ARBITRATION_PERIOD, "arbitration");
         vm.assertEq(uint256(info.winnerCount), 3, "winners");
 
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners.length, 3, "three paid ranks");
         vm.assertEq(winners[0].contributor, alice, "rank 0");
         vm.assertEq(uint256(winners[0].submissionIndex), 0, "rank 0 index");
@@ -79,7 +79,7 @@ contract ProposeResultsTest is MarketFixture {
         vm.prank(evaluator);
         market.proposeResults(id, entries, REPORT);
         vm.assertEq(uint256(_info(id).winnerCount), 2, "threshold is inclusive: 0.8 passes");
-        vm.assertEq(market.getWinners(id).length, 2, "two winners");
+        vm.assertEq(_getWinners(id).length, 2, "two winners");
     }
 
     function test_proposeResults_acceptsEmptyRanking() public {
@@ -92,7 +92,7 @@ contract ProposeResultsTest is MarketFixture {
     function test_proposeResults_acceptsSubsetOfSubmissions() public {
         vm.prank(evaluator);
         market.proposeResults(id, _two(_entry(3, dave, md, 990_000), _entry(1, bob, mb, 900_000)), REPORT);
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners[0].contributor, dave, "dave first");
         vm.assertEq(winners[1].contributor, bob, "bob second");
     }
@@ -101,7 +101,7 @@ contract ProposeResultsTest is MarketFixture {
         IBountyMarket.ResultEntry[] memory entries = _four(900_000, 900_000, 900_000, 850_000);
         vm.prank(evaluator);
         market.proposeResults(id, entries, REPORT);
-        IBountyMarket.Winner[] memory winners = market.getWinners(id);
+        Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners[0].contributor, alice, "earliest tie first");
         vm.assertEq(winners[2].contributor, carol, "latest tie last");
     }
@@ -121,7 +121,7 @@ contract ProposeResultsTest is MarketFixture {
         entries[2] = _entry(2, carol, mc, 500_001);
         _propose(lower, entries);
         vm.assertEq(uint256(_info(lower).winnerCount), 2, "carol misses the threshold");
-        vm.assertEq(market.getWinners(lower)[0].contributor, bob, "lowest first");
+        vm.assertEq(_getWinners(lower)[0].contributor, bob, "lowest first");
     }
 
     function test_proposeResults_paysAtMostKRanks() public {

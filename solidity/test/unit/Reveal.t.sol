@@ -34,7 +34,7 @@ contract RevealTest is MarketFixture {
         market.upholdResults(id);
         uint64 revealDeadline = _info(id).challengeDeadline;
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.TestSetNotRevealed.selector, id, revealDeadline));
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_finalize_allowedOnceResolvedBountyRevealed() public {
@@ -43,7 +43,7 @@ contract RevealTest is MarketFixture {
         vm.prank(arbiter);
         market.upholdResults(id);
         _reveal(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(uint256(_info(id).status), uint256(IBountyMarket.Status.Finalized), "finalized");
     }
 
@@ -53,7 +53,7 @@ contract RevealTest is MarketFixture {
         _reveal(id); // the last second: the window restarts
         _warpPastRevealDeadline(id);
         uint256 sponsorBefore = sponsor.balance;
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(sponsor.balance, sponsorBefore + REWARD * 2_000 / 10_000, "carol's unused share returns");
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "alice: her share");
         vm.assertEq(bob.balance, _net(REWARD, 3_000), "bob: his share");
@@ -78,7 +78,7 @@ contract RevealTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit IBountyMarket.BountyFinalized(id, REWARD - fee, fee, 0);
         vm.prank(stranger); // anyone can settle it
-        market.finalize(id);
+        market.finalize(id, _winners(id));
 
         vm.assertEq(sponsor.balance, sponsorBefore, "the withholding sponsor gets nothing back");
         vm.assertEq(treasury.balance, fee, "fee unchanged by the withholding");
@@ -94,7 +94,7 @@ contract RevealTest is MarketFixture {
         uint256 sponsorBefore = sponsor.balance;
         vm.expectEmit(true, true, true, true, address(market));
         emit IBountyMarket.RevealWithheld(id, 0);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(sponsor.balance, sponsorBefore + REWARD, "as on expiry: nobody to give it to");
     }
 
@@ -104,10 +104,12 @@ contract RevealTest is MarketFixture {
         vm.warp(_info(id).arbitrationDeadline);
         uint256 sponsorBefore = sponsor.balance;
         uint256 challengerBefore = challenger.balance;
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(sponsor.balance, sponsorBefore, "no refund");
-        vm.assertEq(challenger.balance, challengerBefore + BOND, "bond returned as usual");
-        vm.assertEq(alice.balance + bob.balance + treasury.balance, REWARD, "reward to the winners and the fee");
+        vm.assertEq(challenger.balance, challengerBefore, "the unsettled challenge's bond is forfeited as usual");
+        vm.assertEq(
+            alice.balance + bob.balance + treasury.balance, REWARD + BOND, "reward to the winners, fee and bond"
+        );
     }
 
     function test_finalize_withheldOnceResolvedBountyPassesRevealDeadline() public {
@@ -117,7 +119,7 @@ contract RevealTest is MarketFixture {
         market.upholdResults(id);
         _warpPastRevealDeadline(id);
         uint256 sponsorBefore = sponsor.balance;
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(sponsor.balance, sponsorBefore, "no refund");
         vm.assertEq(uint256(_info(id).status), uint256(IBountyMarket.Status.Finalized), "settled");
     }
@@ -126,7 +128,7 @@ contract RevealTest is MarketFixture {
         uint256 id = _proposedTwoQualify(IBountyMarket.RevealPolicy.Confidential);
         _warpPastRevealDeadline(id);
         uint256 sponsorBefore = sponsor.balance;
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(sponsor.balance, sponsorBefore + REWARD * 2_000 / 10_000, "refund as usual");
     }
 

@@ -27,7 +27,7 @@ contract FinalizeTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit IBountyMarket.Payout(id, treasury, ETH, IBountyMarket.PayoutKind.Fee, fee, false);
         vm.prank(stranger); // anyone, e.g. the backend's keeper
-        market.finalize(id);
+        market.finalize(id, _winners(id));
 
         vm.assertEq(alice.balance, 4.875 ether, "alice: 50% less 2.5%");
         vm.assertEq(bob.balance, 2.925 ether, "bob: 30% less 2.5%");
@@ -45,7 +45,7 @@ contract FinalizeTest is MarketFixture {
         _propose(id, _two(_entry(0, alice, _model("alice"), 900_000), _entry(1, bob, _model("bob"), 100_000)));
         _warpToChallengeDeadline(id);
         uint256 sponsorBefore = sponsor.balance;
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "only alice qualifies");
         vm.assertEq(bob.balance, 0, "bob below threshold");
         vm.assertEq(sponsor.balance, sponsorBefore + REWARD / 2, "unused 50% returns without fee");
@@ -60,7 +60,7 @@ contract FinalizeTest is MarketFixture {
         uint256 sponsorBefore = sponsor.balance;
         vm.expectEmit(true, true, true, true, address(market));
         emit IBountyMarket.BountyFinalized(id, 0, 0, REWARD);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(sponsor.balance, sponsorBefore + REWARD, "full refund");
         vm.assertEq(treasury.balance, 0, "no fee");
     }
@@ -83,7 +83,7 @@ contract FinalizeTest is MarketFixture {
         _propose(id, entries);
         _warpToChallengeDeadline(id);
         uint256 sponsorBefore = sponsor.balance;
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         uint256 g0 = uint256(1_000_003) * 3_334 / 10_000;
         uint256 g1 = uint256(1_000_003) * 3_333 / 10_000;
         uint256 dust = 1_000_003 - g0 - 2 * g1;
@@ -100,7 +100,7 @@ contract FinalizeTest is MarketFixture {
         vm.prank(arbiter);
         market.upholdResults(id);
         _reveal(id); // public: revealed, then no need to wait for the window
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "paid");
         vm.assertEq(treasury.balance, BOND + REWARD * FEE_BPS / 10_000, "bond and fee");
     }
@@ -113,7 +113,8 @@ contract FinalizeTest is MarketFixture {
         vm.prank(arbiter);
         market.overturnResults(id, corrected, keccak256("fixed"));
         _reveal(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
+        market.claimChallenge(id, challenger);
         uint256 fee = REWARD / 2 * FEE_BPS / 10_000;
         vm.assertEq(bob.balance, _net(REWARD, 5_000), "bob takes rank 0");
         vm.assertEq(alice.balance, 0, "alice dropped");
@@ -121,15 +122,15 @@ contract FinalizeTest is MarketFixture {
         vm.assertEq(treasury.balance, 0, "treasury gets nothing");
     }
 
-    function test_finalize_letsResultsStandIfArbiterSilent() public {
+    function test_finalize_letsResultsStandAndForfeitsBondIfArbiterSilent() public {
         uint256 id = _proposedDefault();
         _challenge(id);
         uint256 challengerBefore = challenger.balance;
         vm.warp(_info(id).arbitrationDeadline);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(alice.balance, _net(REWARD, 5_000), "proposed results paid");
-        vm.assertEq(challenger.balance, challengerBefore + BOND, "bond returned");
-        vm.assertEq(treasury.balance, REWARD * FEE_BPS / 10_000, "fee to treasury");
+        vm.assertEq(challenger.balance, challengerBefore, "an unsettled challenge costs its bond");
+        vm.assertEq(treasury.balance, REWARD * FEE_BPS / 10_000 + BOND, "fee and bond to treasury");
         vm.assertEq(address(market).balance, 0, "nothing stuck");
     }
 
@@ -141,7 +142,7 @@ contract FinalizeTest is MarketFixture {
         _warpToChallengeDeadline(id);
         vm.expectEmit(true, true, true, true, address(market));
         emit IBountyMarket.Payout(id, address(payee), ETH, IBountyMarket.PayoutKind.Prize, _net(REWARD, 5_000), true);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(market.creditOf(address(payee), ETH), _net(REWARD, 5_000), "credited");
         vm.assertEq(address(market).balance, _net(REWARD, 5_000), "held for withdrawal");
         payee.withdrawFrom(market, ETH, dave);
@@ -152,7 +153,8 @@ contract FinalizeTest is MarketFixture {
         GasGuzzler guzzler = new GasGuzzler();
         uint256 id = _proposedWith(address(guzzler));
         _warpToChallengeDeadline(id);
-        market.finalize{gas: 1_000_000}(id);
+        address[] memory winners = _winners(id);
+        market.finalize{gas: 1_000_000}(id, winners);
         vm.assertEq(market.creditOf(address(guzzler), ETH), _net(REWARD, 5_000), "credited");
         vm.assertEq(bob.balance, _net(REWARD, 3_000), "others still paid");
     }
@@ -166,20 +168,20 @@ contract FinalizeTest is MarketFixture {
 
     function test_finalize_revertsIfBountyUnknown() public {
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.BountyNotFound.selector, 12));
-        market.finalize(12);
+        market.finalize(12, _winners(12));
     }
 
     function test_finalize_revertsIfOpen() public {
         uint256 id = _createDefault();
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.NotFinalizable.selector, id, IBountyMarket.Status.Open));
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_finalize_revertsIfClosedWithoutResults() public {
         uint256 id = _createDefault();
         _warpToSubmissionDeadline(id);
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.NotFinalizable.selector, id, IBountyMarket.Status.Closed));
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_finalize_revertsIfChallengeWindowOpen() public {
@@ -187,7 +189,7 @@ contract FinalizeTest is MarketFixture {
         uint64 deadline = _info(id).challengeDeadline;
         vm.warp(deadline - 1);
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.ChallengeWindowOpen.selector, id, deadline));
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_finalize_revertsIfArbitrationPending() public {
@@ -196,17 +198,17 @@ contract FinalizeTest is MarketFixture {
         uint64 deadline = _info(id).arbitrationDeadline;
         vm.warp(deadline - 1);
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.ArbitrationPending.selector, id, deadline));
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_finalize_revertsIfAlreadyFinalized() public {
         uint256 id = _proposedDefault();
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.expectRevert(
             abi.encodeWithSelector(IBountyMarket.NotFinalizable.selector, id, IBountyMarket.Status.Finalized)
         );
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_finalize_revertsIfCancelled() public {
@@ -216,7 +218,7 @@ contract FinalizeTest is MarketFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IBountyMarket.NotFinalizable.selector, id, IBountyMarket.Status.Cancelled)
         );
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 
     function test_finalize_revertsIfExpired() public {
@@ -224,7 +226,7 @@ contract FinalizeTest is MarketFixture {
         vm.warp(_info(id).evaluationDeadline);
         market.expire(id);
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.NotFinalizable.selector, id, IBountyMarket.Status.Expired));
-        market.finalize(id);
+        market.finalize(id, _winners(id));
     }
 }
 
@@ -286,7 +288,7 @@ contract WithdrawTest is MarketFixture {
         _submit(id, address(payee), _model("p"));
         _propose(id, _one(_entry(0, address(payee), _model("p"), 990_000)));
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         credit = _net(REWARD, 5_000);
     }
 
@@ -296,7 +298,7 @@ contract WithdrawTest is MarketFixture {
         _submit(id, address(wallet), _model("w"));
         _propose(id, _one(_entry(0, address(wallet), _model("w"), 990_000)));
         _warpToChallengeDeadline(id);
-        market.finalize(id);
+        market.finalize(id, _winners(id));
         vm.assertEq(wallet.totalReceived(), 0, "the push ran out of gas");
         vm.assertEq(market.creditOf(address(wallet), ETH), credit, "credited");
         vm.assertEq(wallet.withdraw(market, ETH), credit, "withdrawn");
@@ -374,12 +376,12 @@ contract ViewsTest is MarketFixture {
 
     function test_getWinners_emptyBeforeResults() public {
         uint256 id = _createDefault();
-        vm.assertEq(market.getWinners(id).length, 0, "none yet");
+        vm.assertEq(_getWinners(id).length, 0, "none yet");
     }
 
     function test_getWinners_revertsIfUnknown() public {
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.BountyNotFound.selector, 3));
-        market.getWinners(3);
+        _getWinners(3);
     }
 
     function test_submissionCount_revertsIfUnknown() public {
@@ -398,5 +400,68 @@ contract ViewsTest is MarketFixture {
 
     function test_creditOf_zeroByDefault() public view {
         vm.assertEq(market.creditOf(alice, ETH), 0, "no credit");
+    }
+}
+
+/// @notice `finalize` is given the paid ranks and checks them against the stored hash.
+contract FinalizeWinnersTest is MarketFixture {
+    function test_finalize_revertsIfWinnersForged() public {
+        uint256 id = _proposedDefault();
+        _warpToChallengeDeadline(id);
+        address[] memory forged = _winners(id);
+        forged[0] = stranger;
+        vm.expectRevert(abi.encodeWithSelector(IBountyMarket.WinnersMismatch.selector, id));
+        market.finalize(id, forged);
+    }
+
+    function test_finalize_revertsIfWinnersReordered() public {
+        uint256 id = _proposedDefault();
+        _warpToChallengeDeadline(id);
+        address[] memory swapped = _winners(id);
+        (swapped[0], swapped[1]) = (swapped[1], swapped[0]);
+        vm.expectRevert(abi.encodeWithSelector(IBountyMarket.WinnersMismatch.selector, id));
+        market.finalize(id, swapped);
+    }
+
+    function test_finalize_revertsIfWinnersTruncatedOrExtended() public {
+        uint256 id = _proposedDefault();
+        _warpToChallengeDeadline(id);
+        address[] memory winners = _winners(id);
+        address[] memory shorter = new address[](2);
+        shorter[0] = winners[0];
+        shorter[1] = winners[1];
+        vm.expectRevert(abi.encodeWithSelector(IBountyMarket.WinnersMismatch.selector, id));
+        market.finalize(id, shorter);
+        address[] memory longer = new address[](4);
+        for (uint256 i; i < 3; ++i) {
+            longer[i] = winners[i];
+        }
+        longer[3] = alice;
+        vm.expectRevert(abi.encodeWithSelector(IBountyMarket.WinnersMismatch.selector, id));
+        market.finalize(id, longer);
+    }
+
+    function test_finalize_revertsIfGivenTheProposalAfterAnOverturn() public {
+        uint256 id = _proposedDefault();
+        address[] memory proposed = _winners(id);
+        _challenge(id);
+        IBountyMarket.ResultEntry[] memory corrected = _one(_entry(1, bob, _model("bob"), 990_000));
+        vm.prank(arbiter);
+        market.overturnResults(id, corrected, keccak256("fixed"));
+        _reveal(id);
+        vm.expectRevert(abi.encodeWithSelector(IBountyMarket.WinnersMismatch.selector, id));
+        market.finalize(id, proposed);
+        market.finalize(id, _winners(id));
+        vm.assertEq(bob.balance, _net(REWARD, 5_000), "the arbiter's ranking is paid");
+    }
+
+    function test_finalize_emptyResultsTakeAnEmptyList() public {
+        uint256 id = _createDefault();
+        _submit(id, alice, _model("a"));
+        _propose(id, _one(_entry(0, alice, _model("a"), 100_000))); // below the threshold
+        _warpToChallengeDeadline(id);
+        vm.assertEq(_info(id).winnersHash, keccak256(""), "the hash of no paid rank");
+        market.finalize(id, new address[](0));
+        vm.assertEq(uint256(_info(id).status), uint256(IBountyMarket.Status.Finalized), "settled");
     }
 }

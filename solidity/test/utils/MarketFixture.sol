@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Test} from "./Test.sol";
+import {Vm} from "./Vm.sol";
 import {BountyMarket} from "../../src/BountyMarket.sol";
 import {IBountyMarket} from "../../src/IBountyMarket.sol";
 
@@ -35,7 +36,26 @@ abstract contract MarketFixture is Test {
     address internal stranger;
     address internal relayer;
 
+    bytes32 private constant RESULT_RANKED =
+        keccak256("ResultRanked(uint256,uint256,uint256,address,bytes32,int256,bool,bool)");
+    bytes32 private constant RESULTS_PROPOSED = keccak256("ResultsProposed(uint256,bytes32,uint256,uint256,uint64)");
+    bytes32 private constant RESULTS_OVERTURNED =
+        keccak256("ResultsOverturned(uint256,address,bytes32,uint256,uint256)");
+    /// @dev Paid ranks of the current results per (market, bounty), as a keeper rebuilds them from the events.
+    mapping(bytes32 => address[]) private _paidRanks;
+    mapping(bytes32 => address[]) private _rankedSoFar;
+    mapping(bytes32 => uint32[]) private _paidIndices;
+    mapping(bytes32 => uint32[]) private _indicesSoFar;
+
+    /// @dev A paid rank as the events and `getPrizes` give it (the contract stores only their hash).
+    struct Winner {
+        uint32 submissionIndex;
+        address contributor;
+        uint256 prize;
+    }
+
     function setUp() public virtual {
+        vm.recordLogs(); // _winners reads the ResultRanked events, as the keeper does
         vm.warp(T0);
         treasury = makeAddr("treasury");
         sponsor = makeAddr("sponsor");
@@ -200,6 +220,57 @@ abstract contract MarketFixture is Test {
         a = new IBountyMarket.ResultEntry[](2);
         a[0] = e0;
         a[1] = e1;
+    }
+
+    /// @dev The paid ranks of bounty `id`'s current results, best first: what `finalize` must be given, rebuilt
+    /// from the `ResultRanked` events (`paid = true`) of the latest proposal or overturn, as anyone can.
+    function _winners(uint256 id) internal returns (address[] memory) {
+        return _winnersOf(address(market), id);
+    }
+
+    function _winnersOf(address emitter, uint256 id) internal returns (address[] memory) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            Vm.Log memory log = logs[i];
+            if (log.topics.length < 2) continue;
+            bytes32 key = keccak256(abi.encode(log.emitter, log.topics[1]));
+            if (log.topics[0] == RESULT_RANKED) {
+                (uint256 rank, uint256 index,,,, bool paid) =
+                    abi.decode(log.data, (uint256, uint256, bytes32, int256, bool, bool));
+                if (rank == 0) {
+                    delete _rankedSoFar[key];
+                    delete _indicesSoFar[key];
+                }
+                if (paid) {
+                    _rankedSoFar[key].push(address(uint160(uint256(log.topics[2]))));
+                    _indicesSoFar[key].push(uint32(index));
+                }
+            } else if (log.topics[0] == RESULTS_PROPOSED || log.topics[0] == RESULTS_OVERTURNED) {
+                _paidRanks[key] = _rankedSoFar[key];
+                _paidIndices[key] = _indicesSoFar[key];
+                delete _rankedSoFar[key];
+                delete _indicesSoFar[key];
+            }
+        }
+        return _paidRanks[keccak256(abi.encode(emitter, bytes32(id)))];
+    }
+
+    /// @dev The paid ranks of the current results with their prizes (what `getWinners` returned in protocol v1).
+    function _getWinners(uint256 id) internal returns (Winner[] memory winners) {
+        address[] memory paid = _winners(id);
+        uint32[] memory indices = _paidIndices[keccak256(abi.encode(address(market), bytes32(id)))];
+        uint256[] memory prizes = market.getPrizes(id);
+        vm.assertEq(prizes.length, paid.length, "getPrizes has one prize per paid rank of the events");
+        winners = new Winner[](paid.length);
+        for (uint256 i; i < paid.length; ++i) {
+            winners[i] = Winner({submissionIndex: indices[i], contributor: paid[i], prize: prizes[i]});
+        }
+    }
+
+    /// @dev `finalize` with the paid ranks rebuilt from the events, as any caller would.
+    function _finalize(uint256 id) internal {
+        address[] memory winners = _winners(id);
+        market.finalize(id, winners);
     }
 
     /// @dev Net prize of a gross share after the fixture's fee (same rounding as the contract).
