@@ -151,14 +151,22 @@ public class BountyProjection {
             case "ChallengeDeadlineExtended" -> bounty.challengeDeadline = Instant.ofEpochSecond(
                     BountyMarket.getChallengeDeadlineExtendedEventFromLog(log).challengeDeadline.longValueExact());
             case "Challenged" -> {
+                // Several may challenge; the first is kept here, all of them are in the events (ResultEvents).
                 bounty.status = BountyStatus.DISPUTED;
-                bounty.challenger = BountyMarket.getChallengedEventFromLog(log).challenger;
+                if (bounty.challenger == null) {
+                    bounty.challenger = BountyMarket.getChallengedEventFromLog(log).challenger;
+                }
             }
             case "ResultsUpheld" -> bounty.status = BountyStatus.RESOLVED;
             case "ResultsOverturned" -> {
+                var e = BountyMarket.getResultsOverturnedEventFromLog(log);
                 bounty.status = BountyStatus.RESOLVED;
                 bounty.resultsOverturned = true;
-                bounty.reportHash = Numeric.toHexString(BountyMarket.getResultsOverturnedEventFromLog(log).reportHash);
+                bounty.reportHash = Numeric.toHexString(e.reportHash);
+                if (e.entryCount.signum() == 0) {
+                    // An empty ranking has no rank-0 ResultRanked to clear the replaced one.
+                    Submission.<Submission>list("bountyId", bounty.id).forEach(BountyProjection::clearRank);
+                }
             }
             case "BountyFinalized" -> bounty.status = BountyStatus.FINALIZED;
             case "BountyExpired" -> bounty.status = BountyStatus.EXPIRED;

@@ -17,10 +17,11 @@ import jakarta.transaction.Transactional;
 import dev.bountymarket.bounty.BountyException.Code;
 import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.chain.ChainClock;
+import dev.bountymarket.chain.ResultEvents;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
-import dev.bountymarket.submission.LeaderboardEntry;
 import dev.bountymarket.storage.StoredObject;
+import dev.bountymarket.submission.LeaderboardEntry;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.web.Page;
 import io.quarkus.panache.common.Sort;
@@ -226,9 +227,16 @@ public class BountyService {
     /** {@code challenger}: the signed-in wallet that posts the bond, if any. */
     public WalletTransaction challenge(long id, String challenger) {
         Bounty bounty = onChain(id);
-        requireStatus(bounty, BountyStatus.PROPOSED, "Only proposed results can be challenged");
+        if (bounty.status != BountyStatus.DISPUTED) {
+            // Others may already have challenged: every address may, once, until the window closes or the arbiter rules.
+            requireStatus(bounty, BountyStatus.PROPOSED, "Only proposed results can be challenged");
+        }
         if (!clock.now().isBefore(bounty.challengeDeadline)) {
             throw new BountyException(Code.NOT_NOW, "The challenge window closed at " + bounty.challengeDeadline);
+        }
+        if (challenger != null && ResultEvents.challenges(bounty.contract, bounty.onchainId).stream()
+                .anyMatch(c -> c.challenger().equalsIgnoreCase(challenger))) {
+            throw new BountyException(Code.NOT_NOW, "You already challenged these results; each address challenges once");
         }
         return transactions.challenge(bounty.onchainId, bounty.challengeBond, bounty.token, challenger);
     }
@@ -242,7 +250,7 @@ public class BountyService {
                     ? "The challenge window is open until " + bounty.challengeDeadline
                     : "A " + status.name().toLowerCase(Locale.ROOT) + " bounty cannot be paid out");
         }
-        return transactions.finalizeBounty(bounty.onchainId);
+        return transactions.finalizeBounty(bounty.onchainId, ResultEvents.paidRanks(bounty.contract, bounty.onchainId));
     }
 
     public WalletTransaction expire(long id) {

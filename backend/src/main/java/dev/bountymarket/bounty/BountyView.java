@@ -3,6 +3,8 @@ package dev.bountymarket.bounty;
 import java.time.Instant;
 import java.util.List;
 
+import dev.bountymarket.chain.ResultEvents;
+
 /** A bounty as the API shows it. Amounts are decimal strings (wei or token units); scores are fixed point 1e6. */
 public record BountyView(long id, String onchainId, String status, String title, String description, String sponsor,
         String task, String metric, Boolean higherIsBetter, String specHash, String token, String reward,
@@ -10,7 +12,7 @@ public record BountyView(long id, String onchainId, String status, String title,
         Instant evaluationDeadline, Long challengeWindowSeconds, Instant challengeDeadline, String evaluator,
         String arbiter, Integer maxSubmissionsPerContributor, String challengeBond, int submissionCount,
         String reportHash, boolean testSetRevealed, boolean resultsOverturned, String testSetCommitment,
-        String createdTx, Trust trust) {
+        String createdTx, Trust trust, List<ResultEvents.Challenge> challenges) {
 
     /**
      * What a contributor should check before entering (the contract's getTrustSignals, from the mirror): whether the
@@ -39,6 +41,8 @@ public record BountyView(long id, String onchainId, String status, String title,
                 b.submissionDeadline, b.evaluationDeadline, b.challengeWindowSeconds, b.challengeDeadline,
                 b.evaluator, b.arbiter, b.maxSubmissions, b.challengeBond == null ? null : b.challengeBond.toString(),
                 b.submissionCount, b.reportHash, b.testSetRevealed, b.resultsOverturned, b.testSetCommitment,
-                b.createdTx, Trust.of(b, now));
+                b.createdTx, Trust.of(b, now),
+                // every challenger, each with its bond (one query, only for a bounty that was challenged)
+                b.challenger == null ? List.of() : ResultEvents.challenges(b.contract, b.onchainId));
     }
 }

@@ -62,8 +62,15 @@ public class Transactions {
                 "Challenge the results of bounty #" + bountyId + ", posting a bond of " + Amounts.text(bond, token));
     }
 
-    public WalletTransaction finalizeBounty(BigInteger bountyId) {
-        return wallet(market().finalize(bountyId), BigInteger.ZERO, "Pay out bounty #" + bountyId);
+    /** {@code winners}: the paid ranks' contributors, best first ({@link ResultEvents#paidRanks}). */
+    public WalletTransaction finalizeBounty(BigInteger bountyId, List<String> winners) {
+        return wallet(market().finalize(bountyId, winners), BigInteger.ZERO, "Pay out bounty #" + bountyId);
+    }
+
+    /** Pays a challenger of overturned results its bond and its part of the fee (anyone may send it). */
+    public WalletTransaction claimChallenge(BigInteger bountyId, String challenger) {
+        return wallet(market().claimChallenge(bountyId, challenger), BigInteger.ZERO,
+                "Pay " + challenger + " its challenge bond and reward on bounty #" + bountyId);
     }
 
     public WalletTransaction expire(BigInteger bountyId) {
@@ -72,7 +79,7 @@ public class Transactions {
 
     public WalletTransaction upholdResults(BigInteger bountyId) {
         return wallet(market().upholdResults(bountyId), BigInteger.ZERO,
-                "Uphold the results of bounty #" + bountyId + ": the challenger's bond goes to the treasury");
+                "Uphold the results of bounty #" + bountyId + ": every challenger's bond goes to the treasury");
     }
 
     public WalletTransaction withdraw(String token) {

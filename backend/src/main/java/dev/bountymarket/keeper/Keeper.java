@@ -28,6 +28,7 @@ import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.ResultEvents;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
@@ -193,8 +194,10 @@ public class Keeper {
         }
         boolean windowOver = bounty.status == BountyStatus.PROPOSED && !now.isBefore(bounty.challengeDeadline);
         if (windowOver || bounty.status == BountyStatus.RESOLVED || bounty.status == BountyStatus.DISPUTED) {
-            // A disputed bounty can be paid out only once arbitration timed out: eth_estimateGas tells.
-            return Optional.of(new Step(Action.FINALIZE, market.finalize(id).encodeFunctionCall()));
+            // A disputed bounty can be paid out only once arbitration timed out: eth_estimateGas tells. The contract
+            // keeps the paid ranks as a hash: they are passed back, as the indexed ResultRanked events name them.
+            return Optional.of(new Step(Action.FINALIZE,
+                    market.finalize(id, ResultEvents.paidRanks(bounty.contract, id)).encodeFunctionCall()));
         }
         return Optional.empty();
     }

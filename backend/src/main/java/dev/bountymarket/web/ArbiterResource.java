@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
+import dev.bountymarket.chain.ResultEvents;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -27,7 +28,8 @@ public class ArbiterResource {
         static native TemplateInstance arbiter(Site site, List<Challenge> challenges);
     }
 
-    public record Challenge(Bounty bounty, Instant arbitrationDeadline) {
+    /** {@code challenges}: every challenge of the bounty, settled together by one ruling. */
+    public record Challenge(Bounty bounty, Instant arbitrationDeadline, List<ResultEvents.Challenge> challenges) {
     }
 
     @Inject
@@ -39,7 +41,8 @@ public class ArbiterResource {
         String viewer = site.viewer();
         List<Challenge> challenges = viewer == null ? List.of()
                 : Bounty.<Bounty>list("arbiter = ?1 and status = ?2 order by challengeDeadline", viewer, BountyStatus.DISPUTED)
-                        .stream().map(b -> new Challenge(b, b.challengeDeadline.plus(ARBITRATION_PERIOD))).toList();
+                        .stream().map(b -> new Challenge(b, b.challengeDeadline.plus(ARBITRATION_PERIOD),
+                                ResultEvents.challenges(b.contract, b.onchainId))).toList();
         return Templates.arbiter(site.get(), challenges);
     }
 }

@@ -168,7 +168,8 @@ public class BountyPages {
         boolean expire = (open || status.equals("CLOSED")) && bounty.evaluationDeadline() != null
                 && !now.isBefore(bounty.evaluationDeadline());
         return new Actions(submit, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
-                status.equals("PROPOSED") && beforeChallengeDeadline, finalizeNow, expire,
+                // several may challenge: also a disputed bounty, until the window closes or the arbiter rules
+                (status.equals("PROPOSED") || status.equals("DISPUTED")) && beforeChallengeDeadline, finalizeNow, expire,
                 status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw);
     }
 
@@ -206,7 +207,9 @@ public class BountyPages {
         boolean challenged = first.containsKey("Challenged");
         boolean finalized = status.equals("FINALIZED");
         steps.add(new Step(challenged ? "Challenged" : "Challenge window",
-                challenged ? "Waiting for the arbiter" : "Anyone may challenge by posting a bond", b.challengeDeadline(),
+                challenged ? b.challenges().size() + (b.challenges().size() == 1 ? " challenge" : " challenges")
+                        + ", waiting for the arbiter; others may still challenge until the window closes"
+                        : "Anyone may challenge by posting a bond", b.challengeDeadline(),
                 tx(first, "Challenged"), !proposed ? "upcoming"
                         : status.equals("PROPOSED") && now.isBefore(b.challengeDeadline()) ? "current" : "done"));
         if (challenged) {

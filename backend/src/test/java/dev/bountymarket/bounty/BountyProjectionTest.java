@@ -112,7 +112,7 @@ class BountyProjectionTest {
         assertEquals(Numeric.toHexStringNoPrefix(bobModel), bobs.modelSha256, "learnt from the results");
 
         chain.travel(3601);
-        ChainDriver.send(chain.market(market, keeper).finalize(onchainId));
+        ChainDriver.send(chain.market(market, keeper).finalize(onchainId, List.of(bob.getAddress())));
         indexer.catchUp();
         assertEquals(BountyStatus.FINALIZED, bounty(draftId).status);
         List<Payout> payouts = QuarkusTransaction.requiringNew().call(() -> Payout.ofBounty(draftId));

@@ -127,7 +127,8 @@ class BountyMarketLifecycleTest {
         BigInteger[] before = {balance(contributors.get(0)), balance(contributors.get(1)), balance(contributors.get(2))};
         BigInteger treasuryBefore = balance(treasury);
         BigInteger sponsorBefore = balance(sponsor);
-        TransactionReceipt finalized = send(keeper, as(keeper, address).finalize(bountyId));
+        TransactionReceipt finalized = send(keeper, as(keeper, address).finalize(bountyId,
+                List.of(contributors.get(0).getAddress(), contributors.get(1).getAddress()))); // the paid ranks
 
         // Independent arithmetic of docs/protocol.md: gross = reward * share / 10000, net = gross * (10000 - fee) / 10000.
         BigInteger gross0 = reward.multiply(shares.get(0)).divide(BPS);

@@ -26,6 +26,7 @@ import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.ResultEvents;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationJob;
 import dev.bountymarket.evaluation.EvaluationQueue;
@@ -122,7 +123,7 @@ class KeeperTest {
 
         // The server signed and recorded the payout, then died before broadcasting it.
         BigInteger onchainId = bounty(id).onchainId;
-        sender.prepare(id, Action.FINALIZE, chain.market(market, keeperAccount).finalize(onchainId).encodeFunctionCall());
+        sender.prepare(id, Action.FINALIZE, chain.market(market, keeperAccount).finalize(onchainId, paidRanks(id)).encodeFunctionCall());
         // Restarted, it goes on: the recorded transaction is broadcast, then found mined.
         keeper.round();
         keeper.round();
@@ -146,7 +147,7 @@ class KeeperTest {
         // Sent, then the server died before it saw the receipt, and before the indexer saw the payout.
         BigInteger onchainId = bounty(id).onchainId;
         var tx = sender.prepare(id, Action.FINALIZE,
-                chain.market(market, keeperAccount).finalize(onchainId).encodeFunctionCall()).orElseThrow();
+                chain.market(market, keeperAccount).finalize(onchainId, paidRanks(id)).encodeFunctionCall()).orElseThrow();
         sender.broadcast(tx.id);
         keeper.round();
         keeper.round();
@@ -288,7 +289,7 @@ class KeeperTest {
         chain.travel(3601);
         long nonceBefore = keeperNonce();
         long term = leadership.lead(Leadership.Role.KEEPER).orElseThrow();
-        String finalize = chain.market(market, keeperAccount).finalize(bounty(id).onchainId).encodeFunctionCall();
+        String finalize = chain.market(market, keeperAccount).finalize(bounty(id).onchainId, paidRanks(id)).encodeFunctionCall();
 
         // This server paused mid-round; meanwhile its lease ran out and another server took the keeper over.
         leaseOfTheKeeper("holder = 'another-server', term = term + 1, expires_at = now() + interval '1 hour'");
@@ -375,6 +376,12 @@ class KeeperTest {
     private static List<String> ledger(long bountyId) {
         return QuarkusTransaction.requiringNew().call(() -> KeeperTransaction.ofBounty(bountyId)).stream()
                 .map(tx -> tx.action + " " + tx.status).toList();
+    }
+
+    /** finalize's paid ranks, as the keeper rebuilds them from the indexed ResultRanked events. */
+    private static List<String> paidRanks(long id) {
+        Bounty b = bounty(id);
+        return QuarkusTransaction.requiringNew().call(() -> ResultEvents.paidRanks(b.contract, b.onchainId));
     }
 
     private static Bounty bounty(long id) {
