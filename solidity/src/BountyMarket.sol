@@ -275,7 +275,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
             sstore(b.slot, head)
         }
         _batches[bountyId][firstIndex] = keccak256(abi.encode(root, leafCount, block.timestamp));
-        emit BatchPosted(bountyId, firstIndex, leafCount, root);
+        emit BatchPosted(bountyId, firstIndex, leafCount, root, block.timestamp);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -896,7 +896,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         RelayProof calldata relay,
         bytes32 digest
     ) private view {
-        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, relay.v, relay.r, relay.s);
+        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, relay.sigV, relay.sigR, relay.sigS);
         if (error != ECDSA.RecoverError.NoError || signer != contributor) revert InvalidSignature(index);
         uint256 direct = _submissionsBy[bountyId][contributor]; // never above the limit
         if (relay.sequence >= limit - direct) revert SequenceOutOfRange(index, relay.sequence, limit - direct);

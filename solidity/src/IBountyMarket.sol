@@ -152,7 +152,7 @@ interface IBountyMarket {
     /// @param batchPostedAt Block timestamp of the batch (of its `BatchPosted` event).
     /// @param sequence The contributor's signed per-bounty sequence number.
     /// @param deadline The signed deadline: the batch must have been posted before it.
-    /// @param v @param r @param s The contributor's signature of the EIP-712 digest.
+    /// @param sigV @param sigR @param sigS The contributor's signature of the EIP-712 digest (v 27 or 28, low s).
     /// @param proof Sibling hashes from the leaf up to the batch's root.
     struct RelayProof {
         uint32 rank;
@@ -161,9 +161,9 @@ interface IBountyMarket {
         uint40 batchPostedAt;
         uint16 sequence;
         uint64 deadline;
-        uint8 v;
-        bytes32 r;
-        bytes32 s;
+        uint8 sigV;
+        bytes32 sigR;
+        bytes32 sigS;
         bytes32[] proof;
     }
 
@@ -282,8 +282,8 @@ interface IBountyMarket {
     event Submitted(uint256 indexed bountyId, uint256 index, address indexed contributor, bytes32 commitment);
 
     /// @notice The relayer posted a batch of signed submissions: indexes `firstIndex` to `firstIndex + leafCount - 1`
-    /// are reserved for its leaves, in leaf order. The block's timestamp is the batch's `postedAt`.
-    event BatchPosted(uint256 indexed bountyId, uint256 firstIndex, uint256 leafCount, bytes32 root);
+    /// are reserved for its leaves, in leaf order. @param postedAt The block's timestamp (a `RelayProof` names it).
+    event BatchPosted(uint256 indexed bountyId, uint256 firstIndex, uint256 leafCount, bytes32 root, uint256 postedAt);
 
     /// @notice The evaluator proposed results; the challenge window runs until `challengeDeadline`.
     /// One `ResultRanked` event per entry precedes it.

@@ -452,9 +452,9 @@ contract Handler is Test {
                     batchPostedAt: sub.postedAt,
                     sequence: sub.sequence,
                     deadline: sub.deadline,
-                    v: sub.v,
-                    r: sub.r,
-                    s: sub.s,
+                    sigV: sub.v,
+                    sigR: sub.r,
+                    sigS: sub.s,
                     proof: new bytes32[](0)
                 });
             }

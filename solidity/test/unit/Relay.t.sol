@@ -41,7 +41,7 @@ contract RelayTest is RelayFixture {
         leaves[0] = _leafHash(0, a.digest);
         leaves[1] = _leafHash(1, b.digest);
         vm.expectEmit(true, true, true, true, address(market));
-        emit IBountyMarket.BatchPosted(id, 1, 2, _root(leaves));
+        emit IBountyMarket.BatchPosted(id, 1, 2, _root(leaves), block.timestamp);
         Batch memory batch = _post(id, _signedTwo(a, b));
         vm.assertEq(batch.firstIndex, 1, "after the direct submission");
         vm.assertEq(_submit(id, carol, _model("carol")), 3, "a direct submission after the batch");

@@ -120,9 +120,9 @@ abstract contract RelayFixture is MarketFixture {
         p.batchPostedAt = uint40(batch.postedAt);
         p.sequence = signed.sequence;
         p.deadline = signed.deadline;
-        p.v = signed.v;
-        p.r = signed.r;
-        p.s = signed.s;
+        p.sigV = signed.v;
+        p.sigR = signed.r;
+        p.sigS = signed.s;
         p.proof = _proof(batch.leaves, leafIndex);
     }
 

@@ -66,6 +66,36 @@ public class ContractRegistry {
     }
 
     /** The contract on the configured chain, resolving it on first use. */
+    /**
+     * The keeper's address when the current market names it as its relayer (the only account that may post batches of
+     * signed submissions), read from the chain once per deployment; empty without a keeper key or when another account
+     * relays for this market (contributors then send their submissions themselves).
+     */
+    public Optional<String> relayer() {
+        Optional<String> keeperAddress = keeper.privateKey().map(key -> Credentials.create(key).getAddress());
+        if (keeperAddress.isEmpty()) {
+            return Optional.empty();
+        }
+        ContractDeployment deployment = current();
+        String[] cached = relayerOf;
+        if (cached == null || !cached[0].equals(deployment.address)) {
+            try {
+                String onChain = BountyMarket.load(deployment.address, web3j,
+                        new org.web3j.tx.ReadonlyTransactionManager(web3j, keeperAddress.get()), new DefaultGasProvider())
+                        .relayer().send();
+                cached = new String[] {deployment.address, onChain.toLowerCase(Locale.ROOT)};
+                relayerOf = cached;
+            } catch (Exception e) {
+                // web3j's send() declares Exception
+                throw new ContractUnavailable("reading the market's relayer: " + e.getMessage());
+            }
+        }
+        return cached[1].equalsIgnoreCase(keeperAddress.get()) ? keeperAddress : Optional.empty();
+    }
+
+    /** (market address, its relayer), read once per deployment. */
+    private volatile String[] relayerOf;
+
     public ContractDeployment current() {
         ContractDeployment resolved = current;
         if (resolved == null) {
