@@ -329,6 +329,16 @@ contract RelayTest is RelayFixture {
             abi.encodeWithSelector(IBountyMarket.InvalidInclusionProof.selector, 0)
         );
     }
+}
+
+/// @notice Fuzzed (left out of .gas-snapshot, like FuzzTest: its gas depends on the inputs).
+contract RelayFuzzTest is RelayFixture {
+    uint256 internal id;
+
+    function setUp() public override {
+        super.setUp();
+        id = _createDefault();
+    }
 
     /// @dev Any leaf of a batch of any size opens with its proof, and with no other leaf's.
     function testFuzz_relayed_everyLeafOfABatchVerifies(uint256 size, uint256 pick, uint256 other) public {
