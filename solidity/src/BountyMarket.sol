@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
@@ -16,11 +15,12 @@ import {IBountyMarket} from "./IBountyMarket.sol";
 /// @dev Storage is packed so that `submit` touches one bounty slot, and a bounty takes 8 fresh slots. The paid
 /// ranks are kept as one hash (`winnersHash`), which `finalize` checks against the addresses it is given.
 /// Requires an EVM with Cancun (EIP-1153 transient storage for the reentrancy guard).
-/// Relayed submissions use OpenZeppelin's audited `EIP712` (domain separator cached, rebuilt on a fork's chain id),
+/// Relayed submissions use an EIP-712 domain separator cached at deployment and rebuilt on another chain id (a fork),
+/// as OpenZeppelin's `EIP712` does without its ERC-5267 view (the contract must stay under 24 KiB), and OpenZeppelin's
 /// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28) and
 /// `MerkleProof` (sorted-pair keccak256, so a proof needs no left/right flags; the leaf's position is bound inside
 /// the leaf instead).
-contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
+contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     uint256 private constant BPS = 10_000;
@@ -40,6 +40,10 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
 
     /// @dev Bounds a proof's depth (12) and how fast a leaked relayer key could use up a bounty's indexes.
     uint256 private constant MAX_BATCH_LEAVES = 4096;
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant DOMAIN_NAME_HASH = keccak256("BountyMarket");
+    bytes32 private constant DOMAIN_VERSION_HASH = keccak256("2");
     bytes32 private constant SUBMISSION_TYPEHASH = keccak256(
         "Submission(uint256 bounty,bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)"
     );
@@ -102,8 +106,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         uint256 previousIndex;
         uint256 winnerCount;
         uint256 maxSubmissions;
-        uint256 relayedCount; // relayed entries recorded so far (`relayedKeys` in use)
-        uint256[] relayedKeys; // (contributor, sequence) of each: a signed submission may be listed once
+        uint256 relayedCount; // relayed entries recorded so far
         bytes32 relayedDigest; // the signed digest of the relayed entry being recorded
     }
 
@@ -117,6 +120,8 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     address private immutable _treasury;
     uint16 private immutable _protocolFeeBps;
     address private immutable _relayer;
+    uint256 private immutable _cachedChainId;
+    bytes32 private immutable _cachedDomainSeparator;
 
     uint256 private _bountyCount;
     mapping(uint256 bountyId => Bounty) private _bounties;
@@ -131,12 +136,14 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     /// @param treasury_ Receives protocol fees and forfeited challenge bonds.
     /// @param protocolFeeBps_ Fee taken from each prize, in basis points (at most 1000).
     /// @param relayer_ The only address that may post batches of signed submissions (zero: relaying is off).
-    constructor(address treasury_, uint16 protocolFeeBps_, address relayer_) EIP712("BountyMarket", "2") {
+    constructor(address treasury_, uint16 protocolFeeBps_, address relayer_) {
         if (treasury_ == address(0)) revert ZeroTreasury();
         if (protocolFeeBps_ > MAX_FEE_BPS) revert FeeTooHigh(protocolFeeBps_, MAX_FEE_BPS);
         _treasury = treasury_;
         _protocolFeeBps = protocolFeeBps_;
         _relayer = relayer_;
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _buildDomainSeparator();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -213,18 +220,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     /// @dev The hot path: the bounty's first slot is read once and written once (see `Bounty` for its
     /// layout; `test_submit_headLayoutMatchesStruct` pins it).
     function submit(uint256 bountyId, bytes32 commitment) external returns (uint256 index) {
-        Bounty storage b = _bounties[bountyId];
-        uint256 head;
-        assembly ("memory-safe") {
-            head := sload(b.slot)
-        }
-        Status status = Status(uint8(head >> HEAD_STATUS_SHIFT));
-        if (status != Status.Open) {
-            if (status == Status.None) revert BountyNotFound(bountyId);
-            revert BountyNotOpen(bountyId);
-        }
-        uint64 deadline = uint40(head >> HEAD_DEADLINE_SHIFT);
-        if (block.timestamp >= deadline) revert SubmissionsClosed(bountyId, deadline);
+        (Bounty storage b, uint256 head) = _openHead(bountyId);
         if (commitment == bytes32(0)) revert ZeroCommitment();
 
         mapping(address => uint256) storage submitted = _submissionsBy[bountyId];
@@ -252,18 +248,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     /// not looked at (they are checked when ranked), so the cost does not depend on the batch's size.
     function postBatch(uint256 bountyId, bytes32 root, uint256 leafCount) external returns (uint256 firstIndex) {
         if (msg.sender != _relayer) revert NotRelayer(msg.sender);
-        Bounty storage b = _bounties[bountyId];
-        uint256 head;
-        assembly ("memory-safe") {
-            head := sload(b.slot)
-        }
-        Status status = Status(uint8(head >> HEAD_STATUS_SHIFT));
-        if (status != Status.Open) {
-            if (status == Status.None) revert BountyNotFound(bountyId);
-            revert BountyNotOpen(bountyId);
-        }
-        uint64 deadline = uint40(head >> HEAD_DEADLINE_SHIFT);
-        if (block.timestamp >= deadline) revert SubmissionsClosed(bountyId, deadline);
+        (Bounty storage b, uint256 head) = _openHead(bountyId);
         if (root == bytes32(0)) revert ZeroRoot();
         firstIndex = uint32(head >> HEAD_COUNT_SHIFT);
         uint256 count = firstIndex + leafCount;
@@ -369,10 +354,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     }
 
     /// @inheritdoc IBountyMarket
-    function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash)
-        external
-        nonReentrant
-    {
+    function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external {
         _overturnResults(bountyId, entries, _noRelayProofs(), reportHash);
     }
 
@@ -382,7 +364,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         ResultEntry[] calldata entries,
         RelayProof[] calldata relayed,
         bytes32 reportHash
-    ) external nonReentrant {
+    ) external {
         _overturnResults(bountyId, entries, relayed, reportHash);
     }
 
@@ -391,7 +373,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         ResultEntry[] calldata entries,
         RelayProof[] calldata relayed,
         bytes32 reportHash
-    ) private {
+    ) private nonReentrant {
         Bounty storage b = _disputedForArbiter(bountyId);
         uint256 winnerCount = _recordResults(bountyId, b, entries, relayed, reportHash);
         b.status = Status.Resolved;
@@ -564,36 +546,6 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     }
 
     /// @inheritdoc IBountyMarket
-    function submissionDigest(uint256 bountyId, bytes32 commitment, address contributor, uint16 sequence, uint64 deadline)
-        external
-        view
-        returns (bytes32 digest)
-    {
-        return _submissionDigest(bountyId, commitment, contributor, sequence, deadline);
-    }
-
-    /// @inheritdoc IBountyMarket
-    function relayLeaf(uint256 leafIndex, bytes32 digest) external pure returns (bytes32 leaf) {
-        return _leaf(leafIndex, digest);
-    }
-
-    /// @inheritdoc IBountyMarket
-    function verifyRelayed(
-        uint256 bountyId,
-        uint256 submissionIndex,
-        address contributor,
-        bytes32 modelSha256,
-        RelayProof calldata relay
-    ) external view returns (bool) {
-        Bounty storage b = _bounty(bountyId);
-        if (submissionIndex >= b.submissionCount) revert UnknownSubmission(submissionIndex);
-        bytes32 digest =
-            _checkIncluded(bountyId, submissionIndex, keccak256(abi.encode(modelSha256, contributor)), contributor, relay);
-        _checkSigned(bountyId, b.maxSubmissionsPerContributor, submissionIndex, contributor, relay, digest);
-        return true;
-    }
-
-    /// @inheritdoc IBountyMarket
     function challengeOf(uint256 bountyId, address challenger) external view returns (uint256 bond) {
         return _bonds[bountyId][challenger];
     }
@@ -646,6 +598,21 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     // ------------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------------
+
+    /// @dev The bounty's first slot, read once, for `submit` and `postBatch`: reverts unless it takes submissions.
+    function _openHead(uint256 bountyId) private view returns (Bounty storage b, uint256 head) {
+        b = _bounties[bountyId];
+        assembly ("memory-safe") {
+            head := sload(b.slot)
+        }
+        Status status = Status(uint8(head >> HEAD_STATUS_SHIFT));
+        if (status != Status.Open) {
+            if (status == Status.None) revert BountyNotFound(bountyId);
+            revert BountyNotOpen(bountyId);
+        }
+        uint64 deadline = uint40(head >> HEAD_DEADLINE_SHIFT);
+        if (block.timestamp >= deadline) revert SubmissionsClosed(bountyId, deadline);
+    }
 
     function _bounty(uint256 bountyId) private view returns (Bounty storage b) {
         b = _bounties[bountyId];
@@ -761,7 +728,6 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
             winnerCount: 0,
             maxSubmissions: b.maxSubmissionsPerContributor,
             relayedCount: 0,
-            relayedKeys: new uint256[](relayed.length),
             relayedDigest: 0
         });
         // One bit per submission: a listed index must be unique.
@@ -850,20 +816,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
     }
 
     /// @dev Checks that a relayed entry opens a posted leaf (its index is checked against the count here, before
-    /// `_recordEntry` does) and that its (contributor, sequence) is not listed twice; keeps its digest in `r`.
+    /// `_recordEntry` does); keeps its digest in `r`. A signed submission listed twice (a replay, in two batches or
+    /// twice in one) cannot be paid twice: a contributor holds at most one paid rank (`DuplicateWinner`).
     function _recordRelayed(Ranking memory r, ResultEntry calldata entry, RelayProof calldata relay) private view {
         uint256 index = entry.submissionIndex;
         if (index >= r.submissionCount) revert UnknownSubmission(index);
-        address contributor = entry.contributor;
-        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry), contributor, relay);
-        uint256 key = (uint256(uint160(contributor)) << 16) | relay.sequence;
-        uint256 count = r.relayedCount;
-        uint256[] memory relayedKeys = r.relayedKeys;
-        for (uint256 j; j < count; ++j) {
-            if (relayedKeys[j] == key) revert DuplicateSequence(contributor, relay.sequence);
-        }
-        relayedKeys[count] = key;
-        r.relayedCount = count + 1;
+        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry), entry.contributor, relay);
+        r.relayedCount++;
     }
 
     /// @dev The leaf lies inside the named batch, the proof leads from it to that batch's root, and the batch was
@@ -876,14 +835,16 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         RelayProof calldata relay
     ) private view returns (bytes32 digest) {
         uint256 first = relay.batchFirstIndex;
+        uint256 postedAt = relay.batchPostedAt;
+        uint256 deadline = relay.deadline;
         if (index < first || index - first >= relay.batchLeafCount) revert LeafOutOfBatch(index);
-        if (relay.batchPostedAt >= relay.deadline) revert SignatureExpired(index, relay.deadline);
-        digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, relay.deadline);
+        if (postedAt >= deadline) revert SignatureExpired(index, deadline);
+        // A sequence or deadline beyond its signed type (uint16, uint64) gives a digest no wallet signs.
+        digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, deadline);
         bytes32 root = MerkleProof.processProofCalldata(relay.proof, _leaf(index - first, digest));
-        if (
-            _batches[bountyId][first]
-                != keccak256(abi.encode(root, uint256(relay.batchLeafCount), uint256(relay.batchPostedAt)))
-        ) revert InvalidInclusionProof(index);
+        if (_batches[bountyId][first] != keccak256(abi.encode(root, relay.batchLeafCount, postedAt))) {
+            revert InvalidInclusionProof(index);
+        }
     }
 
     /// @dev The contributor signed the digest (`ecrecover`'s 3,000 gas, so only for paid ranks), and its sequence
@@ -896,22 +857,29 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient, EIP712 {
         RelayProof calldata relay,
         bytes32 digest
     ) private view {
-        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, relay.sigV, relay.sigR, relay.sigS);
+        uint256 v = relay.sigV;
+        if (v > type(uint8).max) revert InvalidSignature(index);
+        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, uint8(v), relay.sigR, relay.sigS);
         if (error != ECDSA.RecoverError.NoError || signer != contributor) revert InvalidSignature(index);
-        uint256 direct = _submissionsBy[bountyId][contributor]; // never above the limit
-        if (relay.sequence >= limit - direct) revert SequenceOutOfRange(index, relay.sequence, limit - direct);
+        uint256 relayedLimit = limit - _submissionsBy[bountyId][contributor]; // direct ones never exceed the limit
+        uint256 sequence = relay.sequence;
+        if (sequence >= relayedLimit) revert SequenceOutOfRange(index, sequence, relayedLimit);
     }
 
     function _submissionDigest(
         uint256 bountyId,
         bytes32 commitment,
         address contributor,
-        uint16 sequence,
-        uint64 deadline
+        uint256 sequence,
+        uint256 deadline
     ) private view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(abi.encode(SUBMISSION_TYPEHASH, bountyId, commitment, contributor, sequence, deadline))
-        );
+        bytes32 structHash = keccak256(abi.encode(SUBMISSION_TYPEHASH, bountyId, commitment, contributor, sequence, deadline));
+        bytes32 domainSeparator = block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
     }
 
     /// @dev Hashed twice (as OpenZeppelin's Merkle trees do) so no 64-byte inner node can pass for a leaf.

@@ -53,7 +53,8 @@ pragma solidity 0.8.28;
 /// signature (low-s, v 27 or 28) and the sequence number for a paid one (only a paid rank moves funds; an unpaid
 /// entry cannot displace one, as paid ranks are the first qualifying entries). Sequence numbers share the per-contributor limit `L` with direct submissions: a contributor's `d`
 /// direct `submit`s hold the numbers `L - 1` down to `L - d`, so a relayed leaf counts only with
-/// `sequence < L - d`, and one (contributor, sequence) may be listed once in a ranking. Direct `submit` stays
+/// `sequence < L - d`; a replayed leaf (one signed submission in two batches) cannot be paid twice, as a contributor
+/// holds at most one paid rank. Direct `submit` stays
 /// open to everyone: a signed submission the relayer leaves out can be sent directly before the deadline.
 interface IBountyMarket {
     // ------------------------------------------------------------------------------------------------
@@ -154,14 +155,16 @@ interface IBountyMarket {
     /// @param deadline The signed deadline: the batch must have been posted before it.
     /// @param sigV @param sigR @param sigS The contributor's signature of the EIP-712 digest (v 27 or 28, low s).
     /// @param proof Sibling hashes from the leaf up to the batch's root.
+    /// @dev Whole words (no narrower types): each field is range-checked where it matters, and the contract stays
+    /// under the 24 KiB code size limit without the per-access checks of narrow calldata types.
     struct RelayProof {
-        uint32 rank;
-        uint32 batchFirstIndex;
-        uint32 batchLeafCount;
-        uint40 batchPostedAt;
-        uint16 sequence;
-        uint64 deadline;
-        uint8 sigV;
+        uint256 rank;
+        uint256 batchFirstIndex;
+        uint256 batchLeafCount;
+        uint256 batchPostedAt;
+        uint256 sequence;
+        uint256 deadline;
+        uint256 sigV;
         bytes32 sigR;
         bytes32 sigS;
         bytes32[] proof;
@@ -436,11 +439,9 @@ interface IBountyMarket {
     /// @notice The signature is malformed (high s, v not 27 or 28) or was not made by the entry's contributor.
     error InvalidSignature(uint256 submissionIndex);
     /// @notice The batch was posted at or after the signed deadline.
-    error SignatureExpired(uint256 submissionIndex, uint64 deadline);
+    error SignatureExpired(uint256 submissionIndex, uint256 deadline);
     /// @notice The leaf's sequence number is not below the limit less the contributor's direct submissions.
-    error SequenceOutOfRange(uint256 submissionIndex, uint16 sequence, uint256 relayedLimit);
-    /// @notice The same contributor and sequence number are listed twice (a replayed signed submission).
-    error DuplicateSequence(address contributor, uint16 sequence);
+    error SequenceOutOfRange(uint256 submissionIndex, uint256 sequence, uint256 relayedLimit);
 
     /// @notice The caller is not the bounty's evaluator.
     error NotEvaluator(uint256 bountyId, address caller);
@@ -657,27 +658,11 @@ interface IBountyMarket {
     function relayer() external view returns (address relayerAddress);
 
     /// @notice Stored hash of the batch whose first index is `firstIndex`:
-    /// `keccak256(abi.encode(root, leafCount, postedAt))`, zero if no batch starts there.
+    /// `keccak256(abi.encode(root, leafCount, postedAt))`, zero if no batch starts there. A contributor checks their
+    /// proof against it: the root their proof leads to, with the batch's leaf count and time (`BatchPosted`), must hash
+    /// to it. (The digest and the leaf are computed off-chain: docs/protocol.md gives the formulas; no view repeats
+    /// them, as the contract must stay under the 24 KiB code size limit.)
     function getBatch(uint256 bountyId, uint256 firstIndex) external view returns (bytes32 batchHash);
-
-    /// @notice EIP-712 digest a contributor signs for a relayed submission (see the interface's notice).
-    function submissionDigest(uint256 bountyId, bytes32 commitment, address contributor, uint16 sequence, uint64 deadline)
-        external
-        view
-        returns (bytes32 digest);
-
-    /// @notice The Merkle leaf of the signed submission `digest` at position `leafIndex` of its batch.
-    function relayLeaf(uint256 leafIndex, bytes32 digest) external pure returns (bytes32 leaf);
-
-    /// @notice What a contributor checks with their proof: every check `proposeResults` makes on a relayed entry
-    /// except the per-ranking ones (order, duplicates). Reverts with the reason, else returns true.
-    function verifyRelayed(
-        uint256 bountyId,
-        uint256 submissionIndex,
-        address contributor,
-        bytes32 modelSha256,
-        RelayProof calldata relay
-    ) external view returns (bool);
 
     /// @notice Commitment of a submission (zero if the index does not exist or belongs to a batch).
     function getCommitment(uint256 bountyId, uint256 index) external view returns (bytes32 commitment);

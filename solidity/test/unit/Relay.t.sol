@@ -102,8 +102,7 @@ contract RelayTest is RelayFixture {
         entries[0] = _relayedEntry(batch, 0, a, 950_000);
         entries[1] = _entry(0, bob, _model("bob"), 900_000);
         entries[2] = _relayedEntry(batch, 1, c, 850_000);
-        vm.assertTrue(market.verifyRelayed(id, entries[0].submissionIndex, aliceSigner, a.modelSha256,
-            _relay(0, batch, 0, a)), "alice checks her proof");
+        vm.assertTrue(_included(id, _relay(0, batch, 0, a), 0, a.digest), "alice checks her proof against the batch");
         _proposeWithProofs(id, entries, _proofsTwo(_relay(0, batch, 0, a), _relay(2, batch, 1, c)));
         Winner[] memory winners = _getWinners(id);
         vm.assertEq(winners.length, 3, "three paid ranks");
@@ -185,6 +184,7 @@ contract RelayTest is RelayFixture {
         );
     }
 
+    /// @dev A replayed signed submission (posted in two batches) cannot be paid twice: one paid rank per contributor.
     function test_relayed_revertsOnReplayedSignatureInTwoBatches() public {
         Signed memory a = _sign(id, ALICE_KEY, "a", 0);
         Batch memory first = _post(id, _signedOne(a));
@@ -192,7 +192,7 @@ contract RelayTest is RelayFixture {
         _expectProposeRevert(
             _two(_relayedEntry(first, 0, a, 950_000), _relayedEntry(second, 0, a, 950_000)),
             _proofsTwo(_relay(0, first, 0, a), _relay(1, second, 0, a)),
-            abi.encodeWithSelector(IBountyMarket.DuplicateSequence.selector, aliceSigner, 0)
+            abi.encodeWithSelector(IBountyMarket.DuplicateWinner.selector, aliceSigner)
         );
         // The first copy alone counts.
         _proposeWithProofs(id, _one(_relayedEntry(first, 0, a, 950_000)), _proofsOne(_relay(0, first, 0, a)));
@@ -205,7 +205,7 @@ contract RelayTest is RelayFixture {
         _expectProposeRevert(
             _two(_relayedEntry(batch, 0, a, 950_000), _relayedEntry(batch, 1, a2, 940_000)),
             _proofsTwo(_relay(0, batch, 0, a), _relay(1, batch, 1, a2)),
-            abi.encodeWithSelector(IBountyMarket.DuplicateSequence.selector, aliceSigner, 1)
+            abi.encodeWithSelector(IBountyMarket.DuplicateWinner.selector, aliceSigner)
         );
     }
 
@@ -351,13 +351,9 @@ contract RelayFuzzTest is RelayFixture {
         }
         Batch memory batch = _post(id, leaves);
         Signed memory s = leaves[pick];
-        vm.assertTrue(
-            market.verifyRelayed(id, batch.firstIndex + pick, s.contributor, s.modelSha256, _relay(0, batch, pick, s)),
-            "leaf verifies"
-        );
+        vm.assertTrue(_included(id, _relay(0, batch, pick, s), pick, s.digest), "leaf verifies");
         if (other != pick) {
-            vm.expectRevert(abi.encodeWithSelector(IBountyMarket.InvalidInclusionProof.selector, batch.firstIndex + pick));
-            market.verifyRelayed(id, batch.firstIndex + pick, s.contributor, s.modelSha256, _relay(0, batch, other, s));
+            vm.assertFalse(_included(id, _relay(0, batch, other, s), pick, s.digest), "not with another leaf's proof");
         }
     }
 }

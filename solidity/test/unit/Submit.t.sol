@@ -47,11 +47,10 @@ contract SubmitTest is MarketFixture {
 
     /// @dev `submit` decodes the bounty's first slot by hand; this pins the bit offsets it assumes
     /// (sponsor 0, submission deadline 160, status 200, submission count 208, limit 240) to the
-    /// compiler's layout.
+    /// compiler's layout (`_bounties` is storage slot 1).
     function test_submit_headLayoutMatchesStruct() public {
         _submit(id, alice, _model("a"));
-        // _bounties is slot 3: EIP712 keeps two string fallbacks (slots 0, 1), then _bountyCount (2).
-        uint256 head = uint256(vm.load(address(market), keccak256(abi.encode(id, uint256(3)))));
+        uint256 head = uint256(vm.load(address(market), keccak256(abi.encode(id, uint256(1)))));
         IBountyMarket.BountyInfo memory info = _info(id);
         vm.assertEq(address(uint160(head)), info.sponsor, "sponsor at 0");
         vm.assertEq(uint256(uint40(head >> 160)), uint256(info.submissionDeadline), "deadline at 160");

@@ -46,10 +46,59 @@ abstract contract RelayFixture is MarketFixture {
         signed.modelSha256 = _model(model);
         signed.sequence = sequence;
         signed.deadline = deadline;
-        signed.digest = market.submissionDigest(
-            id, _commitment(signed.modelSha256, signed.contributor), signed.contributor, sequence, deadline
+        signed.digest = submissionDigest(
+            address(market), id, _commitment(signed.modelSha256, signed.contributor), signed.contributor, sequence,
+            deadline
         );
         (signed.v, signed.r, signed.s) = vm.sign(key, signed.digest);
+    }
+
+    /// @dev The EIP-712 digest of a signed submission, computed here as a wallet does (the contract has no view).
+    function submissionDigest(
+        address verifyingContract,
+        uint256 id,
+        bytes32 commitment,
+        address contributor,
+        uint16 sequence,
+        uint64 deadline
+    ) internal view returns (bytes32) {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("BountyMarket"),
+                keccak256("2"),
+                block.chainid,
+                verifyingContract
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256(
+                    "Submission(uint256 bounty,bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)"
+                ),
+                id,
+                commitment,
+                contributor,
+                sequence,
+                deadline
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    /// @dev What a contributor checks with a proof: the root it leads to, with the batch's leaf count and time,
+    /// hashes to what the market stored for the batch.
+    function _included(uint256 id, IBountyMarket.RelayProof memory p, uint256 leafIndex, bytes32 digest)
+        internal
+        view
+        returns (bool)
+    {
+        bytes32 node = _leafHash(leafIndex, digest);
+        for (uint256 i; i < p.proof.length; ++i) {
+            node = _hashPair(node, p.proof[i]);
+        }
+        return market.getBatch(id, p.batchFirstIndex)
+            == keccak256(abi.encode(node, uint256(p.batchLeafCount), uint256(p.batchPostedAt)));
     }
 
     function _post(uint256 id, Signed[] memory leaves) internal returns (Batch memory batch) {

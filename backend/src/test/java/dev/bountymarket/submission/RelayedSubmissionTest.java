@@ -122,9 +122,9 @@ class RelayedSubmissionTest {
         byte[] digest = new StructuredDataEncoder(typedData).hashStructuredData();
         String commitment = QuarkusTransaction.requiringNew().call(() -> Submission.<Submission>findById(submission))
                 .commitment;
-        assertArrayEquals(market.submissionDigest(onchainId, Numeric.hexStringToByteArray(commitment), zero.getAddress(),
-                BigInteger.ZERO, BigInteger.valueOf(request.getLong("deadline"))).send(), digest,
-                "the typed data hashes to the contract's digest");
+        assertArrayEquals(new RelayedSubmission(31337, registry.current().address, onchainId,
+                Numeric.hexStringToByteArray(commitment), zero.getAddress(), 0, request.getLong("deadline")).digest(),
+                digest, "the typed data hashes to the relayer's digest");
 
         // Someone else's signature of the same typed data is refused, saying whose it is.
         given().auth().oauth2(zeroToken).contentType(ContentType.JSON)
@@ -168,15 +168,15 @@ class RelayedSubmissionTest {
 
         // Anyone checks the proof against the root on-chain.
         JsonPath proof = given().get("/api/submissions/" + submission + "/proof").then().statusCode(200).extract().jsonPath();
-        byte[] signature = Numeric.hexStringToByteArray(proof.getString("signature"));
-        var relay = new BountyMarket.RelayProof(BigInteger.ZERO, BigInteger.valueOf(proof.getInt("batchFirstIndex")),
-                BigInteger.valueOf(proof.getInt("batchLeafCount")), BigInteger.valueOf(proof.getLong("batchPostedAt")),
-                BigInteger.valueOf(proof.getInt("sequence")), BigInteger.valueOf(proof.getLong("deadline")),
-                BigInteger.valueOf(signature[64] & 0xff), java.util.Arrays.copyOfRange(signature, 0, 32),
-                java.util.Arrays.copyOfRange(signature, 32, 64),
+        byte[] root = dev.bountymarket.contracts.relay.RelayTree.rootOf(
+                RelayedSubmission.leaf(proof.getInt("leafIndex"), digest),
                 proof.<String>getList("proof").stream().map(Numeric::hexStringToByteArray).toList());
-        assertTrue(market.verifyRelayed(onchainId, BigInteger.valueOf(proof.getInt("submissionIndex")), zero.getAddress(),
-                Numeric.hexStringToByteArray(proof.getString("modelSha256")), relay).send(), "the proof checks on-chain");
+        byte[] batchHash = org.web3j.crypto.Hash.sha3(Numeric.hexStringToByteArray(Numeric.toHexStringNoPrefixZeroPadded(
+                new BigInteger(1, root), 64) + Numeric.toHexStringNoPrefixZeroPadded(
+                BigInteger.valueOf(proof.getInt("batchLeafCount")), 64) + Numeric.toHexStringNoPrefixZeroPadded(
+                BigInteger.valueOf(proof.getLong("batchPostedAt")), 64)));
+        assertArrayEquals(market.getBatch(onchainId, BigInteger.valueOf(proof.getInt("batchFirstIndex"))).send(),
+                batchHash, "the proof leads to the root the market stored for the batch");
         assertEquals(BigInteger.ZERO, balance(zero), "still no ETH: the keeper paid the gas");
 
         // Scored, ranked with its proof, paid.
