@@ -27,6 +27,7 @@ import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.contracts.relay.RelayTree;
 import dev.bountymarket.contracts.relay.RelayedSubmission;
 import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.keeper.KeeperTransaction;
 import io.quarkus.logging.Log;
 
 /**
@@ -181,6 +182,13 @@ public class RelayService {
         }
         Optional<RelayBatch> unposted = RelayBatch.unposted(bountyId);
         if (unposted.isPresent()) {
+            // Posted once already, or on its way: wait for its BatchPosted (a second postBatch would reserve a second
+            // range for the same leaves). Only a transaction that can no longer land lets it be sent again.
+            Long txId = unposted.get().keeperTransactionId;
+            KeeperTransaction tx = txId == null ? null : KeeperTransaction.findById(txId);
+            if (tx != null && tx.status != KeeperTransaction.Status.REVERTED && tx.status != KeeperTransaction.Status.DROPPED) {
+                return Optional.empty();
+            }
             return unposted;
         }
         // Leaves whose signature would lapse before the batch is mined are left for the contributor to send directly.
