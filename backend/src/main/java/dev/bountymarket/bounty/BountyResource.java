@@ -152,6 +152,13 @@ public class BountyResource {
         return bounties.challenge(id, currentUser.address().orElse(null));
     }
 
+    /** A challenger of overturned results takes back its bond and fee part (the signed-in wallet's, by default). */
+    @POST
+    @Path("/{id}/transactions/claim-challenge")
+    public WalletTransaction claimChallenge(@PathParam("id") long id, @QueryParam("challenger") String challenger) {
+        return bounties.claimChallenge(id, challenger != null ? challenger : currentUser.require());
+    }
+
     @POST
     @Path("/{id}/transactions/finalize")
     public WalletTransaction finalizeBounty(@PathParam("id") long id) {

@@ -241,6 +241,24 @@ public class BountyService {
         return transactions.challenge(bounty.onchainId, bounty.challengeBond, bounty.token, challenger);
     }
 
+    /** Pays {@code challenger} its bond and fee part after overturned results were paid out (anyone may send it). */
+    public WalletTransaction claimChallenge(long id, String challenger) {
+        Bounty bounty = onChain(id);
+        if (bounty.status != BountyStatus.FINALIZED || !bounty.resultsOverturned) {
+            throw new BountyException(Code.NOT_NOW,
+                    "Challenges are paid back only once overturned results are paid out; this bounty is "
+                            + bounty.effectiveStatus(clock.now()).name().toLowerCase(Locale.ROOT)
+                            + (bounty.resultsOverturned ? "" : " and its results were not overturned"));
+        }
+        var challenge = ResultEvents.challenges(bounty.contract, bounty.onchainId).stream()
+                .filter(c -> c.challenger().equalsIgnoreCase(challenger)).findFirst()
+                .orElseThrow(() -> new BountyException(Code.NOT_NOW, challenger + " did not challenge bounty " + id));
+        if (challenge.claimed()) {
+            throw new BountyException(Code.NOT_NOW, challenger + " was already paid back its bond on bounty " + id);
+        }
+        return transactions.claimChallenge(bounty.onchainId, challenge.challenger());
+    }
+
     public WalletTransaction finalizeBounty(long id) {
         Bounty bounty = onChain(id);
         BountyStatus status = bounty.effectiveStatus(clock.now());

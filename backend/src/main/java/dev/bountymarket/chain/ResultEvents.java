@@ -2,7 +2,10 @@ package dev.bountymarket.chain;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import dev.bountymarket.contracts.BountyMarket;
 
@@ -13,8 +16,12 @@ import dev.bountymarket.contracts.BountyMarket;
  */
 public final class ResultEvents {
 
-    /** One challenge: who posted the bond, how much arrived, in which transaction. */
-    public record Challenge(String challenger, BigInteger bond, String txHash) {
+    /**
+     * One challenge: who posted the bond, how much arrived (a decimal string, as every amount of the API), in which
+     * transaction, and whether the challenger was paid its bond and fee part back ({@code claimChallenge}, after
+     * overturned results are finalized).
+     */
+    public record Challenge(String challenger, String bond, String txHash, boolean claimed) {
     }
 
     private ResultEvents() {
@@ -46,10 +53,19 @@ public final class ResultEvents {
 
     /** Every challenge of the bounty's results, in chain order (each address challenges at most once). */
     public static List<Challenge> challenges(String contract, BigInteger bountyId) {
-        return ChainEvent.<ChainEvent>list("contract = ?1 and bountyId = ?2 and name = ?3 order by blockNumber, logIndex",
-                contract, bountyId, "Challenged").stream().map(event -> {
-                    var e = BountyMarket.getChallengedEventFromLog(event.toLog());
-                    return new Challenge(e.challenger, e.bond, event.txHash);
-                }).toList();
+        List<ChainEvent> events = ChainEvent.list(
+                "contract = ?1 and bountyId = ?2 and name in ?3 order by blockNumber, logIndex", contract, bountyId,
+                List.of("Challenged", "ChallengeClaimed"));
+        Set<String> claimed = new HashSet<>();
+        for (ChainEvent event : events) {
+            if (event.name.equals("ChallengeClaimed")) {
+                claimed.add(BountyMarket.getChallengeClaimedEventFromLog(event.toLog()).challenger.toLowerCase(Locale.ROOT));
+            }
+        }
+        return events.stream().filter(event -> event.name.equals("Challenged")).map(event -> {
+            var e = BountyMarket.getChallengedEventFromLog(event.toLog());
+            return new Challenge(e.challenger, e.bond.toString(), event.txHash,
+                    claimed.contains(e.challenger.toLowerCase(Locale.ROOT)));
+        }).toList();
     }
 }

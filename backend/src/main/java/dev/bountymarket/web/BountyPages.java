@@ -72,10 +72,10 @@ public class BountyPages {
 
     /** What the viewer may do now; each is a transaction their wallet sends. */
     public record Actions(boolean submit, boolean topUp, boolean cancel, boolean challenge, boolean finalizeNow,
-            boolean expire, boolean uphold, boolean withdraw) {
+            boolean expire, boolean uphold, boolean withdraw, boolean claimChallenge) {
 
         public boolean any() {
-            return submit || topUp || cancel || challenge || finalizeNow || expire || uphold || withdraw;
+            return submit || topUp || cancel || challenge || finalizeNow || expire || uphold || withdraw || claimChallenge;
         }
     }
 
@@ -170,7 +170,10 @@ public class BountyPages {
         return new Actions(submit, open, open && site.is(bounty.sponsor()) && bounty.submissionCount() == 0,
                 // several may challenge: also a disputed bounty, until the window closes or the arbiter rules
                 (status.equals("PROPOSED") || status.equals("DISPUTED")) && beforeChallengeDeadline, finalizeNow, expire,
-                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw);
+                status.equals("DISPUTED") && !arbitrationOver && site.is(entity.arbiter), creditToWithdraw,
+                // overturned and paid out: the viewer's own challenge, not yet paid back
+                status.equals("FINALIZED") && bounty.resultsOverturned()
+                        && bounty.challenges().stream().anyMatch(c -> site.is(c.challenger()) && !c.claimed()));
     }
 
     private static List<Step> timeline(BountyView b, Bounty entity, List<ChainEvent> events, Instant now) {

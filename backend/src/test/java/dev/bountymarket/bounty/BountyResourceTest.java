@@ -235,6 +235,72 @@ class BountyResourceTest {
                 .body(containsString("the sponsor is also the evaluator"));
     }
 
+    @Test
+    void challenges_severalAreSettledTogetherThenPaidOutAndPaidBackThroughTheApi() {
+        long id = openBounty("Two challengers", "two challengers");
+        BigInteger onchainId = onchainId(id);
+        byte[] aliceModel = ChainDriver.sha256("alice, two challengers");
+        byte[] funderModel = ChainDriver.sha256("funder, two challengers");
+        chain.submit(market, alice, onchainId, aliceModel);
+        chain.submit(market, funder, onchainId, funderModel);
+        chain.travel(3601);
+        ChainDriver.send(chain.market(market, evaluator).proposeResults(onchainId, List.of(
+                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), aliceModel, BigInteger.valueOf(900_000)),
+                new BountyMarket.ResultEntry(BigInteger.ONE, funder.getAddress(), funderModel, BigInteger.valueOf(850_000))),
+                Hash.sha3(new byte[] {8})));
+        indexer.catchUp();
+
+        // The first challenger (perhaps the evaluator's friend) takes no slot: the second one still gets its transaction.
+        Credentials first = DevAccounts.account(5);
+        Credentials second = DevAccounts.account(6);
+        for (Credentials challenger : List.of(first, second)) {
+            var tx = given().auth().oauth2(Wallet.apiToken(challenger)).post("/api/bounties/" + id + "/transactions/challenge")
+                    .then().statusCode(200).extract().jsonPath();
+            assertTrue(Wallet.send(chain.web3j, challenger, tx).isStatusOK());
+            indexer.catchUp();
+        }
+        given().auth().oauth2(Wallet.apiToken(first)).post("/api/bounties/" + id + "/transactions/challenge").then()
+                .statusCode(409).body("message", equalTo("You already challenged these results; each address challenges once"));
+        given().get("/api/bounties/" + id).then().statusCode(200)
+                .body("status", equalTo("DISPUTED"))
+                .body("challenges.challenger", contains(first.getAddress(), second.getAddress()))
+                .body("challenges.bond", contains("100000000000000000", "100000000000000000"))
+                .body("challenges.claimed", contains(false, false));
+        given().auth().oauth2(Wallet.apiToken(arbiter)).get("/arbiter").then().statusCode(200)
+                .body(containsString("Challengers (2)"))
+                .body(containsString("one ruling settles them all"));
+
+        // One ruling settles both: the arbiter finds the funder's model best.
+        ChainDriver.send(chain.market(market, arbiter).overturnResults(onchainId, List.of(
+                new BountyMarket.ResultEntry(BigInteger.ONE, funder.getAddress(), funderModel, BigInteger.valueOf(950_000)),
+                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), aliceModel, BigInteger.valueOf(900_000))),
+                Hash.sha3(new byte[] {9})));
+        indexer.catchUp();
+        given().auth().oauth2(Wallet.apiToken(second)).post("/api/bounties/" + id + "/transactions/claim-challenge").then()
+                .statusCode(409).body("message", containsString("only once overturned results are paid out"));
+
+        // Anyone pays out with the page's button: the transaction carries the arbiter's paid ranks, not the proposal's.
+        chain.travel(3601);
+        var payout = given().post("/api/bounties/" + id + "/transactions/finalize").then().statusCode(200)
+                .extract().jsonPath();
+        assertTrue(Wallet.send(chain.web3j, alice, payout).isStatusOK());
+        indexer.catchUp();
+        given().get("/api/bounties/" + id).then().statusCode(200).body("status", equalTo("FINALIZED"));
+        List<Payout> prizes = QuarkusTransaction.requiringNew().call(() -> Payout.ofBounty(id)).stream()
+                .filter(p -> p.kind.equals("Prize")).toList();
+        assertEquals(List.of(funder.getAddress()), prizes.stream().map(p -> p.recipient).toList());
+
+        var claim = given().auth().oauth2(Wallet.apiToken(second)).post("/api/bounties/" + id + "/transactions/claim-challenge")
+                .then().statusCode(200).extract().jsonPath();
+        assertTrue(Wallet.send(chain.web3j, alice, claim).isStatusOK(), "anyone may send it");
+        indexer.catchUp();
+        given().get("/api/bounties/" + id).then().statusCode(200).body("challenges.claimed", contains(false, true));
+        given().auth().oauth2(Wallet.apiToken(second)).post("/api/bounties/" + id + "/transactions/claim-challenge").then()
+                .statusCode(409).body("message", containsString("was already paid back its bond"));
+        assertTrue(QuarkusTransaction.requiringNew().call(() -> Payout.ofBounty(id)).stream()
+                .anyMatch(p -> p.kind.equals("BondReturned") && p.recipient.equalsIgnoreCase(second.getAddress())));
+    }
+
     private static void scored(long bountyId, Integer chainIndex, long publicScore) {
         Submission s = new Submission();
         s.bountyId = bountyId;

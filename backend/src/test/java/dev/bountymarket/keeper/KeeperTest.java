@@ -23,6 +23,7 @@ import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
+import dev.bountymarket.bounty.Payout;
 import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
@@ -249,6 +250,33 @@ class KeeperTest {
 
         assertEquals(List.of("REVEAL_TEST_SET CONFIRMED", "FINALIZE CONFIRMED"), ledger(id));
         assertEquals(BountyStatus.FINALIZED, bounty(id).status);
+    }
+
+    @Test
+    void round_paysOutALapsedDisputeAndEveryChallengersBondIsForfeited() {
+        long id = proposedBounty("lapsed dispute");
+        BigInteger onchainId = bounty(id).onchainId;
+        BigInteger bond = BigInteger.TEN.pow(17);
+        ChainDriver.send(chain.market(market, bob).challenge(onchainId, bond)); // first, perhaps only to hold the dispute
+        ChainDriver.send(chain.market(market, alice).challenge(onchainId, bond)); // not locked out by it
+        indexer.catchUp();
+        assertEquals(BountyStatus.DISPUTED, bounty(id).status);
+        Bounty disputed = bounty(id);
+        assertEquals(List.of(bob.getAddress(), alice.getAddress()), QuarkusTransaction.requiringNew().call(
+                () -> ResultEvents.challenges(disputed.contract, onchainId)).stream().map(c -> c.challenger()).toList());
+
+        chain.travel(3601 + 30L * 86_400); // the arbiter never ruled
+        keeper.round();
+        keeper.round();
+        indexer.catchUp();
+
+        assertEquals(List.of("FINALIZE CONFIRMED"), ledger(id), "paid out with the proposed winners as the events name them");
+        assertEquals(BountyStatus.FINALIZED, bounty(id).status);
+        List<Payout> payouts = QuarkusTransaction.requiringNew().call(() -> Payout.ofBounty(id));
+        assertEquals(bond.multiply(BigInteger.TWO), payouts.stream().filter(p -> p.kind.equals("BondForfeited"))
+                .map(p -> p.amount).reduce(BigInteger.ZERO, BigInteger::add), "both bonds forfeited, the squat's too");
+        assertTrue(payouts.stream().noneMatch(p -> p.kind.equals("BondReturned")), "no bond back while results stand");
+        assertTrue(payouts.stream().anyMatch(p -> p.kind.equals("Prize") && p.recipient.equalsIgnoreCase(alice.getAddress())));
     }
 
     @Test
