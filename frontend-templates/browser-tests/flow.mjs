@@ -35,8 +35,8 @@ let winningSubmission;
 const status = (page) => page.locator('[data-bounty-status]').innerText();
 const balance = async (address) => BigInt((await rpc('eth_getBalance', [address, 'latest'])).result);
 
-/** On the account page: the row of the viewer's committed submission (#0) in "Your submissions". */
-const mySubmission = (page) => page.locator('section[aria-labelledby="my-submissions-h"] tbody tr', { hasText: '#0' });
+/** On the account page: the row of the viewer's winning submission in "Your submissions". */
+const mySubmission = (page) => page.locator(`tr[data-submission="${winningSubmission.split('/').pop()}"]`);
 
 /** On the submit page: uploads the model file and waits for the check's verdict, which it returns. */
 async function uploadModel(page, file) {
@@ -61,8 +61,12 @@ const ok = await run([
     await signIn(sponsorPage, sponsor);
     await sponsorPage.getByLabel('Title').fill('Will the customer churn?');
     await sponsorPage.getByLabel('Description').fill('Eight anonymised usage features per customer; label: yes or no.');
-    await sponsorPage.getByLabel(/^Spec/).fill(files.spec);
+    // The spec builder offers the sample's columns once it is chosen; the JSON stays open to edit by hand.
     await sponsorPage.getByLabel(/^Public sample/).setInputFiles(files.publicSample);
+    await sponsorPage.locator('[data-header-help]', { hasText: /^Columns of / }).waitFor();
+    assert.ok((await sponsorPage.getByLabel('Label column').locator('option').count()) > 2, 'the header\'s columns');
+    await sponsorPage.getByText('Spec JSON (advanced: edit by hand)').click();
+    await sponsorPage.getByLabel(/^Spec/).fill(files.spec);
     await sponsorPage.getByLabel(/^Hidden test set/).setInputFiles(files.testSet);
     await sponsorPage.getByRole('button', { name: 'Upload and check' }).click();
     await sponsorPage.getByText('Uploaded and checked.').waitFor({ timeout: 30_000 });
@@ -70,6 +74,49 @@ const ok = await run([
       /^Draft #\d+ "Will the customer churn\?" is ready\. Spec hash 0x[0-9a-f]{64}; test set commitment 0x[0-9a-f]{64}\.$/);
     assert.equal(await sponsorPage.locator('[aria-current="step"]').innerText(), '2. Terms');
     assertNoConsoleErrors(sponsorPage);
+  }],
+
+  ['a draft left at the terms is found again after a reload, and every wrong term is named beside its field', async () => {
+    await sponsorPage.reload();
+    await sponsorPage.locator('[data-resumed-draft]').waitFor();
+    assert.match(await sponsorPage.locator('[data-draft-summary]').innerText(), /^Draft #\d+ "Will the customer churn\?" is ready\./);
+    assert.equal(await sponsorPage.locator('[aria-current="step"]').innerText(), '2. Terms');
+    // and from the account page, among the unfinished things
+    const resumed = sponsorPage.url();
+    await sponsorPage.goto(url('/account?show=unfinished'));
+    await sponsorPage.locator('[data-draft-row]').getByRole('link', { name: 'Resume' }).click();
+    await sponsorPage.waitForURL(resumed);
+    await sponsorPage.getByLabel('Reward (ETH)').fill('-1');
+    await sponsorPage.getByLabel(/^Threshold/).fill('');
+    await sponsorPage.getByLabel(/^Payout/).fill('50, 20');
+    await sponsorPage.getByLabel(/^Challenge window/).fill('0');
+    await sponsorPage.getByLabel(/^Arbiter address/).fill('nobody');
+    await sponsorPage.getByLabel('Submissions per contributor').fill('0');
+    await sponsorPage.getByRole('button', { name: 'Fund from your wallet' }).click();
+    const errorOf = (field) => sponsorPage.locator(`#${field}-error`).innerText();
+    await sponsorPage.locator('#reward-error').getByText(/./).waitFor();
+    assert.match(await errorOf('reward'), /./);
+    assert.match(await errorOf('threshold'), /^A number, such as 0\.8\.$/);
+    assert.match(await errorOf('shares'), /add up to 100/);
+    assert.match(await errorOf('challengeHours'), /^Between 1 and 720 hours\.$/);
+    assert.match(await errorOf('arbiter'), /^An address: 0x and 40 hex digits\.$/);
+    assert.match(await errorOf('maxSubmissions'), /^A whole number, 1 or more\.$/);
+    assert.match(await sponsorPage.locator('[data-terms-error]').innerText(), /^6 terms need a change/);
+    assert.equal(await sponsorPage.locator('#tx-panel').isHidden(), true, 'no transaction dialog for wrong terms');
+    assert.equal(await sponsorPage.evaluate(() => document.activeElement.id), 'reward', 'focus on the first wrong term');
+    await screenshot(sponsorPage, 'create-terms-errors');
+    await assertAccessible(sponsorPage, 'create, terms with errors');
+    // what only the server knows (here: the arbiter may not be the platform's evaluator) lands beside its field too
+    await sponsorPage.getByLabel('Reward (ETH)').fill('2');
+    await sponsorPage.getByLabel(/^Threshold/).fill('0.8');
+    await sponsorPage.getByLabel(/^Payout/).fill('100');
+    await sponsorPage.getByLabel(/^Challenge window/).fill('1');
+    await sponsorPage.getByLabel('Submissions per contributor').fill('3');
+    await sponsorPage.getByLabel(/^Arbiter address/).fill(required('KEEPER'));
+    await sponsorPage.getByRole('button', { name: 'Fund from your wallet' }).click();
+    await sponsorPage.locator('#arbiter-error', { hasText: 'the arbiter must be someone other than the marketplace\'s evaluator' }).waitFor();
+    assert.equal(await sponsorPage.locator('#tx-panel').isHidden(), true);
+    sponsorPage.consoleErrors.length = 0; // the browser logs the 400 answer itself
   }],
 
   ['the sponsor sets the terms and funds the bounty from the wallet; it opens with those terms', async () => {
@@ -107,7 +154,7 @@ const ok = await run([
   ['a contributor\'s broken model is refused with the evaluator\'s exact reason, and cannot be committed', async () => {
     await winnerPage.goto(url(bountyPath));
     await signIn(winnerPage, winner);
-    await winnerPage.getByRole('link', { name: 'Submit a model', exact: true }).click();
+    await winnerPage.getByRole('link', { name: 'Submit a model', exact: true }).first().click();
     await winnerPage.getByRole('heading', { name: 'Submit a model' }).waitFor();
     const verdict = await uploadModel(winnerPage, files.brokenModel);
     assert.equal(verdict, "The model cannot run on this bounty's data (MODEL_UNREADABLE): broken.onnx is not a"
@@ -119,33 +166,46 @@ const ok = await run([
 
   ['a good model shows its score on the public sample and is committed from the wallet', async () => {
     const verdict = await uploadModel(winnerPage, files.goodModel);
-    const score = /^The model runs on the public sample: roc_auc = (0\.\d+)\. Commit it on-chain to enter\.$/.exec(verdict);
+    const score = /^Check passed: the model runs on the public sample, roc_auc = (0\.\d+) \(a check only you see[^)]*\)\. Commit it on-chain to enter; each commit uses one of your live-board scorings for today\./.exec(verdict);
     assert.ok(score, verdict);
     assert.ok(Number(score[1]) > 0.8, `a model trained on the task's rule scores well, not ${score[1]}`);
+    assert.equal(await winnerPage.evaluate(() => document.activeElement.textContent), 'Commit on-chain',
+      'after the check, focus is on the next step');
+    await winnerPage.locator('[data-model-requirements]').waitFor();
     await screenshot(winnerPage, 'submit');
     await assertAccessible(winnerPage, 'submit');
     winningSubmission = await commit(winnerPage);
     const timeline = winnerPage.locator('[data-submission-timeline]');
     await timeline.getByText('committed').waitFor();
     assert.match(await timeline.innerText(),
-      new RegExp(`uploaded[\\s\\S]*public score\\s+${score[1].replace('.', '\\.')}[\\s\\S]*committed\\s+submission #0`));
+      new RegExp(`uploaded[\\s\\S]*checked on the public sample\\s+score ${score[1].replace('.', '\\.')}[\\s\\S]*committed\\s+commit order 1 on this bounty`));
     await screenshot(winnerPage, 'submission');
     await assertAccessible(winnerPage, 'submission');
     assertNoConsoleErrors(winnerPage);
   }],
 
-  ['a second contributor commits a weaker model; the public leaderboard ranks both', async () => {
+  ['a second contributor commits a weaker model; the live leaderboard ranks both on a hidden part of the test set', async () => {
     const context = (await walletContext(browser, runnerUp)).context;
     const page = await trackedPage(context);
     await page.goto(url(`${bountyPath}/submit`));
     await signIn(page, runnerUp);
-    assert.match(await uploadModel(page, files.weakModel), /^The model runs on the public sample: roc_auc = 0\.\d+\./);
-    await commit(page);
+    assert.match(await uploadModel(page, files.weakModel), /^Check passed: the model runs on the public sample, roc_auc = 0\.\d+ /);
+    // not committed now: after a reload it is found on the account page, and committed from its own page
+    await page.reload();
+    await page.goto(url('/account?show=unfinished'));
+    await page.locator('section[aria-labelledby="my-submissions-h"] tbody tr').getByRole('link', { name: 'commit' }).click();
+    await page.locator('[data-commit-later]').waitFor();
+    await screenshot(page, 'submission-uncommitted');
+    await assertAccessible(page, 'uncommitted submission');
+    await page.getByRole('button', { name: 'Commit on-chain' }).click();
+    await txDone(page);
+    await page.locator('[data-submission-timeline]').getByText('commit order 2 on this bounty').waitFor();
+    assert.equal(await page.locator('[data-commit-later]').count(), 0);
     await page.goto(url(bountyPath));
     const rows = page.locator('[data-board="public"] tbody tr');
     await reloadUntil(page, 'both models on the public leaderboard', async () => (await rows.count()) === 2);
-    assert.match(await rows.nth(0).innerText(), new RegExp(`^1\\s+${short(winner)}\\s+0\\.\\d+\\s+#0`, 'i'));
-    assert.match(await rows.nth(1).innerText(), new RegExp(`^2\\s+${short(runnerUp)} you\\s+0\\.\\d+\\s+#1`, 'i'));
+    assert.match(await rows.nth(0).innerText(), new RegExp(`^1\\s+${short(winner)}\\s+0\\.\\d+\\s+1$`, 'i'));
+    assert.match(await rows.nth(1).innerText(), new RegExp(`^2\\s+${short(runnerUp)} you\\s+0\\.\\d+\\s+2$`, 'i'));
     assertNoConsoleErrors(page);
     await context.close();
   }],
@@ -164,9 +224,15 @@ const ok = await run([
       async () => /TestSetRevealed/.test(await winnerPage.locator('main').innerText()));
     await screenshot(winnerPage, 'bounty-results');
     await assertAccessible(winnerPage, 'bounty with results');
+    // the Data section now offers the revealed test set and the results document
+    const downloads = await winnerPage.locator('[data-data-section] .downloads').innerText();
+    assert.match(downloads, /Hidden test set \(revealed\)[\s\S]*Results document/);
+    await winnerPage.goto(url(`${winningSubmission}/report?kind=private`));
+    await assertAccessible(winnerPage, 'report');
+    await winnerPage.goto(url(bountyPath));
     assertNoConsoleErrors(winnerPage);
     await winnerPage.goto(url('/account'));
-    assert.match(await mySubmission(winnerPage).innerText(), /#0\s+0\.\d+\s+0\.\d+\s+1\s+at payout\s+report$/);
+    assert.match(await mySubmission(winnerPage).innerText(), /\s1\s+0\.\d+\s+0\.\d+\s+1\s+at payout\s+report$/);
     await winnerPage.goto(url(bountyPath));
   }],
 
@@ -189,7 +255,7 @@ const ok = await run([
   ['the winner sees the credit on the account page and withdraws it with the wallet', async () => {
     const payout = winnerPage.locator('[data-payouts] tbody tr').first();
     assert.match(await payout.innerText(), /Prize\s+2 ETH\s+credited \(the push to your address failed\)\s+tx 0x/);
-    assert.match(await mySubmission(winnerPage).innerText(), /#0\s+0\.\d+\s+0\.\d+\s+1\s+yes\s+report$/);
+    assert.match(await mySubmission(winnerPage).innerText(), /\s1\s+0\.\d+\s+0\.\d+\s+1\s+yes\s+report$/);
     const credits = winnerPage.locator('[data-credits] li');
     assert.equal(await credits.count(), 1);
     assert.match(await credits.first().innerText(), /^2 ETH\s+held for you by the contract\s+Withdraw 2 ETH$/);

@@ -32,6 +32,25 @@ const ok = await run([
     assertNoConsoleErrors(page);
   }],
 
+  ['on a 390x844 phone the header is compact: the first bounty shows without scrolling; a bounty\'s action is near the top', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await trackedPage(context);
+    await phone.goto(url('/'));
+    const title = await phone.locator('.bounty-card h2').first().boundingBox();
+    assert.ok(title.y + title.height <= 844, `the first bounty's title ends ${Math.round(title.y + title.height)} px down, below the fold`);
+    assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than the phone');
+    await screenshot(phone, 'phone-browse');
+    await assertAccessible(phone, 'browse on a phone');
+    await phone.goto(url(bountyPath));
+    const action = await phone.locator('[data-head-action]').boundingBox();
+    assert.ok(action && action.y + action.height <= 844, 'the bounty\'s main action is on the first screen');
+    assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than the phone');
+    await screenshot(phone, 'phone-bounty');
+    await assertAccessible(phone, 'bounty on a phone');
+    assertNoConsoleErrors(phone);
+    await context.close();
+  }],
+
   ['search and filters refresh the results in place and keep the URL', async () => {
     await page.getByLabel('Search').fill('no bounty has this title');
     await page.getByText('No bounty matches these filters.').waitFor();
@@ -49,6 +68,14 @@ const ok = await run([
     await page.goto(url('/'));
     await signIn(page, sponsor);
     await page.getByText(/^Network: .*\(31337\)$/).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main', 'after sign-in, focus is on the content');
+    // the focus ring: a dark ring around a white one, 3:1 or better against any background
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement);
+      return { outline: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+    });
+    assert.deepEqual(ring, { outline: 'solid', width: '3px', color: 'rgb(10, 61, 143)' });
     assertNoConsoleErrors(page);
   }],
 
@@ -123,6 +150,38 @@ const ok = await run([
     assertNoConsoleErrors(page);
   }],
 
+  ['the header counts unread notifications; the account page lists them, marks them read and manages webhooks', async () => {
+    await page.goto(url('/account'));
+    const indicator = page.locator('[data-notifications-indicator]');
+    const unread = Number(await indicator.locator('.badge').innerText().then((t) => t.replace(/\D/g, '')));
+    assert.ok(unread >= 1, 'the sponsor was told their bounties opened');
+    await page.locator('[data-notification]', { hasText: 'Bounty open: ' }).first().waitFor();
+    const first = page.locator('[data-notification].unread').first();
+    const id = await first.getAttribute('data-notification');
+    await first.getByRole('button', { name: 'Mark read' }).click();
+    await page.locator(`[data-notification="${id}"]:not(.unread)`).waitFor();
+    await page.reload();
+    assert.equal(await page.locator(`[data-notification="${id}"].unread`).count(), 0, 'still read after a reload');
+    await page.getByLabel('Webhook URL').fill('http://169.254.169.254/latest/meta-data/');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.locator('#tx-panel').getByText(/private, loopback or otherwise internal/).waitFor();
+    page.consoleErrors.length = 0; // the browser logs the 400 answer itself
+    await page.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hooks/bounties');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.locator('[data-webhook-secret]', { hasText: 'whsec_' }).waitFor();
+    await page.reload();
+    const hook = page.locator('[data-webhook]', { hasText: 'http://127.0.0.1:9/hooks/bounties' });
+    await hook.waitFor();
+    await assertAccessible(page, 'account notifications');
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.waitForLoadState('load');
+    await reloadUntil(page, 'no unread notification', async () => (await indicator.locator('.badge').count()) === 0, 10_000);
+    await hook.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForLoadState('load');
+    await reloadUntil(page, 'the webhook deleted', async () => (await page.locator('[data-no-webhooks]').count()) === 1, 10_000);
+    assertNoConsoleErrors(page);
+  }],
+
   ['anyone can pay out a bounty whose challenge window is over from its page; the sponsor gets the refund', async () => {
     await page.goto(url('/'));
     await page.getByRole('link', { name: process.env.UNATTENDED_BOUNTY, exact: true }).click();
@@ -165,6 +224,46 @@ const ok = await run([
     await page.locator('#testSet-error').getByText('Choose the hidden test set file.').waitFor();
     await screenshot(page, 'create');
     await assertAccessible(page, 'create');
+    assertNoConsoleErrors(page);
+  }],
+
+  ['a 200-character unbroken title wraps everywhere, and its limit is shown', async () => {
+    await page.goto(url('/bounties/new'));
+    const long = 'W'.repeat(200);
+    await page.getByLabel('Title').fill(long + 'more');
+    assert.equal(await page.getByLabel('Title').inputValue(), long, 'the input stops at the limit');
+    assert.equal(await page.locator('[data-char-count]').innerText(), '200');
+    assert.match(await page.locator('#title-help').innerText(), /^At most 200 characters; 200 used\.$/);
+    // a draft with that title, as the API takes it, then its terms step and its page on a phone
+    const csv = 'f00,f01,f02,label\n' + Array.from({ length: 20 }, (_, i) => `${i},${i % 3},${i % 5},${i % 2}`).join('\n') + '\n';
+    const spec = await page.locator('#spec').inputValue();
+    const answer = await page.request.post(url('/api/drafts'), {
+      headers: { 'X-CSRF-Token': await page.evaluate(() => document.body.dataset.csrf) },
+      multipart: { title: long, spec, testSet: { name: 'test.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) },
+        publicSample: { name: 'sample.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) } },
+    });
+    assert.equal(answer.status(), 201, await answer.text());
+    const id = (await answer.json()).id;
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of [`/bounties/new?draft=${id}`, `/bounties/${id}`]) {
+      await page.goto(url(path));
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, `${path} is no wider than the phone`);
+    }
+    await screenshot(page, 'phone-long-title');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // the draft's own page deletes it, after asking
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Delete the draft' }).click();
+    await page.waitForURL(/\/account\?show=unfinished$/);
+    assert.equal(await page.getByText(long).count(), 0, 'the deleted draft is gone from the account page');
+    await assertAccessible(page, 'account, unfinished');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+    assertNoConsoleErrors(page);
+  }],
+
+  ['the arbiter\'s desk passes axe', async () => {
+    await page.goto(url('/arbiter'));
+    await assertAccessible(page, 'arbiter');
     assertNoConsoleErrors(page);
   }],
 

@@ -59,8 +59,14 @@ connectButton.addEventListener('click', () => guarded(connectButton, () => walle
 switchButton.addEventListener('click', () => guarded(switchButton, () => wallet.switchChain()));
 signInButton.addEventListener('click', () => guarded(signInButton, async () => {
   await wallet.signIn();
+  // After the reload, focus goes to the page's content rather than back to the top of the header.
+  sessionStorage.setItem('focus-main', '1');
   location.reload();
 }));
+if (sessionStorage.getItem('focus-main')) {
+  sessionStorage.removeItem('focus-main');
+  document.getElementById('main')?.focus();
+}
 signOutButton.addEventListener('click', () => guarded(signOutButton, async () => {
   await wallet.signOut();
   location.reload();
@@ -131,10 +137,10 @@ export function showError(error) {
  * Asks the server for the transaction at endpoint, sends it with the wallet, and reloads the page once indexed.
  * An amount in an ERC-20 token comes with the token's approve transaction, sent and included first.
  */
-export async function transact(endpoint, payload, { reload = true } = {}) {
-  const box = progress('Preparing the transaction…');
+export async function transact(endpoint, payload, { reload = true, prepared = null } = {}) {
+  const box = progress(prepared ? prepared.description || 'Transaction' : 'Preparing the transaction…');
   try {
-    const tx = await api(endpoint, { method: 'POST', body: payload });
+    const tx = prepared || await api(endpoint, { method: 'POST', body: payload });
     const heading = panel.querySelector('h2');
     if (tx.approval) {
       heading.textContent = tx.approval.description;
@@ -157,6 +163,8 @@ document.addEventListener('click', (event) => {
   const button = event.target.closest('[data-tx-action]');
   if (!button) return;
   event.preventDefault();
+  // An action that cannot be undone (cancelling a bounty) asks first.
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
   // A withdrawal names its token; other actions need no payload.
   const payload = button.dataset.txToken ? { token: button.dataset.txToken } : undefined;
   guarded(button, () => transact(button.dataset.txAction, payload).catch(() => {}));
@@ -247,6 +255,7 @@ export function upload(url, formData, bar, status) {
       } else {
         const error = new Error(json?.message || `The server answered ${request.status}`);
         error.code = json?.code;
+        error.fields = json?.fields || null;
         error.status = request.status;
         reject(error);
       }
@@ -288,15 +297,30 @@ function clearErrors(form) {
   form.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
 }
 
-/** Puts the server's message next to the field it names (or the first field), and focuses that field. */
+/**
+ * Shows each message beside its field ({field: message}, in the form's names) and focuses the first wrong field.
+ * A message whose field the form lacks goes to fallbackField's slot.
+ */
+function fieldErrors(form, errors, fallbackField) {
+  for (const [field, message] of Object.entries(errors)) {
+    const slot = form.querySelector(`[data-error-for="${field}"]`) || form.querySelector(`[data-error-for="${fallbackField}"]`);
+    if (!slot) continue;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    const input = form.querySelector(`[name="${slot.dataset.errorFor}"]`);
+    input?.setAttribute('aria-invalid', 'true');
+    // a field inside a closed <details> (the spec's JSON) is opened so its error can be fixed
+    const details = input?.closest('details');
+    if (details) details.open = true;
+  }
+  // the first wrong field in the form's own order, whichever was checked first
+  form.querySelector('[aria-invalid="true"]')?.focus();
+}
+
+/** Puts the server's message next to the field it names (or fallbackField), and focuses that field. */
 function fieldError(form, message, fallbackField) {
   const named = Array.from(form.querySelectorAll('[data-error-for]'))
     .find((p) => new RegExp(`\\b${p.dataset.errorFor}\\b`, 'i').test(message));
-  const slot = named || form.querySelector(`[data-error-for="${fallbackField}"]`);
-  slot.textContent = message;
-  const input = form.querySelector(`[name="${slot.dataset.errorFor}"]`);
-  input?.setAttribute('aria-invalid', 'true');
-  input?.focus();
+  fieldErrors(form, { [named ? named.dataset.errorFor : fallbackField]: message }, fallbackField);
 }
 
 function stepTo(n) {
@@ -307,7 +331,16 @@ function stepTo(n) {
 
 const draftForm = document.querySelector('[data-draft-form]');
 const termsForm = document.querySelector('[data-terms-form]');
-let draft = null;
+// A draft resumed from the account page or its own page comes with the page; a new one comes from the upload.
+let draft = termsForm?.dataset.draftId ? { id: termsForm.dataset.draftId } : null;
+
+// The title's limit, and how much of it is used.
+document.querySelectorAll('[data-count-chars]').forEach((input) => {
+  const count = input.closest('.field').querySelector('[data-char-count]');
+  const update = () => { count.textContent = String(input.value.length); };
+  input.addEventListener('input', update);
+  update();
+});
 
 if (termsForm) {
   const inDays = (days) => {
@@ -335,14 +368,121 @@ if (termsForm) {
   });
 }
 
+// ---- the spec builder: the JSON written from a few choices, the sample's header offering the columns ----
+
+const METRICS = {
+  binary_classification: [['roc_auc', 'ROC AUC: ranks positives above negatives (higher is better)'],
+    ['accuracy', 'accuracy: share of rows right (higher is better)'], ['balanced_accuracy', 'balanced accuracy: mean of per-class accuracy (higher is better)'],
+    ['macro_f1', 'macro F1: mean of per-class F1 (higher is better)'], ['log_loss', 'log loss: penalises confident mistakes (lower is better)']],
+  multiclass_classification: [['accuracy', 'accuracy: share of rows right (higher is better)'],
+    ['balanced_accuracy', 'balanced accuracy: mean of per-class accuracy (higher is better)'], ['macro_f1', 'macro F1: mean of per-class F1 (higher is better)'],
+    ['log_loss', 'log loss: penalises confident mistakes (lower is better)']],
+  regression: [['rmse', 'RMSE: root mean squared error (lower is better)'], ['mae', 'MAE: mean absolute error (lower is better)'],
+    ['r2', 'R²: share of variance explained (higher is better)']],
+};
+
+const builder = document.querySelector('[data-spec-builder]');
+if (builder && draftForm) {
+  const b = (name) => builder.querySelector(`[data-b="${name}"]`);
+  const features = builder.querySelector('[data-b-features]');
+  let header = ['f00', 'f01', 'f02', 'label'];
+  const fillMetrics = () => {
+    const current = b('metric').value;
+    b('metric').replaceChildren(...METRICS[b('task').value].map(([value, text]) => new Option(text, value)));
+    if ([...b('metric').options].some((o) => o.value === current)) b('metric').value = current;
+  };
+  const fillColumns = () => {
+    const label = b('label').value || 'label';
+    const checked = new Set([...features.querySelectorAll('input:checked')].map((i) => i.value));
+    b('label').replaceChildren(...header.map((c) => new Option(c, c)));
+    b('label').value = header.includes(label) ? label : header[header.length - 1];
+    features.replaceChildren(...header.filter((c) => c !== b('label').value).map((c, i) => {
+      const id = `b-feature-${i}`;
+      const wrap = document.createElement('span');
+      wrap.className = 'check';
+      const box = Object.assign(document.createElement('input'), { type: 'checkbox', id, value: c });
+      box.checked = checked.size === 0 || checked.has(c);
+      box.dataset.bFeature = '';
+      const text = Object.assign(document.createElement('label'), { htmlFor: id, textContent: c });
+      wrap.append(box, text);
+      return wrap;
+    }));
+  };
+  const write = () => {
+    const task = b('task').value;
+    const image = b('input').value === 'image';
+    builder.querySelector('[data-b-tabular]').hidden = image;
+    builder.querySelector('[data-b-image]').hidden = !image;
+    b('classes').closest('.field').hidden = task === 'regression';
+    b('metric').closest('.field').querySelector('[data-metric-help]').textContent =
+      'Its direction (higher or lower is better) comes with the metric.';
+    const list = (text) => text.split(/[,\s]+/).filter(Boolean);
+    const spec = { version: 1, task, metric: b('metric').value };
+    if (task !== 'regression') spec.classes = list(b('classes').value);
+    if (image) {
+      const size = Number(b('size').value) || 32;
+      const channels = Number(b('channels').value);
+      const per = (text) => { const v = list(text).map(Number); return Array.from({ length: channels }, (_, i) => v[i] ?? v[0] ?? 0); };
+      spec.input = { kind: 'image', height: size, width: size, channels, mean: per(b('mean').value), std: per(b('std').value) };
+      spec.label = { file: 'labels.csv', imageColumn: 'file', column: b('label').value };
+    } else {
+      spec.input = { kind: 'tabular', features: [...features.querySelectorAll('input:checked')].map((i) => i.value) };
+      spec.label = { column: b('label').value };
+    }
+    spec.output = task === 'regression' ? { kind: 'values', shape: '[N,1]' } : { kind: 'probabilities', shape: '[N,C]' };
+    draftForm.spec.value = JSON.stringify(spec, null, 2);
+  };
+  // Start from the example in the JSON, then let the builder rewrite it from its choices.
+  try {
+    const example = JSON.parse(draftForm.spec.value);
+    b('task').value = example.task;
+    fillMetrics();
+    b('metric').value = example.metric;
+    header = [...(example.input.features || []), example.label.column];
+    fillColumns();
+  } catch { fillMetrics(); fillColumns(); }
+  builder.addEventListener('change', (event) => {
+    if (event.target === b('task')) fillMetrics();
+    if (event.target === b('label')) fillColumns();
+    write();
+  });
+  builder.addEventListener('input', (event) => { if (event.target.matches('input[type="text"], input:not([type])')) write(); });
+  // The sample's header offers the columns: read in the browser, only its first line.
+  draftForm.publicSample.addEventListener('change', async () => {
+    const file = draftForm.publicSample.files[0];
+    const help = builder.querySelector('[data-header-help]');
+    if (!file) return;
+    if (/\.zip$/i.test(file.name)) {
+      b('input').value = 'image';
+      help.textContent = `${file.name}: images; the label column is read from labels.csv inside it.`;
+      write();
+      return;
+    }
+    const first = (await file.slice(0, 65536).text()).replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+    const columns = first.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
+    if (columns.length < 2) {
+      help.textContent = `${file.name} has no header row with at least two columns.`;
+      help.classList.add('problem');
+      return;
+    }
+    help.classList.remove('problem');
+    help.textContent = `Columns of ${file.name}. Pick the label; the others are features unless unticked.`;
+    header = columns;
+    b('input').value = 'tabular';
+    features.replaceChildren();
+    fillColumns();
+    write();
+  });
+}
+
 draftForm?.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearErrors(draftForm);
-  if (!draftForm.title.value.trim()) return fieldError(draftForm, 'A title is required.', 'title');
-  if (!draftForm.testSet.files.length) return fieldError(draftForm, 'Choose the hidden test set file.', 'testSet');
-  try { JSON.parse(draftForm.spec.value); } catch (error) {
-    return fieldError(draftForm, `The spec is not valid JSON: ${error.message}`, 'spec');
-  }
+  const errors = {};
+  if (!draftForm.title.value.trim()) errors.title = 'A title is required.';
+  try { JSON.parse(draftForm.spec.value); } catch (error) { errors.spec = `The spec is not valid JSON: ${error.message}`; }
+  if (!draftForm.testSet.files.length) errors.testSet = 'Choose the hidden test set file.';
+  if (Object.keys(errors).length) return fieldErrors(draftForm, errors, 'spec');
   const data = new FormData(draftForm);
   if (!draftForm.publicSample.files.length) data.delete('publicSample');
   const button = draftForm.querySelector('[type="submit"]');
@@ -351,66 +491,121 @@ draftForm?.addEventListener('submit', async (event) => {
   try {
     draft = await upload('/api/drafts', data, draftForm.querySelector('[data-upload-progress]'), status);
     status.textContent = 'Uploaded and checked.';
-    draftForm.querySelectorAll('input, textarea, button').forEach((e) => { e.disabled = true; });
+    draftForm.querySelectorAll('input, textarea, select, button').forEach((e) => { e.disabled = true; });
     termsForm.hidden = false;
     termsForm.querySelector('[data-draft-summary]').textContent =
       `Draft #${draft.id} "${draft.title}" is ready. Spec hash ${draft.specHash}; test set commitment ${draft.testSetCommitment}.`;
+    // A reload now resumes this draft at the terms rather than uploading it again.
+    history.replaceState(null, '', `/bounties/new?draft=${draft.id}`);
     stepTo(2);
     termsForm.reward.focus();
   } catch (error) {
     status.textContent = '';
-    fieldError(draftForm, error.message, /test set/i.test(error.message) ? 'testSet' : 'spec');
+    if (error.fields) fieldErrors(draftForm, error.fields, 'spec');
+    else fieldError(draftForm, error.message, /public sample/i.test(error.message) ? 'publicSample' : /test set/i.test(error.message) ? 'testSet' : 'spec');
     button.disabled = false;
   }
 });
+
+/** The server's names for the terms (the createBounty request's fields) and the form's. */
+const TERM_FIELDS = { amount: 'reward', challengeWindowSeconds: 'challengeHours', maxSubmissionsPerContributor: 'maxSubmissions' };
 
 termsForm?.addEventListener('submit', async (event) => {
   event.preventDefault();
   const errorSlot = termsForm.querySelector('[data-terms-error]');
   errorSlot.textContent = '';
+  clearErrors(termsForm);
   const f = termsForm;
-  let terms;
-  try {
-    const seconds = (input) => {
-      const t = Date.parse(input.value);
-      if (Number.isNaN(t)) throw new Error(`${input.labels[0].textContent}: choose a date and time`);
-      return Math.floor(t / 1000);
-    };
-    const percents = f.shares.value.split(/[,\s]+/).filter(Boolean).map(Number);
-    if (percents.some((p) => !(p > 0)) || Math.abs(percents.reduce((a, b) => a + b, 0) - 100) > 1e-9) {
-      throw new Error('Payout: percentages must be positive and add up to 100');
+  // Every term is checked, and every problem shown beside its field, before anything is sent.
+  const errors = {};
+  const check = (field, compute) => {
+    try { return compute(); } catch (error) { errors[field] = error.message; return undefined; }
+  };
+  const seconds = (input) => {
+    const t = Date.parse(input.value);
+    if (Number.isNaN(t)) throw new Error('Choose a date and time.');
+    return Math.floor(t / 1000);
+  };
+  const percents = check('shares', () => {
+    const p = f.shares.value.split(/[,\s]+/).filter(Boolean).map(Number);
+    if (p.length === 0 || p.some((x) => !(x > 0)) || Math.abs(p.reduce((a, x) => a + x, 0) - 100) > 1e-9) {
+      throw new Error('Percentages must be positive and add up to 100.');
     }
-    const threshold = Number(f.threshold.value);
-    if (!Number.isFinite(threshold)) throw new Error('Threshold: a number, such as 0.8');
-    const token = await rewardToken(f.token.value);
-    terms = {
-      token: token.address,
-      amount: unitsOf(f.reward, token),
-      threshold: Math.round(threshold * 1e6),
-      shares: percents.map((p) => Math.round(p * 100)),
-      submissionDeadline: seconds(f.submissionDeadline),
-      evaluationDeadline: seconds(f.evaluationDeadline),
-      challengeWindowSeconds: Math.round(Number(f.challengeHours.value) * 3600),
-      arbiter: f.arbiter.value.trim(),
-      maxSubmissionsPerContributor: Number(f.maxSubmissions.value),
-      challengeBond: unitsOf(f.challengeBond, token),
-      revealPolicy: f.revealPolicy.value,
-    };
-  } catch (error) {
-    errorSlot.textContent = error.message;
+    return p;
+  });
+  const threshold = check('threshold', () => {
+    const t = Number(f.threshold.value);
+    if (f.threshold.value.trim() === '' || !Number.isFinite(t)) throw new Error('A number, such as 0.8.');
+    return t;
+  });
+  const token = await rewardToken(f.token.value).catch((error) => { errors.token = error.message; return null; });
+  const amount = token && check('reward', () => unitsOf(f.reward, token));
+  const bond = token && check('challengeBond', () => unitsOf(f.challengeBond, token));
+  const submissionDeadline = check('submissionDeadline', () => seconds(f.submissionDeadline));
+  const evaluationDeadline = check('evaluationDeadline', () => seconds(f.evaluationDeadline));
+  const hours = Number(f.challengeHours.value);
+  if (!(hours >= 1 && hours <= 720)) errors.challengeHours = 'Between 1 and 720 hours.';
+  const maxSubmissions = Number(f.maxSubmissions.value);
+  if (!Number.isInteger(maxSubmissions) || maxSubmissions < 1) errors.maxSubmissions = 'A whole number, 1 or more.';
+  if (!/^0x[0-9a-fA-F]{40}$/.test(f.arbiter.value.trim())) errors.arbiter = 'An address: 0x and 40 hex digits.';
+  const terms = {
+    token: token?.address ?? f.token.value.trim(),
+    amount,
+    threshold: threshold === undefined ? undefined : Math.round(threshold * 1e6),
+    shares: percents?.map((p) => Math.round(p * 100)),
+    submissionDeadline,
+    evaluationDeadline,
+    challengeWindowSeconds: Math.round(hours * 3600),
+    arbiter: f.arbiter.value.trim(),
+    maxSubmissionsPerContributor: maxSubmissions,
+    challengeBond: bond,
+    revealPolicy: f.revealPolicy.value,
+  };
+  const button = f.querySelector('[type="submit"]');
+  button.disabled = true;
+  // The server checks the terms as the contract would; its problems, all at once, join the form's own.
+  let prepared = null;
+  if (Object.keys(errors).length === 0) {
+    try {
+      prepared = await api(`/api/bounties/${draft.id}/transactions/create`, { method: 'POST', body: terms });
+    } catch (error) {
+      if (error.fields) {
+        for (const [field, message] of Object.entries(error.fields)) errors[TERM_FIELDS[field] || field] = message;
+      } else {
+        errorSlot.textContent = error.message;
+      }
+    }
+  }
+  if (!prepared) {
+    fieldErrors(f, errors, 'token');
+    if (Object.keys(errors).length > 1) errorSlot.textContent = `${Object.keys(errors).length} terms need a change: see the messages beside them.`;
+    button.disabled = false;
     return;
   }
   stepTo(3);
-  const button = f.querySelector('[type="submit"]');
-  button.disabled = true;
   try {
-    await transact(`/api/bounties/${draft.id}/transactions/create`, terms, { reload: false });
+    await transact(null, undefined, { reload: false, prepared });
     location.assign(`/bounties/${draft.id}`);
   } catch (error) {
     errorSlot.textContent = error.message;
     stepTo(2);
     button.disabled = false;
   }
+});
+
+// ---- deleting a draft or an upload that was never committed (the account page, a draft's page) ----
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-delete], [data-delete-draft]');
+  if (!button) return;
+  const endpoint = button.dataset.delete || `/api/drafts/${button.dataset.deleteDraft}`;
+  if (!window.confirm(button.dataset.confirm || 'Delete this draft? Its files are no longer offered to you.')) return;
+  guarded(button, async () => {
+    await api(endpoint, { method: 'DELETE' });
+    if (button.dataset.deleteDraft) location.assign('/account?show=unfinished');
+    else if (button.dataset.then) location.assign(button.dataset.then);
+    else location.reload();
+  });
 });
 
 // ---- submitting a model: upload, see the check on the public sample, commit from the wallet ----
@@ -444,20 +639,29 @@ modelForm?.addEventListener('submit', async (event) => {
       box.className = 'result ok';
       box.textContent = (created.publicScore === null
         ? 'Uploaded (this bounty has no public sample to check it on).'
-        : `The model runs on the public sample: ${created.metric} = ${created.publicScore / 1e6}.`)
-        + ' Commit it on-chain to enter.';
+        : `Check passed: the model runs on the public sample, ${created.metric} = ${created.publicScore / 1e6}`
+          + ' (a check only you see: the sample\'s answers are published, so the live board scores a hidden part'
+          + ' of the test set instead).')
+        + ' Commit it on-chain to enter; each commit uses one of your live-board scorings for today.';
+      box.append(' It stays uploaded: you can also commit it later from ');
+      const later = Object.assign(document.createElement('a'), { href: `/submissions/${created.id}`, textContent: 'its page' });
+      box.append(later, '.');
       const commit = document.querySelector('[data-commit]');
       commit.hidden = false;
       commit.onclick = () => guarded(commit, async () => {
         await transact(`/api/submissions/${created.id}/transactions/submit`, undefined, { reload: false });
         location.assign(`/submissions/${created.id}`);
       });
+      result.append(box);
+      commit.focus(); // the next step, once the check says the model runs
     } else {
       box.className = 'result bad';
       box.setAttribute('role', 'alert');
+      box.tabIndex = -1;
       box.textContent = `The model cannot run on this bounty's data (${v.code}): ${v.message}`;
+      result.append(box);
+      box.focus();
     }
-    result.append(box);
   } catch (error) {
     status.textContent = '';
     fieldError(modelForm, error.message, 'model');
@@ -465,3 +669,14 @@ modelForm?.addEventListener('submit', async (event) => {
     button.disabled = false;
   }
 });
+
+// ---- committing an upload later, from its own page ----
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-commit-upload]');
+  if (!button) return;
+  guarded(button, () => transact(`/api/submissions/${button.dataset.commitUpload}/transactions/submit`).catch(() => {}));
+});
+
+// The script snippet on the submit page names this site's own address.
+document.querySelectorAll('[data-site-origin]').forEach((span) => { span.textContent = location.origin; });

@@ -29,10 +29,12 @@ export function explorerTxUrl(hash) {
 
 /** An API error: the server's {code, message}. */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** fields: for a form, each wrong field's message keyed by the request's field name (all of them at once). */
+  constructor(status, code, message, fields) {
     super(message);
     this.status = status;
     this.code = code;
+    this.fields = fields || null;
   }
 }
 
@@ -53,7 +55,7 @@ export async function api(path, { method = 'GET', body: payload, form } = {}) {
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
   if (!response.ok) {
     throw new ApiError(response.status, json?.code || 'HTTP_' + response.status,
-      json?.message || `The server answered ${response.status} ${response.statusText}`);
+      json?.message || `The server answered ${response.status} ${response.statusText}`, json?.fields);
   }
   return json;
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.bountymarket.local.LocalStack;
+import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -44,6 +45,12 @@ public class Main {
         }, "local-stack-shutdown"));
         int[] exitCode = {0};
         Quarkus.run(Server.class, (code, failure) -> exitCode[0] = code, args);
+        // On Ctrl-C, Quarkus's own shutdown hook stops the application while run() returns here at once: wait until it
+        // has stopped (its shutdown observers release the leader leases through the database) before the stack goes.
+        Application application = Server.application;
+        if (application != null) {
+            application.stop();
+        }
         serverStopped.countDown();
         stack.close();
         System.exit(exitCode[0]);
@@ -51,8 +58,11 @@ public class Main {
 
     /** Runs until asked to stop. */
     public static class Server implements QuarkusApplication {
+        static volatile Application application;
+
         @Override
         public int run(String... args) {
+            application = Application.currentApplication();
             Quarkus.waitForExit();
             return 0;
         }

@@ -15,6 +15,9 @@ import jakarta.validation.constraints.Size;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import dev.bountymarket.evaluator.EvaluationException;
+import dev.bountymarket.evaluator.spec.BountySpec;
+import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.storage.StoredObject;
 import io.quarkus.hibernate.orm.panache.PanacheEntity;
 
@@ -128,6 +131,13 @@ public class Bounty extends PanacheEntity {
     @Column(name = "challenge_bond", precision = 78)
     public BigInteger challengeBond;
 
+    /**
+     * When the owner deleted this draft or upload from their lists; null while shown. The row stays, so a transaction
+     * already sent still finds its test set or model (migrations/V13).
+     */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
     @Column(name = "submission_count", nullable = false)
     public int submissionCount;
 
@@ -190,6 +200,23 @@ public class Bounty extends PanacheEntity {
     public Optional<Instant> revealDeadline() {
         return "public".equals(revealPolicy) && !testSetRevealed ? Optional.ofNullable(challengeDeadline)
                 : Optional.empty();
+    }
+
+    /**
+     * The live leaderboard's terms from the spec (its share of the hidden test set, scorings per contributor per day);
+     * empty for a bounty whose spec is not known here (or no longer parses: such a bounty is not evaluated here, and
+     * the indexer must not stop on it).
+     */
+    public Optional<LiveBoardSpec> liveBoard() {
+        if (specJson == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BountySpec.parse(specJson).liveBoard());
+        } catch (EvaluationException e) {
+            io.quarkus.logging.Log.warnf("The stored spec of bounty %d does not parse: %s", id, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     public Optional<StoredObject> hiddenTestSet() {

@@ -12,6 +12,6 @@ public class BountyExceptionMapper {
     @ServerExceptionMapper
     public Response map(BountyException e) {
         return Response.status(e.code.status).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(e.code.name(), e.getMessage())).build();
+                .entity(new ApiError(e.code.name(), e.getMessage(), e.fields.isEmpty() ? null : e.fields)).build();
     }
 }

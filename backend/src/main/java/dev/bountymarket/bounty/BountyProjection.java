@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +24,7 @@ import dev.bountymarket.chain.ChainIndexer.ChainReorganized;
 import dev.bountymarket.chain.ChainIndexer.EventsIndexed;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.submission.Submission;
 import io.quarkus.logging.Log;
@@ -117,10 +119,15 @@ public class BountyProjection {
     /** A batch of relayed submissions: its leaves take their indexes, and are evaluated like direct submissions. */
     private void batchPosted(Bounty bounty, ChainEvent event, BountyMarket.BatchPostedEventResponse e) {
         relay.posted(bounty, event, e);
+        Optional<LiveBoardSpec> live = bounty.testSetKey == null ? Optional.empty() : bounty.liveBoard();
         Submission.<Submission>list("relayBatchId is not null and bountyId = ?1 and chainIndex >= ?2 and chainIndex < ?3",
                 bounty.id, e.firstIndex.intValueExact(), e.firstIndex.add(e.leafCount).intValueExact()).forEach(s -> {
                     if (s.modelKey != null && s.publicScore == null) {
                         evaluations.enqueue(s.id, EvaluationJob.Kind.PUBLIC);
+                    }
+                    if (s.modelKey != null && live.isPresent()) {
+                        // The live board scores a relayed submission like a direct one (see submitted).
+                        evaluations.enqueueLive(s.id, bounty.id, s.contributor, live.get().scoringsPerDay());
                     }
                 });
     }
@@ -238,6 +245,7 @@ public class BountyProjection {
                     .forEach(s -> waiting.computeIfAbsent(s.bountyId + "/" + s.commitment, k -> new ArrayDeque<>()).add(s));
         }
         Instant now = Instant.now();
+        Map<Long, Optional<LiveBoardSpec>> liveTerms = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             ChainEvent event = events.get(i);
             BountyMarket.SubmittedEventResponse e = decoded.get(i);
@@ -272,6 +280,12 @@ public class BountyProjection {
             bounty.updatedAt = now;
             if (submission.modelKey != null && submission.publicScore == null) {
                 evaluations.enqueue(submission.id, EvaluationJob.Kind.PUBLIC);
+            }
+            if (submission.modelKey != null && bounty.testSetKey != null) {
+                Optional<LiveBoardSpec> terms = liveTerms.computeIfAbsent(bounty.id, id -> bounty.liveBoard());
+                if (terms.isPresent()) {
+                    evaluations.enqueueLive(submission.id, bounty.id, submission.contributor, terms.get().scoringsPerDay());
+                }
             }
         }
     }

@@ -100,17 +100,19 @@ public class BountyService {
     }
 
     /**
-     * A leaderboard page. The public board ranks committed, uploaded models by their score on the public sample, live
-     * while the bounty is open (up to {@code leaderboard.refresh} late); the private board is the ranking posted
-     * on-chain with the results.
+     * A leaderboard page. The public (live) board ranks committed, uploaded models by their score on the hidden test
+     * set's live part, live while the bounty is open (up to {@code leaderboard.refresh} late), never on the public
+     * sample, whose labels are published; the private board is the ranking posted on-chain with the results, scored on
+     * the rest of the test set.
      */
     public Page<LeaderboardEntry> leaderboard(long id, String board, int page, int size, Optional<String> viewer) {
         Bounty bounty = visible(id, viewer);
         requireReachable(page, size);
         Page<LeaderboardEntry> entries = switch (board) {
-            case "public" -> publicBoard(bounty, page, size);
+            case "public", "live" -> publicBoard(bounty, page, size);
             case "private" -> privateBoard(bounty, page, size);
-            default -> throw new BountyException(Code.INVALID_REQUEST, "board must be public or private, not '" + board + "'");
+            default -> throw new BountyException(Code.INVALID_REQUEST, "board must be public (the live board) or private,"
+                    + " not '" + board + "'");
         };
         if (Submission.hashesPublic(bounty, clock.now())) {
             return entries;
@@ -136,7 +138,7 @@ public class BountyService {
         if (!slice.ids().isEmpty()) {
             Submission.getEntityManager().createQuery("""
                     select s.id as id, s.chainIndex as chainIndex, s.contributor as contributor,
-                           s.modelSha256 as modelSha256, s.publicScore as score, s.committedAt as committedAt
+                           s.modelSha256 as modelSha256, s.liveScore as score, s.committedAt as committedAt
                       from Submission s where s.id in ?1""", Tuple.class)
                     .setParameter(1, slice.ids()).getResultList().forEach(row -> byId.put(row.get("id", Long.class), row));
         }

@@ -22,6 +22,17 @@ public record BountyView(long id, String onchainId, String status, String title,
     public record Trust(boolean rolesDistinct, boolean sponsorIsEvaluator, boolean sponsorIsArbiter,
             Long bondToRewardBps, String revealPolicy, Instant revealDeadline, boolean revealWithheld) {
 
+        /**
+         * Above this bond (basis points of the reward, a quarter) the page warns everyone: checking the results would
+         * risk more than a large share of what the bounty pays, so few would challenge a wrong result.
+         */
+        public static final long BOND_WARNING_BPS = 2_500;
+
+        /** Whether the challenge bond is out of proportion to the reward ({@link #BOND_WARNING_BPS}). */
+        public boolean bondOutOfProportion() {
+            return bondToRewardBps != null && bondToRewardBps > BOND_WARNING_BPS;
+        }
+
         static Trust of(Bounty b, Instant now) {
             boolean evaluates = b.sponsor != null && b.sponsor.equalsIgnoreCase(b.evaluator);
             boolean arbitrates = b.sponsor != null && b.sponsor.equalsIgnoreCase(b.arbiter);

@@ -4,6 +4,9 @@ import java.net.URI;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -33,10 +36,24 @@ public class DraftResource {
     /** The draft as stored: what the createBounty transaction will commit to. */
     public record DraftView(long id, String title, String status, String specHash, String testSetCommitment,
             String publicSampleSha256, long publicSampleSize, long testSetSize) {
-        static DraftView of(Bounty b) {
+        public static DraftView of(Bounty b) {
             return new DraftView(b.id, b.title, "draft", b.specHash, b.testSetCommitment, b.publicSampleSha256,
                     b.publicSampleSize, b.testSetSize);
         }
+    }
+
+    /** Deletes the caller's draft from their lists (204); a bounty on the chain cannot be deleted. */
+    @DELETE
+    @Path("/{id}")
+    public void delete(@PathParam("id") long id) {
+        drafts.delete(id, currentUser.requireForChange());
+    }
+
+    /** The caller's draft, to resume it. */
+    @GET
+    @Path("/{id}")
+    public DraftView get(@PathParam("id") long id) {
+        return DraftView.of(drafts.draft(id, currentUser.require()));
     }
 
     /**

@@ -15,11 +15,12 @@ import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
 
 /**
- * The order of the public leaderboards: the ids of a bounty's committed, scored submissions, best first (score in
+ * The order of the public (live) leaderboards: the ids of a bounty's committed submissions scored on the hidden test
+ * set's live part, best first (score in
  * the bounty's direction, then earlier commitment, then id). Counting a 100,000-entry board and finding a page deep
  * in it costs about 9 ms of database time (docs/performance.md, Backend), too much for every page request, so each
  * board's order is read whole and kept for {@code leaderboard.refresh}
- * (1 s): a new public score shows on the board up to that much later (plus the time to read the board again), and a
+ * (1 s): a new live score shows on the board up to that much later (plus the time to read the board again), and a
  * page's ranks and total always come from one consistent order. While one request reads a stale board again, the
  * others are served the stale one instead of waiting. With {@code leaderboard.refresh=0s} every request reads its page
  * and the total from the database.
@@ -85,7 +86,7 @@ public class PublicBoards {
     }
 
     /**
-     * Ids in board order, read in index order (submission_public_board_desc or _asc, migration V7) straight from JDBC
+     * Ids in board order, read in index order (submission_live_board_desc or _asc, migration V12) straight from JDBC
      * into an array: a 100,000-entry board makes no object per row.
      */
     private long[] ids(long bountyId, boolean higherIsBetter, long offset, int limit) {
@@ -94,8 +95,8 @@ public class PublicBoards {
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("""
                     SELECT id FROM submission
-                     WHERE bounty_id = ? AND public_score IS NOT NULL AND chain_index IS NOT NULL
-                     ORDER BY public_score %s, chain_index, id
+                     WHERE bounty_id = ? AND live_score IS NOT NULL AND chain_index IS NOT NULL
+                     ORDER BY live_score %s, chain_index, id
                      OFFSET ? LIMIT ?""".formatted(higherIsBetter ? "DESC" : "ASC"))) {
                 query.setLong(1, bountyId);
                 query.setLong(2, offset);
@@ -116,7 +117,7 @@ public class PublicBoards {
     private long count(long bountyId) {
         return ((Number) entityManager.createNativeQuery("""
                 SELECT count(*) FROM submission
-                 WHERE bounty_id = ?1 AND public_score IS NOT NULL AND chain_index IS NOT NULL""")
+                 WHERE bounty_id = ?1 AND live_score IS NOT NULL AND chain_index IS NOT NULL""")
                 .setParameter(1, bountyId).getSingleResult()).longValue();
     }
 }

@@ -2,6 +2,7 @@ package dev.bountymarket.chain;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -12,13 +13,36 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "chain")
 public interface ChainConfig {
 
-    /** JSON-RPC URL of the chain. */
+    /** JSON-RPC URL of the chain, when {@link #rpcUrls()} is not set. */
     @WithDefault("http://127.0.0.1:8545")
     String rpcUrl();
 
-    /** Timeout of one JSON-RPC call, from connecting to the last byte of the answer. */
+    /**
+     * JSON-RPC URLs of the chain (CHAIN_RPC_URLS, comma-separated), asked in this order with failover and backoff
+     * (see {@link RpcProviders}); when set, {@link #rpcUrl()} is not used by the server's calls.
+     */
+    Optional<List<String>> rpcUrls();
+
+    /**
+     * Timeout of one JSON-RPC attempt at one provider (to connect, to send, and between bytes of the answer); a call
+     * that fails over may take one such wait per provider.
+     */
     @WithDefault("10s")
     Duration rpcTimeout();
+
+    /** How long a provider that failed is skipped; doubled with each failure in a row, up to rpc-max-backoff. */
+    @WithDefault("1s")
+    Duration rpcBackoff();
+
+    /** The longest a failing provider is skipped (a 429's Retry-After may ask for longer, up to an hour). */
+    @WithDefault("5m")
+    Duration rpcMaxBackoff();
+
+    /**
+     * Whether the indexer follows the chain's {@code finalized} block (JSON-RPC block tag) instead of the head less
+     * {@link #confirmations()}; when absent, the network profile's {@code finalizedTag} (networks.json).
+     */
+    Optional<Boolean> finalizedTag();
 
     /** How often the chain's head (its time, and whether the node answers) is read in the background. */
     @WithDefault("1s")

@@ -1,5 +1,6 @@
 package dev.bountymarket.chain;
 
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
  * Ready when the chain answers and the contract is there: chain id, latest block and contract address. It asks the
  * chain nothing itself: it reports what {@link ChainWatch} last read, so it answers at once even when the node hangs,
  * and says DOWN within {@code chain.unanswered-after} of the node's last answer. The chain is named by its host only
- * (the URL may hold an API key).
+ * (the URL may hold an API key); with several providers, all of them, and those being skipped after failing.
  */
 @Readiness
 @ApplicationScoped
@@ -29,17 +30,24 @@ public class ChainHealthCheck implements HealthCheck {
     ContractRegistry registry;
 
     @Inject
-    ChainConfig config;
+    RpcProviders providers;
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("chain").withData("rpcHost", RpcUrls.host(config.rpcUrl()))
+        var response = HealthCheckResponse.named("chain").withData("rpcHost", providers.activeHost())
                 .withData("lastAnswerMillisAgo", watch.silence().toMillis());
+        if (providers.hosts().size() > 1) {
+            response.withData("rpcHosts", String.join(", ", providers.hosts()));
+            List<String> skipped = providers.backingOff();
+            if (!skipped.isEmpty()) {
+                response.withData("rpcSkipped", String.join("; ", skipped));
+            }
+        }
         watch.head().ifPresent(head -> response.withData("latestBlock", head.number())
                 .withData("latestBlockSeenMillisAgo", clock.age().toMillis()));
         Optional<String> problem = watch.problem();
         if (problem.isPresent()) {
-            return response.down().withData("reason", RpcUrls.redact(problem.get(), config.rpcUrl())).build();
+            return response.down().withData("reason", providers.redact(problem.get())).build();
         }
         Optional<ContractDeployment> contract = registry.resolved();
         if (contract.isEmpty()) {

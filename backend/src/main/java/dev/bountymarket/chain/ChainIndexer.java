@@ -27,6 +27,7 @@ import org.hibernate.Session;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.DefaultBlockParameterNumber;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
@@ -34,6 +35,8 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.Repeating;
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.leadership.Leadership;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,7 +44,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Copies the contract's events into {@code chain_event}: in bounded block ranges from a stored cursor, only once
- * they have the configured confirmations, at most once per (transaction hash, log index). Before each read it
+ * they are final (in the chain's {@code finalized} block where the network uses that tag, else with the network's
+ * confirmations), at most once per (transaction hash, log index). Before each read it
  * checks that the last block it read is still on the chain; if not (a reorg), it deletes what the orphaned blocks
  * brought, moves the cursor back to where the chains agree, and tells the projections which bounties to derive again.
  */
@@ -87,10 +91,13 @@ public class ChainIndexer {
     public record Step(long fromBlock, long toBlock, int events, boolean reorg, boolean caughtUp) {
     }
 
+    @Inject
+    ProcessRoles roles;
+
     private Repeating polls;
 
     void start(@Observes StartupEvent startup) {
-        if (config.enabled()) {
+        if (config.enabled() && roles.has(ProcessConfig.Role.LEADER)) {
             leadership.keepLeading(Leadership.Role.INDEXER);
             polls = Repeating.start("indexer", config.interval(), this::catchUp);
         }
@@ -132,7 +139,7 @@ public class ChainIndexer {
         }
         boolean reorg = rollBackIfReorganized(cursor);
 
-        long safeHead = blockNumber() - networks.confirmations(contract.chainId);
+        long safeHead = safeHead(contract.chainId);
         long from = cursor.nextBlock;
         if (from > safeHead) {
             return new Step(from, from - 1, 0, reorg, true);
@@ -240,6 +247,26 @@ public class ChainIndexer {
                 .setParameter(1, contract).setParameter(2, number).setParameter(3, hash).executeUpdate();
         entityManager.createNativeQuery("DELETE FROM indexed_block WHERE contract = ?1 AND block_number <= ?2")
                 .setParameter(1, contract).setParameter(2, number - config.reorgDepth()).executeUpdate();
+    }
+
+    /**
+     * The last block the indexer takes as final: the chain's {@code finalized} block where the network uses that tag
+     * (networks.json, chain.finalized-tag), else the head less the network's confirmations. -1 while there is none.
+     */
+    long safeHead(long chainId) {
+        if (!networks.finalizedTag(chainId)) {
+            return blockNumber() - networks.confirmations(chainId);
+        }
+        try {
+            var answer = web3j.ethGetBlockByNumber(DefaultBlockParameterName.FINALIZED, false).send();
+            if (answer.hasError()) {
+                throw new IllegalStateException("the node does not answer the 'finalized' block tag ("
+                        + answer.getError().getMessage() + "); set chain.finalized-tag=false to count confirmations");
+            }
+            return answer.getBlock() == null ? -1 : answer.getBlock().getNumber().longValueExact();
+        } catch (IOException e) {
+            throw new IllegalStateException("chain unreachable: " + e.getMessage(), e);
+        }
     }
 
     private long blockNumber() {

@@ -109,7 +109,7 @@ public class ChainWatch {
     }
 
     private String describe(Exception e) {
-        if (e instanceof InterruptedIOException) {
+        if (e instanceof InterruptedIOException || e instanceof RpcProviders.AllFailed all && all.timedOut()) {
             // OkHttp's timeouts: the node took the request and said nothing.
             return "chain node not answering within " + seconds(config.unansweredAfter());
         }

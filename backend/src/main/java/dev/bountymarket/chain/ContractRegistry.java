@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -130,11 +131,18 @@ public class ContractRegistry {
         current = null;
     }
 
+    /** The chain could not be reached: named by its providers' hosts only (their URLs may hold API keys). */
+    private ContractUnavailable unreachable(IOException e) {
+        List<String> urls = RpcUrls.configured(config);
+        return new ContractUnavailable("chain at " + String.join(", ", urls.stream().map(RpcUrls::host).toList())
+                + " unreachable (CHAIN_RPC_URLS / CHAIN_RPC_URL): " + RpcUrls.redact(String.valueOf(e.getMessage()), urls));
+    }
+
     public long chainId() {
         try {
             return web3j.ethChainId().send().getChainId().longValueExact();
         } catch (IOException e) {
-            throw new ContractUnavailable("chain at " + config.rpcUrl() + " unreachable (CHAIN_RPC_URL): " + e.getMessage());
+            throw unreachable(e);
         }
     }
 
@@ -143,7 +151,7 @@ public class ContractRegistry {
             String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
             return code != null && code.length() > 2;
         } catch (IOException e) {
-            throw new ContractUnavailable("chain at " + config.rpcUrl() + " unreachable (CHAIN_RPC_URL): " + e.getMessage());
+            throw unreachable(e);
         }
     }
 
@@ -227,8 +235,7 @@ public class ContractRegistry {
                     .filter(receipt -> receipt.isStatusOK())
                     .map(receipt -> receipt.getBlockNumber().longValueExact()).orElse(-1L);
         } catch (IOException e) {
-            throw new ContractUnavailable("chain at " + RpcUrls.host(config.rpcUrl()) + " unreachable (CHAIN_RPC_URL): "
-                    + RpcUrls.redact(e.getMessage(), config.rpcUrl()));
+            throw unreachable(e);
         }
     }
 

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param feeCeilingGwei the most the keeper pays per gas (max fee per gas), in gwei
  * @param explorerUrl the block explorer, without a trailing slash: {url}/tx/{hash} and {url}/address/{address}
  * @param rpcUrls public JSON-RPC URLs (no API key) a wallet may be given to add the chain
+ * @param finalizedTag whether the chain's nodes answer the {@code finalized} block tag: the indexer then follows the
+ *        finalized block instead of the head less {@code confirmations}, unless chain.finalized-tag says otherwise
  */
 public record Network(long chainId, String name, Currency nativeCurrency, long blockTimeMs, int confirmations,
-        BigDecimal feeCeilingGwei, Optional<String> explorerUrl, List<String> rpcUrls) {
+        BigDecimal feeCeilingGwei, Optional<String> explorerUrl, List<String> rpcUrls, boolean finalizedTag) {
 
     private static final BigDecimal WEI_PER_GWEI = BigDecimal.TEN.pow(9);
 
@@ -28,7 +30,7 @@ public record Network(long chainId, String name, Currency nativeCurrency, long b
     /** A chain without a profile: named by its id, ether, no explorer, no confirmations. */
     static Network unknown(long chainId) {
         return new Network(chainId, "Chain " + chainId, Currency.ETHER, 12_000, 0, BigDecimal.valueOf(100),
-                Optional.empty(), List.of());
+                Optional.empty(), List.of(), false);
     }
 
     public BigInteger feeCeilingWei() {

@@ -66,12 +66,20 @@ public class Networks {
     /** A profile for when the chain id is not known yet (the chain does not answer). */
     public static Network unknownChain() {
         return new Network(0, "the chain", Network.Currency.ETHER, 12_000, 0, BigDecimal.valueOf(100), Optional.empty(),
-                List.of());
+                List.of(), false);
     }
 
     /** Blocks that make an event final on this chain: chain.confirmations when set, else the profile's. */
     public int confirmations(long chainId) {
         return config.confirmations().orElseGet(() -> profileFor(chainId).confirmations());
+    }
+
+    /**
+     * Whether the indexer follows the {@code finalized} block on this chain: chain.finalized-tag when set, else the
+     * profile's.
+     */
+    public boolean finalizedTag(long chainId) {
+        return config.finalizedTag().orElseGet(() -> profileFor(chainId).finalizedTag());
     }
 
     private static Map<Long, Network> builtInProfiles() {
@@ -113,6 +121,10 @@ public class Networks {
         }
         List<String> rpcUrls = new ArrayList<>();
         entry.path("rpcUrls").forEach(url -> rpcUrls.add(url.asText()));
+        JsonNode finalized = entry.path("finalizedTag");
+        if (!finalized.isMissingNode() && !finalized.isBoolean()) {
+            throw new IllegalStateException(where + ": finalizedTag must be true or false");
+        }
         String explorer = entry.path("explorerUrl").isTextual() ? entry.path("explorerUrl").asText() : null;
         if (explorer != null && !explorer.matches("https?://[^\\s\"<>]+[^/]")) {
             throw new IllegalStateException(where + ": explorerUrl must be an http(s) URL without a trailing slash");
@@ -121,7 +133,8 @@ public class Networks {
                 new Network.Currency(text(currency, "name", where), text(currency, "symbol", where),
                         (int) whole(currency, "decimals", where)),
                 whole(entry, "blockTimeMs", where), (int) whole(entry, "confirmations", where),
-                decimal(entry, "feeCeilingGwei", where), Optional.ofNullable(explorer), List.copyOf(rpcUrls));
+                decimal(entry, "feeCeilingGwei", where), Optional.ofNullable(explorer), List.copyOf(rpcUrls),
+                finalized.asBoolean(false));
     }
 
     private static long whole(JsonNode node, String field, String where) {

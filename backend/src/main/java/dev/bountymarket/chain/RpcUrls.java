@@ -1,6 +1,7 @@
 package dev.bountymarket.chain;
 
 import java.net.URI;
+import java.util.List;
 
 /**
  * A chain's JSON-RPC URL often carries a provider's API key (in its path, query or user info): only its host is ever
@@ -30,5 +31,19 @@ public final class RpcUrls {
             return message;
         }
         return message.replace(rpcUrl, host(rpcUrl));
+    }
+
+    /** The JSON-RPC URLs the server uses, in order: chain.rpc-urls when set, else chain.rpc-url alone. */
+    public static List<String> configured(ChainConfig config) {
+        return config.rpcUrls().filter(urls -> !urls.isEmpty()).map(List::copyOf).orElseGet(() -> List.of(config.rpcUrl()));
+    }
+
+    /** The message with each URL, wherever it appears, replaced by its host. */
+    public static String redact(String message, List<String> rpcUrls) {
+        String redacted = message;
+        for (String url : rpcUrls) {
+            redacted = redact(redacted, url);
+        }
+        return redacted;
     }
 }

@@ -34,7 +34,8 @@ public class StartupBanner {
         StringBuilder banner = new StringBuilder("\n\n  Bounty market: http://localhost:").append(httpPort).append('\n');
         try {
             ContractDeployment contract = registry.current();
-            banner.append("  Chain ").append(contract.chainId).append(" at ").append(config.rpcUrl())
+            banner.append("  Chain ").append(contract.chainId).append(" at ")
+                    .append(String.join(", ", RpcUrls.configured(config).stream().map(RpcUrls::host).toList()))
                     .append(", BountyMarket at ").append(contract.address).append('\n');
         } catch (RuntimeException e) {
             banner.append("  Chain NOT READY: ").append(e.getMessage()).append('\n');

@@ -8,13 +8,17 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The evaluation queue's workers. They run inside every server process by default; a machine that should only
- * evaluate runs the same application with the indexer and keeper turned off (see docker-compose.yml).
+ * The evaluation queue's workers. They run in every process with the {@code worker} role ({@code process.roles}; every
+ * process by default); a machine that should only evaluate runs the same application with {@code process.roles=worker}
+ * (see docker-compose.yml and deploy/kubernetes/worker.yaml).
  */
 @ConfigMapping(prefix = "evaluator")
 public interface EvaluationConfig {
 
-    /** Worker threads in this process, each running one evaluation (one child JVM) at a time; 0 runs none. */
+    /**
+     * Worker threads in this process (with the {@code worker} role), each running one evaluation (one child JVM) at a
+     * time; 0 runs none.
+     */
     @WithDefault("1")
     int workers();
 

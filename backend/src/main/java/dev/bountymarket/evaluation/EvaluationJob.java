@@ -12,13 +12,21 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntity;
 
-/** One evaluation of one submission: on the public sample (at once) or on the hidden test set (after the deadline). */
+/**
+ * One evaluation of one submission: on the public sample (the uploader's check), on the hidden test set's live part
+ * (the live leaderboard, once committed) or on its private part (the results, after the deadline).
+ */
 @Entity
 @Table(name = "evaluation_job")
 public class EvaluationJob extends PanacheEntity {
 
     public enum Kind {
-        PUBLIC, PRIVATE
+        /** The public sample: the uploader's check. */
+        PUBLIC,
+        /** The hidden test set's live part: the live leaderboard. */
+        LIVE,
+        /** The hidden test set's private part: the results and the payout. */
+        PRIVATE
     }
 
     public enum Status {
@@ -64,6 +72,10 @@ public class EvaluationJob extends PanacheEntity {
 
     @Column(name = "error_message")
     public String errorMessage;
+
+    /** The UTC day whose live-board scorings this LIVE job counts against; null for other kinds. */
+    @Column(name = "quota_day")
+    public java.time.LocalDate quotaDay;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

@@ -2,7 +2,11 @@ package dev.bountymarket.evaluation;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +43,60 @@ public class EvaluationQueue {
                 VALUES (nextval('evaluation_job_seq'), ?1, ?2, 'QUEUED', 0, now(), now())
                 ON CONFLICT (submission_id, kind) DO NOTHING""")
                 .setParameter(1, submissionId).setParameter(2, kind.name()).executeUpdate();
+    }
+
+    /**
+     * Queues the live-board scoring of a committed submission (in the caller's transaction), unless it has one,
+     * counted against its contributor's daily scorings on this bounty ({@code perDay}, a term of its spec): on the
+     * first UTC day, from today on, with room left, and runnable from that day's start. So however a commitment
+     * reaches the chain, no contributor is scored on the live part more than {@code perDay} times a day.
+     *
+     * @return the day it counts against
+     */
+    public LocalDate enqueueLive(long submissionId, long bountyId, String contributor, int perDay) {
+        // one contributor's scorings on one bounty are placed one at a time
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('live-quota'), hashtext(?1))")
+                .setParameter(1, bountyId + "/" + contributor.toLowerCase(Locale.ROOT)).getSingleResult();
+        Optional<LocalDate> existing = EvaluationJob.find(submissionId, Kind.LIVE).map(j -> j.quotaDay);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        LocalDate today = today();
+        Map<LocalDate, Long> used = liveScoringsFrom(bountyId, contributor, today);
+        LocalDate day = today;
+        while (used.getOrDefault(day, 0L) >= perDay) {
+            day = day.plusDays(1);
+        }
+        em.createNativeQuery("""
+                INSERT INTO evaluation_job (id, submission_id, kind, status, attempts, run_after, created_at, quota_day)
+                VALUES (nextval('evaluation_job_seq'), ?1, 'LIVE', 'QUEUED', 0,
+                        greatest(now(), CAST(CAST(?2 AS date) AS timestamp) AT TIME ZONE 'UTC'), now(), ?2)
+                ON CONFLICT (submission_id, kind) DO NOTHING""")
+                .setParameter(1, submissionId).setParameter(2, day).executeUpdate();
+        return day;
+    }
+
+    /** Today (UTC) by the database's clock, which every server shares. */
+    public LocalDate today() {
+        Object day = em.createNativeQuery("SELECT CAST(now() AT TIME ZONE 'UTC' AS date)").getSingleResult();
+        return day instanceof java.sql.Date date ? date.toLocalDate() : (LocalDate) day;
+    }
+
+    /** A contributor's live-board scorings on a bounty per UTC day, from {@code from} on. */
+    public Map<LocalDate, Long> liveScoringsFrom(long bountyId, String contributor, LocalDate from) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT j.quota_day, count(*) FROM evaluation_job j JOIN submission s ON s.id = j.submission_id
+                 WHERE j.kind = 'LIVE' AND j.quota_day >= ?3 AND s.bounty_id = ?1 AND lower(s.contributor) = ?2
+                 GROUP BY j.quota_day""")
+                .setParameter(1, bountyId).setParameter(2, contributor.toLowerCase(Locale.ROOT)).setParameter(3, from)
+                .getResultList();
+        Map<LocalDate, Long> used = new HashMap<>();
+        for (Object[] row : rows) {
+            LocalDate day = row[0] instanceof java.sql.Date date ? date.toLocalDate() : (LocalDate) row[0];
+            used.put(day, ((Number) row[1]).longValue());
+        }
+        return used;
     }
 
     /** Queues the private evaluation of every committed, uploaded submission of a bounty (its deadline passed). */

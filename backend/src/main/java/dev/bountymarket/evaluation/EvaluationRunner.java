@@ -15,6 +15,8 @@ import jakarta.transaction.Transactional;
 
 import io.quarkus.logging.Log;
 
+import org.web3j.utils.Numeric;
+
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.evaluation.EvaluationJob.Kind;
 import dev.bountymarket.evaluation.EvaluationQueue.Lease;
@@ -23,10 +25,12 @@ import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.HostPaths;
 import dev.bountymarket.evaluator.EvaluationRequest;
 import dev.bountymarket.evaluator.EvaluationResult;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
 import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.evaluator.spec.ImageInput;
+import dev.bountymarket.notification.Notifications;
 import dev.bountymarket.storage.ContentStore;
 import dev.bountymarket.storage.StoredObject;
 import dev.bountymarket.submission.Submission;
@@ -47,6 +51,9 @@ public class EvaluationRunner {
     EvaluationMetrics metrics;
 
     @Inject
+    Notifications notifications;
+
+    @Inject
     EvaluationConfig config;
 
     @Inject
@@ -59,7 +66,7 @@ public class EvaluationRunner {
     EvaluationSlots slots;
 
     /** What a job needs, read in one transaction. */
-    record Inputs(Kind kind, String specJson, StoredObject model, StoredObject testSet) {
+    record Inputs(Kind kind, String specJson, StoredObject model, StoredObject testSet, String testSetSalt) {
     }
 
     /** Leases one ready job and runs it. @return whether there was one */
@@ -108,15 +115,20 @@ public class EvaluationRunner {
      * with a heap sized for the test set, stopped early if the lease is lost.
      */
     private EvaluationOutcome evaluate(Lease lease, Inputs inputs, AtomicBoolean held) {
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-eval-" + lease.jobId() + "-")) {
+        try (ScratchFolder work = ScratchFolder.create("eval-" + lease.jobId())) {
             BountySpec spec = BountySpec.parse(inputs.specJson());
             Path model = work.folder("model").resolve("model.onnx");
             Path testSet = work.folder("test-set").resolve(spec.input() instanceof ImageInput ? "test-set.zip"
                     : "test-set.csv");
             store.copyTo(inputs.model(), model);
             store.copyTo(inputs.testSet(), testSet);
-            return work.scrub(evaluator.sizedFor(spec, inputs.testSet().size())
-                    .evaluate(new EvaluationRequest(spec, model, testSet), held::get));
+            EvaluationRequest request = new EvaluationRequest(spec, model, testSet);
+            if (inputs.kind() != Kind.PUBLIC) {
+                // the live board and the results score disjoint parts of the hidden test set (docs/protocol.md)
+                request = request.part(Numeric.hexStringToByteArray(inputs.testSetSalt()),
+                        inputs.kind() == Kind.LIVE ? LiveSplit.Part.LIVE : LiveSplit.Part.PRIVATE);
+            }
+            return work.scrub(evaluator.sizedFor(spec, inputs.testSet().size()).evaluate(request, held::get));
         } catch (EvaluationException e) {
             return new EvaluationOutcome.Failure(e);
         } catch (IOException | RuntimeException e) {
@@ -143,7 +155,11 @@ public class EvaluationRunner {
             throw new MissingInput("This bounty has no " + (job.kind == Kind.PUBLIC ? "public sample" : "hidden test set")
                     + " stored here.");
         }
-        return new Inputs(job.kind, bounty.specJson, model.get(), testSet.get());
+        if (job.kind != Kind.PUBLIC && bounty.testSetSalt == null) {
+            throw new MissingInput("This bounty's test-set salt is not stored here, so its hidden test set cannot be"
+                    + " split into its live and private parts.");
+        }
+        return new Inputs(job.kind, bounty.specJson, model.get(), testSet.get(), bounty.testSetSalt);
     }
 
     /** Records the outcome (or a missing input) if {@code lease} is still held; otherwise drops it. */
@@ -170,6 +186,9 @@ public class EvaluationRunner {
                 queue.fail(job, error.code().name(), error.getMessage());
             }
         }
+        if (job.kind == Kind.LIVE && job.status == EvaluationJob.Status.DONE) {
+            notifications.liveScore(Bounty.findById(submission.bountyId), submission);
+        }
         if (job.kind == Kind.PUBLIC && job.status == EvaluationJob.Status.FAILED) {
             submission.validationError = job.errorMessage;
             submission.validationErrorCode = job.errorCode;
@@ -190,6 +209,9 @@ public class EvaluationRunner {
         job.leaseOwner = null;
         job.leaseExpiresAt = null;
         job.finishedAt = Instant.now();
+        if (job.kind == Kind.LIVE) {
+            submission.liveScore = job.score;
+        }
         if (job.kind == Kind.PUBLIC) {
             submission.publicScore = job.score;
             submission.publicReport = job.reportJson;

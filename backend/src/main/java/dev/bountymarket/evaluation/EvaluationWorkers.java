@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,11 +29,16 @@ public class EvaluationWorkers {
     @Inject
     EvaluationRunner runner;
 
+    @Inject
+    ProcessRoles roles;
+
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     void start(@Observes StartupEvent startup) {
-        if (config.workers() <= 0) {
+        // What a process killed mid-job left behind (a decrypted test set, perhaps) goes before any new job starts.
+        ScratchFolder.sweep();
+        if (config.workers() <= 0 || !roles.has(ProcessConfig.Role.WORKER)) {
             return;
         }
         running = true;

@@ -24,6 +24,8 @@ import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.Repeating;
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.chain.ChainClock;
@@ -86,10 +88,13 @@ public class Keeper {
     @Inject
     dev.bountymarket.submission.RelayService relay;
 
+    @Inject
+    ProcessRoles roles;
+
     private Repeating rounds;
 
     void start(@Observes StartupEvent startup) {
-        if (config.enabled()) {
+        if (config.enabled() && roles.has(ProcessConfig.Role.LEADER)) {
             leadership.keepLeading(Leadership.Role.KEEPER);
             rounds = Repeating.start("keeper", config.interval(), this::round);
         }

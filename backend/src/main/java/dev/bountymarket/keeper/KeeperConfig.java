@@ -41,9 +41,11 @@ public interface KeeperConfig {
     @WithDefault("2")
     int baseFeeMultiplier();
 
-    /** The most the keeper ever offers per gas (wei), its own tip included: the network's fee ceiling. */
-    @WithDefault("200000000000")
-    BigInteger maxFeePerGas();
+    /**
+     * The most the keeper ever offers per gas (wei), its own tip included; when absent, the network profile's fee
+     * ceiling (networks.json {@code feeCeilingGwei}; 100 gwei on a chain without a profile).
+     */
+    Optional<BigInteger> maxFeePerGas();
 
     /** Blocks a transaction may go unmined before it is replaced with higher fees. */
     @WithDefault("3")

@@ -24,6 +24,7 @@ import org.web3j.utils.Numeric;
 
 import dev.bountymarket.chain.ContractDeployment;
 import dev.bountymarket.chain.ContractRegistry;
+import dev.bountymarket.chain.Networks;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import dev.bountymarket.keeper.KeeperTransaction.Status;
 import dev.bountymarket.leadership.Leadership;
@@ -62,6 +63,9 @@ public class KeeperSender {
 
     @Inject
     KeeperFunds funds;
+
+    @Inject
+    Networks networks;
 
     @Inject
     KeeperMetrics metrics;
@@ -322,7 +326,7 @@ public class KeeperSender {
     /**
      * Records a replacement of a step whose latest version went {@code keeper.replace-after-blocks} blocks unmined:
      * same nonce, gas and call; tip and max fee each raised by {@code keeper.replacement-bump-percent} at least, or
-     * to what the chain asks now if more, never above {@code keeper.max-fee-per-gas}. Committed before this
+     * to what the chain asks now if more, never above the fee ceiling ({@link #feeCeiling()}). Committed before this
      * returns; broadcast by {@link #broadcast}.
      *
      * @return empty when not due, already at the ceiling, or not affordable (then paused)
@@ -352,8 +356,8 @@ public class KeeperSender {
         BigInteger maxFee = capped(now.maxFeePerGas().max(minFee));
         BigInteger tip = now.maxPriorityFeePerGas().max(minTip).min(maxFee);
         if (maxFee.compareTo(minFee) < 0 || tip.compareTo(minTip) < 0) {
-            Log.debugf("Keeper: %s %s unmined for %d blocks, but its fees are at the ceiling (keeper.max-fee-per-gas)",
-                    tx.action, tx.txHash, head - latest.sentBlock);
+            Log.debugf("Keeper: %s %s unmined for %d blocks, but its fees are at the ceiling (%s wei per gas)",
+                    tx.action, tx.txHash, head - latest.sentBlock, feeCeiling());
             return Optional.empty();
         }
         BigInteger needs = tx.gasLimit.multiply(maxFee).add(inFlightCost(tx.id));
@@ -441,7 +445,12 @@ public class KeeperSender {
     }
 
     private BigInteger capped(BigInteger fee) {
-        return fee.min(config.maxFeePerGas());
+        return fee.min(feeCeiling());
+    }
+
+    /** The most the keeper offers per gas (wei): keeper.max-fee-per-gas when set, else the network profile's ceiling. */
+    public BigInteger feeCeiling() {
+        return config.maxFeePerGas().orElseGet(() -> networks.profileFor(registry.current().chainId).feeCeilingWei());
     }
 
     private long minedNonce() {

@@ -25,20 +25,23 @@ import org.web3j.utils.Numeric;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.report.CanonicalJson;
+import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.submission.Submission;
 import io.quarkus.logging.Log;
 
 /**
  * The results the keeper proposes for a bounty, as a canonical JSON document whose keccak256 is the reportHash
- * posted on-chain: every committed submission's private score and the hash of its evaluation report, or why it has
- * none. Anyone holding the revealed test set and the models can recompute each report with the evaluator's
+ * posted on-chain: every committed submission's private score (on the hidden test set's private part, disjoint from
+ * the live board's) and the hash of its evaluation report, or why it has none. Anyone holding the revealed test set and the models can recompute each report with the evaluator's
  * {@code verify} command and this document from those reports (docs/protocol.md, "Results document").
  */
 @ApplicationScoped
 public class ResultsDocument {
 
-    public static final int VERSION = 1;
+    /** 2: the document says which part of the hidden test set was scored ({@code split}). */
+    public static final int VERSION = 2;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().nodeFactory(CanonicalJson.NODES).build();
 
@@ -179,6 +182,12 @@ public class ResultsDocument {
         root.put("bountyId", bounty.onchainId.toString());
         root.put("specHash", bounty.specHash);
         root.put("higherIsBetter", higherIsBetter);
+        // Which rows were scored: the private part under the live split, recomputable once the salt is revealed.
+        ObjectNode split = root.putObject("split");
+        split.put("rule", LiveSplit.RULE);
+        split.put("scoredPart", LiveSplit.Part.PRIVATE.wireName());
+        split.put("liveSharePercent", bounty.liveBoard().orElse(LiveBoardSpec.DEFAULTS).sharePercent());
+        split.put("testSetCommitment", bounty.testSetCommitment);
         root.set("entries", entries);
         root.set("excluded", excluded);
         return CanonicalJson.string(root);

@@ -6,10 +6,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -56,6 +59,7 @@ public class Leadership {
     private final String holder = holderName();
     private final Map<Role, LeaderElection> elections = new EnumMap<>(Role.class);
     private final Map<Role, Repeating> heartbeats = new EnumMap<>(Role.class);
+    private final Map<Role, Long> renewedAt = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     /** This process's name in {@code leader_lease.holder}: host, process id and a random part (restarts differ). */
@@ -80,6 +84,9 @@ public class Leadership {
                     return election.lead(connection);
                 }
             });
+            if (after.isPresent()) {
+                renewedAt.put(role, System.nanoTime());
+            }
             if (!before.equals(after)) {
                 if (after.isPresent()) {
                     Log.infof("Leadership: this server (%s) now runs the %s (term %d)", holder, role.key(),
@@ -130,6 +137,20 @@ public class Leadership {
 
     public Duration lease() {
         return config.lease();
+    }
+
+    /** The roles this process held at its last try, within the lease (a renewal, a round): for readiness, without asking the database. */
+    public synchronized Set<Role> leads() {
+        Set<Role> held = EnumSet.noneOf(Role.class);
+        long now = System.nanoTime();
+        elections.forEach((role, election) -> {
+            Long renewed = renewedAt.get(role);
+            // A process cut off from the database keeps its last term in memory; past the lease it leads nothing.
+            if (election.current().isPresent() && renewed != null && now - renewed < config.lease().toNanos()) {
+                held.add(role);
+            }
+        });
+        return held;
     }
 
     /** After the loops have stopped: hands every held role over at once, so that another server need not wait. */

@@ -33,7 +33,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60));
         if (dataDirectory != null) {
             Files.createDirectories(dataDirectory);
-            builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+            // The run command stops it once the server has stopped (LocalStack, and the watchdog if the JVM dies); the
+            // library's own shutdown hook would stop it at once on Ctrl-C, while the server still releases its leases.
+            builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false).setRegisterShutdownHook(false);
         }
         EmbeddedPostgres postgres = builder.start();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();

@@ -75,7 +75,9 @@ public final class LocalStack implements AutoCloseable {
             System.setProperty("storage.directory", home.resolve("storage").toString());
         }
 
-        Optional<String> rpcUrl = setting("chain.rpc-url", "CHAIN_RPC_URL");
+        // With several providers (CHAIN_RPC_URLS) the first is checked: the server fails over among them itself.
+        Optional<String> rpcUrl = setting("chain.rpc-urls", "CHAIN_RPC_URLS").map(urls -> urls.split(",")[0].strip())
+                .or(() -> setting("chain.rpc-url", "CHAIN_RPC_URL"));
         if (rpcUrl.isPresent()) {
             checkChain(rpcUrl.get());
         } else {

@@ -57,8 +57,13 @@ public class Submission extends PanacheEntity {
 
     public Boolean paid;
 
+    /** The score on the public sample: the uploader's check, shown to them alone (its labels are published). */
     @Column(name = "public_score")
     public Long publicScore;
+
+    /** The score on the hidden test set's live part: what the live leaderboard ranks. */
+    @Column(name = "live_score")
+    public Long liveScore;
 
     @Column(name = "public_report")
     public String publicReport;
@@ -69,6 +74,13 @@ public class Submission extends PanacheEntity {
     /** The evaluator's error code for {@link #validationError}, e.g. INPUT_MISMATCH. */
     @Column(name = "validation_error_code")
     public String validationErrorCode;
+
+    /**
+     * When the owner deleted this draft or upload from their lists; null while shown. The row stays, so a transaction
+     * already sent still finds its test set or model (migrations/V13).
+     */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

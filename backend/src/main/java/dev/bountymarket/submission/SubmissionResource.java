@@ -1,6 +1,7 @@
 package dev.bountymarket.submission;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -66,7 +67,7 @@ public class SubmissionResource {
     @Path("/{id}/relay")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
     public RelayView.Status relay(@PathParam("id") long id, SignedRelay signed) {
-        String caller = currentUser.require();
+        String caller = currentUser.requireForChange();
         if (signed == null || signed.sequence() == null || signed.deadline() == null || signed.signature() == null) {
             throw new dev.bountymarket.bounty.BountyException(dev.bountymarket.bounty.BountyException.Code.INVALID_REQUEST,
                     "Send {\"sequence\", \"deadline\", \"signature\"}: the sequence number and deadline of the typed"
@@ -87,6 +88,13 @@ public class SubmissionResource {
     @Path("/{id}/proof")
     public RelayView.Proof proof(@PathParam("id") long id) {
         return relay.proof(id);
+    }
+
+    /** Deletes an upload that was never committed from its contributor's lists (204). */
+    @DELETE
+    @Path("/{id}")
+    public void delete(@PathParam("id") long id) {
+        submissions.delete(id, currentUser.requireForChange());
     }
 
     /** The canonical evaluation report (kind public: on the public sample; private: on the hidden test set). */

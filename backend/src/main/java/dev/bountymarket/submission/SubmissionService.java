@@ -3,6 +3,7 @@ package dev.bountymarket.submission;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,8 @@ import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.process.ProcessConfig;
+import dev.bountymarket.process.ProcessRoles;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyException.Code;
 import dev.bountymarket.bounty.BountyStatus;
@@ -40,6 +43,7 @@ import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
 import dev.bountymarket.evaluation.EvaluationJob;
+import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.evaluation.EvaluationSlots;
 import dev.bountymarket.evaluation.ScratchFolder;
 import dev.bountymarket.evaluator.ErrorCode;
@@ -49,6 +53,7 @@ import dev.bountymarket.evaluator.sandbox.EvaluationOutcome;
 import dev.bountymarket.evaluator.sandbox.SandboxedEvaluator;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.evaluator.spec.ImageInput;
+import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.storage.ContentStore;
 import dev.bountymarket.storage.StorageConfig;
 import dev.bountymarket.storage.StorageException;
@@ -62,6 +67,9 @@ import dev.bountymarket.storage.Uploads;
  */
 @ApplicationScoped
 public class SubmissionService {
+
+    @Inject
+    ProcessRoles roles;
 
     @Inject
     Uploads uploads;
@@ -83,6 +91,9 @@ public class SubmissionService {
 
     @Inject
     EvaluationSlots slots;
+
+    @Inject
+    EvaluationQueue evaluations;
 
     private final Map<Long, CheckTicket> checking = new ConcurrentHashMap<>();
     private final ExecutorService checks = Executors.newCachedThreadPool(runnable -> {
@@ -139,6 +150,9 @@ public class SubmissionService {
 
     /** Checks of models whose server stopped before their check ran are run again at start. */
     void resumeChecks(@Observes StartupEvent startup) {
+        if (!roles.has(ProcessConfig.Role.WEB)) {
+            return; // upload checks are the web tier's: a worker leaves them to a web server's start
+        }
         List<Object[]> pending = QuarkusTransaction.requiringNew().call(() -> Submission.getEntityManager()
                 .createQuery("select s.id, b.specJson from Submission s, Bounty b where b.id = s.bountyId and"
                         + " s.modelKey is not null and s.chainIndex is null and s.publicScore is null and"
@@ -186,7 +200,7 @@ public class SubmissionService {
      * their file), the public sample in another, checked in a child JVM with a heap sized for the sample.
      */
     private EvaluationOutcome validate(BountySpec spec, StoredObject sample, StoredObject model, String displayName) {
-        try (ScratchFolder work = ScratchFolder.create("bountymarket-validate-")) {
+        try (ScratchFolder work = ScratchFolder.create("check")) {
             Path samplePath = work.folder("sample").resolve(spec.input() instanceof ImageInput ? "sample.zip"
                     : "sample.csv");
             store.copyTo(sample, samplePath);
@@ -261,7 +275,7 @@ public class SubmissionService {
                     + " can commit this model (the commitment names them as the one to be paid)");
         }
         if (submission.chainIndex != null) {
-            throw new BountyException(Code.NOT_NOW, "This model is already committed as submission #" + submission.chainIndex);
+            throw new BountyException(Code.NOT_NOW, "This model is already committed (commit order " + (submission.chainIndex + 1) + " on its bounty)");
         }
         if (submission.validationErrorCode != null
                 && ErrorCode.valueOf(submission.validationErrorCode).party() != ErrorCode.Party.PLATFORM) {
@@ -275,7 +289,48 @@ public class SubmissionService {
             throw new BountyException(Code.NOT_NOW, "You have committed " + committed + " models to this bounty, its"
                     + " limit per contributor");
         }
+        requireLiveScoringLeft(bounty, caller);
         return transactions.submit(bounty.onchainId, Numeric.hexStringToByteArray(submission.commitment));
+    }
+
+    /**
+     * Refuses a commit once the contributor's live-board scorings for today (UTC) on this bounty are used up: each
+     * committed model is scored once on the live part, and the spec limits those per day to curb probing the hidden
+     * test set. A commitment sent to the contract some other way is still accepted; its live scoring then waits for
+     * the first day with room ({@link EvaluationQueue#enqueueLive}).
+     */
+    private void requireLiveScoringLeft(Bounty bounty, String contributor) {
+        Optional<LiveBoardSpec> terms = bounty.liveBoard();
+        if (terms.isEmpty()) {
+            return;
+        }
+        LiveScorings used = liveScorings(bounty, contributor, terms.get());
+        if (used.left() == 0) {
+            throw new BountyException(Code.LIVE_SCORING_LIMIT, "You have used today's " + used.perDay()
+                    + " live-board scorings on this bounty (its terms allow " + used.perDay() + " per contributor per"
+                    + " day, UTC). Commit this model from " + used.nextFree() + " 00:00 UTC, or check it on the public"
+                    + " sample meanwhile: that check has no limit.");
+        }
+    }
+
+    /** How many live-board scorings a contributor has left today on a bounty, and the first day with room. */
+    public record LiveScorings(int perDay, long usedToday, long left, LocalDate nextFree) {
+        /** Whether today's scorings are used up. */
+        public boolean exhausted() {
+            return left == 0;
+        }
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public LiveScorings liveScorings(Bounty bounty, String contributor, LiveBoardSpec terms) {
+        LocalDate today = evaluations.today();
+        Map<LocalDate, Long> used = evaluations.liveScoringsFrom(bounty.id, contributor, today);
+        LocalDate free = today;
+        while (used.getOrDefault(free, 0L) >= terms.scoringsPerDay()) {
+            free = free.plusDays(1);
+        }
+        long usedToday = used.getOrDefault(today, 0L);
+        return new LiveScorings(terms.scoringsPerDay(), usedToday, Math.max(0, terms.scoringsPerDay() - usedToday), free);
     }
 
     /** The submission as {@code viewer} may see it: its model hash only to its contributor until submissions close. */
@@ -285,6 +340,9 @@ public class SubmissionService {
         Bounty bounty = Bounty.findById(s.bountyId);
         SubmissionView view = SubmissionView.of(s, bounty, EvaluationJob.ofSubmission(s.id), Payout.list(
                 "bountyId = ?1 and recipient = ?2 and kind = 'Prize'", s.bountyId, s.contributor), check(s));
+        if (viewer.isEmpty() || !viewer.get().equalsIgnoreCase(s.contributor)) {
+            view = view.withoutCheckScore();
+        }
         return s.hashVisibleTo(bounty, viewer, clock.now()) ? view : view.withoutModelSha256();
     }
 
@@ -305,18 +363,19 @@ public class SubmissionService {
     }
 
     /**
-     * A submission's evaluation report: on the public sample at any time; on the hidden test set once results are
-     * proposed (before that it would hint at the hidden labels).
+     * A submission's evaluation report: on the public sample, to its contributor alone (a check: the sample's labels are
+     * published, so its score ranks nothing); on the hidden test set's private part once results are proposed (before
+     * that it would hint at the hidden labels).
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public String report(long id, String kind, Optional<String> viewer) {
         Submission s = find(id);
         switch (kind == null ? "public" : kind.toLowerCase(Locale.ROOT)) {
             case "public" -> {
-                if (!s.hashVisibleTo(Bounty.findById(s.bountyId), viewer, clock.now())) {
-                    // The report names the model's hash.
-                    throw new BountyException(Code.FORBIDDEN, "A model's report is its contributor's until submissions"
-                            + " to its bounty close" + (viewer.isEmpty() ? "; sign in if it is yours" : ""));
+                if (viewer.isEmpty() || !viewer.get().equalsIgnoreCase(s.contributor)) {
+                    throw new BountyException(Code.FORBIDDEN, "A model's check on the public sample is shown to its"
+                            + " contributor alone" + (viewer.isEmpty() ? "; sign in if it is yours" : "")
+                            + ". Everyone sees its live score on the bounty's leaderboard.");
                 }
                 if (s.publicReport == null) {
                     throw new BountyException(Code.NOT_NOW, s.validationError != null
@@ -381,6 +440,25 @@ public class SubmissionService {
                             ? " since " + bounty.submissionDeadline : ""));
         }
         return bounty;
+    }
+
+    /**
+     * Removes an upload that was never committed from its contributor's lists. The row and the model stay: a submit
+     * transaction already sent may still be mined, and must then find its model.
+     */
+    @Transactional
+    public void delete(long id, String caller) {
+        Submission s = find(id);
+        if (!s.contributor.equals(caller)) {
+            throw new BountyException(Code.FORBIDDEN, "Only its contributor can delete upload " + id);
+        }
+        if (s.chainIndex != null) {
+            throw new BountyException(Code.NOT_NOW, "Submission " + id + " is committed on-chain; it stays on the"
+                    + " leaderboard");
+        }
+        if (s.deletedAt == null) {
+            s.deletedAt = Instant.now();
+        }
     }
 
     private static Submission find(long id) {

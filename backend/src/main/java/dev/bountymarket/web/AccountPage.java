@@ -5,9 +5,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.bountymarket.account.AccountService;
@@ -15,6 +17,7 @@ import dev.bountymarket.account.AccountService.Earnings;
 import dev.bountymarket.auth.ApiToken;
 import dev.bountymarket.auth.AuthService;
 import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.submission.Submission;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -25,8 +28,8 @@ public class AccountPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance account(Site site, List<Bounty> bounties, List<Submission> submissions,
-                Set<Long> paidOut, Earnings earnings, List<ApiToken> tokens);
+        static native TemplateInstance account(Site site, String show, List<Bounty> bounties,
+                List<Submission> submissions, Set<Long> paidOut, Earnings earnings, List<ApiToken> tokens);
     }
 
     @Inject
@@ -40,10 +43,12 @@ public class AccountPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance account() {
+    public TemplateInstance account(@QueryParam("show") @DefaultValue("all") String show) {
+        // "unfinished": only drafts not yet on the chain and uploads never committed, to resume or delete them
+        boolean unfinished = "unfinished".equals(show);
         String viewer = site.viewer();
         if (viewer == null) {
-            return Templates.account(site.get(), List.of(), List.of(), Set.of(),
+            return Templates.account(site.get(), unfinished ? "unfinished" : "all", List.of(), List.of(), Set.of(),
                     new Earnings(List.of(), List.of(), List.of()), List.of());
         }
         Earnings earnings = accounts.earnings(viewer);
@@ -51,7 +56,13 @@ public class AccountPage {
         // (the contract pays a contributor at most once per bounty).
         Set<Long> paidOut = earnings.payouts().stream().filter(p -> p.kind.equals("Prize")).map(p -> p.bountyId)
                 .collect(Collectors.toSet());
-        return Templates.account(site.get(), Bounty.list("sponsor = ?1 order by id desc", viewer),
-                Submission.list("contributor = ?1 order by id desc", viewer), paidOut, earnings, auth.tokens(viewer));
+        List<Bounty> bounties = unfinished
+                ? Bounty.list("sponsor = ?1 and deletedAt is null and status = ?2 order by id desc", viewer,
+                        BountyStatus.DRAFT)
+                : Bounty.list("sponsor = ?1 and deletedAt is null order by id desc", viewer);
+        List<Submission> submissions = Submission.list("contributor = ?1 and deletedAt is null"
+                + (unfinished ? " and chainIndex is null" : "") + " order by id desc", viewer);
+        return Templates.account(site.get(), unfinished ? "unfinished" : "all", bounties, submissions, paidOut,
+                earnings, auth.tokens(viewer));
     }
 }

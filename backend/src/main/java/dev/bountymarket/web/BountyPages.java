@@ -12,17 +12,23 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.bountymarket.bounty.Bounty;
+import dev.bountymarket.bounty.BountyData;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyService;
 import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.bounty.BountyView;
+import dev.bountymarket.bounty.DraftService;
 import dev.bountymarket.bounty.Payout;
+import dev.bountymarket.chain.Addresses;
 import dev.bountymarket.chain.ChainEvent;
 import dev.bountymarket.chain.Transactions;
+import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.submission.LeaderboardEntry;
+import dev.bountymarket.submission.SubmissionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -36,13 +42,14 @@ public class BountyPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance detail(Site site, BountyView bounty, Bounty entity, List<Step> timeline,
-                List<ChainEvent> events, Boards boards, Actions actions, List<Payout> payouts);
+                List<ChainEvent> events, Boards boards, Actions actions, List<Payout> payouts, Data data);
 
         static native TemplateInstance detail$leaderboards(Site site, BountyView bounty, Boards boards);
 
-        static native TemplateInstance create(Site site, String exampleSpec);
+        static native TemplateInstance create(Site site, String exampleSpec, Bounty draft, String defaultArbiter);
 
-        static native TemplateInstance submit(Site site, BountyView bounty);
+        static native TemplateInstance submit(Site site, BountyView bounty, SubmissionService.LiveScorings scorings,
+                Data data);
     }
 
     /** A tabular binary-classification spec to start from (the format is in evaluator/README.md). */
@@ -62,12 +69,25 @@ public class BountyPages {
     }
 
     /**
-     * The leaderboards: the public one (scores on the public sample, live while open) and the private one (the
-     * ranking posted with the results). Model hashes stay hidden until submissions close, so nobody can commit a
+     * The leaderboards: the public (live) one (scores on the hidden test set's live part, live while open) and the
+     * private one (the ranking posted with the results, scored on the rest). Model hashes stay hidden until submissions close, so nobody can commit a
      * copy first.
      */
     public record Boards(List<LeaderboardEntry> publicEntries, long publicTotal, List<LeaderboardEntry> privateEntries,
-            ScoreChart chart, String chartBoard, boolean live, boolean showModelHashes) {
+            ScoreChart chart, String chartBoard, boolean live, boolean showModelHashes, Integer liveSharePercent,
+            Integer scoringsPerDay) {
+    }
+
+    /** A file anyone may download now, with what it is. */
+    public record Download(String label, String href, String note) {
+    }
+
+    /**
+     * The bounty's Data section: the files to download, the public sample's preview, what a model must be, and the
+     * metric explained. {@code requirements} and {@code preview} are null when unknown here.
+     */
+    public record Data(List<Download> downloads, BountyData.Preview preview, BountyData.ModelRequirements requirements,
+            BountyData.MetricInfo metric) {
     }
 
     /** What the viewer may do now; each is a transaction their wallet sends. */
@@ -88,16 +108,43 @@ public class BountyPages {
     @Inject
     Transactions transactions;
 
+    @Inject
+    SubmissionService submissions;
+
+    @Inject
+    BountyData bountyData;
+
+    @Inject
+    DraftService drafts;
+
+    @Inject
+    WebConfig webConfig;
+
     @GET
     @Path("/new")
-    public TemplateInstance create() {
-        return Templates.create(site.get(), EXAMPLE_SPEC);
+    public TemplateInstance create(@QueryParam("draft") Long draftId) {
+        Site current = site.get();
+        Bounty draft = null;
+        if (draftId != null && current.viewer() != null) {
+            try {
+                draft = drafts.draft(draftId, current.viewer());
+            } catch (BountyException e) {
+                throw PageException.notFound(e.getMessage() + ".");
+            }
+        }
+        String arbiter = webConfig.defaultArbiter().flatMap(Addresses::parse).orElse(null);
+        return Templates.create(current, EXAMPLE_SPEC, draft, arbiter);
     }
 
     @GET
     @Path("/{id}/submit")
     public TemplateInstance submit(@PathParam("id") long id) {
-        return Templates.submit(site.get(), view(id));
+        BountyView bounty = view(id);
+        // the viewer's live-board scorings left today, a term of the bounty (null when signed out)
+        SubmissionService.LiveScorings scorings = Optional.ofNullable(site.viewer()).flatMap(viewer -> Bounty
+                .<Bounty>findByIdOptional(id).flatMap(entity -> entity.liveBoard()
+                        .map(terms -> submissions.liveScorings(entity, viewer, terms)))).orElse(null);
+        return Templates.submit(site.get(), bounty, scorings, data(bounty, Bounty.findById(id), List.of()));
     }
 
     @GET
@@ -112,8 +159,10 @@ public class BountyPages {
         // A credit from this bounty that the viewer has not withdrawn yet: the contract holds it until then.
         boolean creditToWithdraw = payouts.stream().anyMatch(p -> p.credited && current.is(p.recipient)
                 && transactions.creditOf(p.recipient, p.token).signum() > 0);
-        return Templates.detail(current, bounty, entity, timeline(bounty, entity, events, now), events,
-                boards(bounty, now), actions(bounty, entity, creditToWithdraw, current, now), payouts);
+        Boards boards = boards(bounty, now);
+        return Templates.detail(current, bounty, entity, timeline(bounty, entity, events, now), events, boards,
+                actions(bounty, entity, creditToWithdraw, current, now), payouts,
+                data(bounty, entity, boards.privateEntries()));
     }
 
     /** The leaderboards alone: what the page polls while the bounty is open. */
@@ -139,6 +188,35 @@ public class BountyPages {
         return bounty;
     }
 
+    private Data data(BountyView bounty, Bounty entity, List<LeaderboardEntry> privateEntries) {
+        List<Download> downloads = new ArrayList<>();
+        String api = "/api/bounties/" + bounty.id();
+        if (entity.specJson != null) {
+            downloads.add(new Download("Spec (JSON)", api + "/spec", "its keccak256 is the spec hash on-chain"));
+        }
+        if (entity.publicSampleKey != null) {
+            downloads.add(new Download("Public sample", api + "/public-sample",
+                    TemplateExtensions.bytes(entity.publicSampleSize) + ", with labels: check your model on it"));
+        }
+        if (entity.testSetRevealed && entity.testSetKey != null) {
+            downloads.add(new Download("Hidden test set (revealed)", api + "/test-set",
+                    TemplateExtensions.bytes(entity.testSetSize) + ", opened on-chain: re-run the evaluation with it"));
+        }
+        if (entity.reportHash != null && entity.resultsJson != null) {
+            downloads.add(new Download("Results document", api + "/results", "its keccak256 is the report hash"));
+        }
+        if (BountyStatus.FINALIZED.name().equals(bounty.status())) {
+            for (LeaderboardEntry e : privateEntries) {
+                if (Boolean.TRUE.equals(e.paid())) {
+                    downloads.add(new Download("Winning model, rank " + e.rank(), "/api/submissions/"
+                            + e.submissionId() + "/model", "by " + TemplateExtensions.shortAddress(e.contributor())));
+                }
+            }
+        }
+        return new Data(downloads, bountyData.preview(entity).orElse(null),
+                bountyData.requirements(entity).orElse(null), BountyData.metric(bounty.metric()));
+    }
+
     private Boards boards(BountyView bounty, Instant now) {
         var publicBoard = bounties.leaderboard(bounty.id(), "public", 0, BOARD_SIZE, Optional.ofNullable(site.viewer()));
         var privateBoard = bounties.leaderboard(bounty.id(), "private", 0, BOARD_SIZE, Optional.ofNullable(site.viewer()));
@@ -148,8 +226,10 @@ public class BountyPages {
                 higherIsBetter, bounty.metric());
         boolean open = BountyStatus.OPEN.name().equals(bounty.status());
         boolean closed = bounty.submissionDeadline() != null && !now.isBefore(bounty.submissionDeadline());
+        Optional<LiveBoardSpec> terms = Bounty.<Bounty>findByIdOptional(bounty.id()).flatMap(Bounty::liveBoard);
         return new Boards(publicBoard.items(), publicBoard.total(), privateBoard.items(), chart,
-                hasPrivate ? "private" : "public", open, closed);
+                hasPrivate ? "private" : "public", open, closed, terms.map(LiveBoardSpec::sharePercent).orElse(null),
+                terms.map(LiveBoardSpec::scoringsPerDay).orElse(null));
     }
 
     private static Actions actions(BountyView bounty, Bounty entity, boolean creditToWithdraw, Site site, Instant now) {

@@ -38,7 +38,7 @@ public class SubmissionPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance status(Site site, SubmissionView submission, boolean live);
+        static native TemplateInstance status(Site site, SubmissionView submission, boolean live, Commit commit);
 
         static native TemplateInstance status$timeline(Site site, SubmissionView submission, boolean live);
 
@@ -55,6 +55,13 @@ public class SubmissionPages {
             List<String> classes, List<List<Long>> matrix, String rocPoints) {
     }
 
+    /**
+     * For the contributor of an upload not yet committed: whether it can be committed now, else why not (the same
+     * checks the commit transaction is prepared with). Null for anyone else, and once committed.
+     */
+    public record Commit(boolean possible, String reason) {
+    }
+
     @Inject
     SubmissionService submissions;
 
@@ -68,7 +75,17 @@ public class SubmissionPages {
     @Path("/{id}")
     public TemplateInstance status(@PathParam("id") long id) {
         SubmissionView view = visible(id);
-        return Templates.status(site.get(), view, live(view));
+        Site current = site.get();
+        Commit commit = null;
+        if (view.chainIndex() == null && current.viewer() != null && current.is(view.contributor())) {
+            try {
+                submissions.submitTransaction(id, current.viewer());
+                commit = new Commit(true, null);
+            } catch (BountyException e) {
+                commit = new Commit(false, e.getMessage());
+            }
+        }
+        return Templates.status(current, view, live(view), commit);
     }
 
     /** The timeline alone, polled by the status page until the submission is paid or finished. */

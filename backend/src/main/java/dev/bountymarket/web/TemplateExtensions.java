@@ -228,4 +228,29 @@ public class TemplateExtensions {
         }
         return text.toString().strip();
     }
+
+    /** A file size for people: "812 bytes", "3.4 KB", "1.2 MB" (powers of 1000). */
+    static String bytes(Long size) {
+        if (size == null) {
+            return "—";
+        }
+        if (size < 1000) {
+            return size + (size == 1 ? " byte" : " bytes");
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double value = size;
+        int unit = -1;
+        while (value >= 1000 && unit < units.length - 1) {
+            value /= 1000;
+            unit++;
+        }
+        return BigDecimal.valueOf(value).round(new java.math.MathContext(value >= 100 ? 3 : 2)).stripTrailingZeros()
+                .toPlainString() + " " + units[unit];
+    }
+
+    /** A share (0 to 1) as a percentage with one decimal: 0.4567 is "45.7 %". */
+    static String share(Double share) {
+        return share == null ? "—" : BigDecimal.valueOf(share * 100).setScale(1, java.math.RoundingMode.HALF_UP)
+                .toPlainString() + " %";
+    }
 }

@@ -30,4 +30,10 @@ public interface WebConfig {
      * a trailing slash; the network profile's when absent.
      */
     Optional<String> explorerUrl();
+
+    /**
+     * The platform's arbiter (a multisig in practice), proposed to sponsors in the bounty form; they may name another.
+     * When absent the form names none, and each sponsor must.
+     */
+    Optional<String> defaultArbiter();
 }

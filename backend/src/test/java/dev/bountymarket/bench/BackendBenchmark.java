@@ -54,6 +54,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.MlFixtures;
+import dev.bountymarket.testing.S3Proxy;
 import dev.bountymarket.testing.ServerProcess;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
@@ -72,8 +73,11 @@ import dev.bountymarket.testing.Wallet;
  * and applied them all.</li>
  * </ol>
  * Arguments: a work folder, then any of {@code bounties=10000 submissions=1000000 board=100000 events=10000
- * upload-mib=1024 connections=64 rate=1000 seconds=15 warm-up=10 server-heap=1g}, and server settings (a name with a
- * dot, e.g. {@code leaderboard.refresh=0s}). Run with -Danvil.path (see docs/performance.md).
+ * upload-mib=1024 connections=64 rate=1000 seconds=15 warm-up=10 server-heap=1g servers=1 storage=local}, and server
+ * settings (a name with a dot, e.g. {@code leaderboard.refresh=0s}). With {@code servers=2} two identical servers
+ * share the database: the reads load both at once (half the connections each, one row per server), the upload goes
+ * to the second (its heap is measured). With {@code storage=s3} the servers keep files in a bucket of s3proxy (on disk,
+ * in the work folder) instead of a folder. Run with -Danvil.path (see docs/performance.md).
  */
 public final class BackendBenchmark {
 
@@ -92,6 +96,10 @@ public final class BackendBenchmark {
     private String rpcUrl;
     private String jdbcUrl;
     private Process server;
+    /** Every server started, the first ({@link #server}) included, and their addresses. */
+    private final List<Process> servers = new ArrayList<>();
+    private final List<String> baseUrls = new ArrayList<>();
+    private S3Proxy s3;
     private final List<Path> scratch = new ArrayList<>();
 
     private BackendBenchmark(Path work, Map<String, String> options) {
@@ -103,7 +111,7 @@ public final class BackendBenchmark {
         if (args.length < 1) {
             System.err.println("usage: BackendBenchmark <work folder> [bounties=10000] [submissions=1000000] [board=100000]"
                     + " [events=10000] [upload-mib=1024] [connections=64] [rate=1000] [seconds=15] [warm-up=10]"
-                    + " [server-heap=1g]");
+                    + " [server-heap=1g] [servers=1] [storage=local|s3]");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -129,10 +137,18 @@ public final class BackendBenchmark {
             settings.putAll(chain.start());
             jdbcUrl = settings.get("quarkus.datasource.jdbc.url");
             rpcUrl = settings.get("chain.rpc-url");
+            if ("s3".equals(options.get("storage"))) {
+                useS3(settings);
+            }
             String market = startServer(settings);
+            for (int i = 1; i < option("servers", 1); i++) {
+                startServer(settings);
+            }
             System.out.printf(Locale.ROOT, "machine: %d processors, Java %s, %s; load average at start %.2f%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     System.getProperty("os.name"), loadAverage());
+            System.out.printf("deployment: %d server(s), storage %s%n", servers.size(),
+                    options.getOrDefault("storage", "local"));
 
             String sponsorToken = apiToken(SPONSOR);
             String contributorToken = apiToken(CONTRIBUTOR);
@@ -144,6 +160,9 @@ public final class BackendBenchmark {
             measureIndexer(market, bountyId);
         } finally {
             stopServer();
+            if (s3 != null) {
+                s3.close();
+            }
             chain.stop();
             database.stop();
             // What the server stored (the uploaded models) and the fixtures; the model file is kept for the next run.
@@ -163,7 +182,25 @@ public final class BackendBenchmark {
 
     // ---- the server ----
 
-    private String startServer(Map<String, String> settings) throws Exception {
+    /** Files in a bucket of s3proxy, kept on disk in the work folder; the same key in every server. */
+    private void useS3(Map<String, String> settings) throws IOException {
+        Path disk = Files.createTempDirectory(work, "s3");
+        scratch.add(disk);
+        s3 = S3Proxy.start(work, disk);
+        try (var admin = s3.client()) {
+            admin.createBucket(b -> b.bucket("bench"));
+        }
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        settings.putAll(Map.of("storage.kind", "s3", "storage.s3.bucket", "bench",
+                "storage.s3.endpoint", s3.endpoint().toString(), "storage.s3.path-style", "true",
+                "storage.s3.access-key-id", S3Proxy.ACCESS_KEY, "storage.s3.secret-access-key", S3Proxy.SECRET_KEY,
+                "storage.encryption-key", java.util.Base64.getEncoder().encodeToString(key)));
+    }
+
+    /** Starts a server (the first sets {@link #server} and {@link #baseUrl}); returns the contract's address. */
+    private String startServer(Map<String, String> shared) throws Exception {
+        Map<String, String> settings = new HashMap<>(shared);
         int port = TestChain.freePort();
         settings.put("quarkus.http.port", Integer.toString(port));
         // The load generator is many users from one address: far over what one client may ask of a real server.
@@ -174,9 +211,13 @@ public final class BackendBenchmark {
         settings.put("chain.confirmations", Integer.toString(CONFIRMATIONS));
         settings.put("keeper.enabled", "false");
         settings.put("evaluator.workers", "0");
-        Path storage = Files.createTempDirectory(work, "storage");
-        scratch.add(storage);
-        settings.put("storage.directory", storage.toString());
+        if (!shared.containsKey("storage.directory")) {
+            // One folder for every server (with storage=s3 it holds nothing but what the bucket does not).
+            Path storage = Files.createTempDirectory(work, "storage");
+            scratch.add(storage);
+            shared.put("storage.directory", storage.toString());
+        }
+        settings.put("storage.directory", shared.get("storage.directory"));
         settings.put("quarkus.log.category.\"dev.bountymarket\".level", "WARN");
         // An argument with a dot in its name is a server setting, e.g. leaderboard.refresh=0s.
         options.forEach((key, value) -> {
@@ -184,19 +225,30 @@ public final class BackendBenchmark {
                 settings.put(key, value);
             }
         });
-        Path log = work.resolve("server.log");
-        server = ServerProcess.start(settings, List.of("-Xmx" + options.getOrDefault("server-heap", "1g")), log);
-        baseUrl = "http://localhost:" + port;
-        String contract = ServerProcess.contract(ServerProcess.awaitReady(server, port, log, Duration.ofSeconds(180)));
-        System.out.printf("server: pid %d, %s, heap %s, log %s%n", server.pid(), baseUrl,
+        Path log = work.resolve(servers.isEmpty() ? "server.log" : "server-" + (servers.size() + 1) + ".log");
+        Process started = ServerProcess.start(settings, List.of("-Xmx" + options.getOrDefault("server-heap", "1g")), log);
+        servers.add(started);
+        String url = "http://localhost:" + port;
+        baseUrls.add(url);
+        if (server == null) {
+            server = started;
+            baseUrl = url;
+        }
+        String contract = ServerProcess.contract(ServerProcess.awaitReady(started, port, log, Duration.ofSeconds(180)));
+        System.out.printf("server: pid %d, %s, heap %s, log %s%n", started.pid(), url,
                 options.getOrDefault("server-heap", "1g"), log);
         return contract;
     }
 
     private void stopServer() throws InterruptedException {
-        if (server != null) {
-            ServerProcess.stop(server);
+        for (Process started : servers) {
+            ServerProcess.stop(started);
         }
+    }
+
+    /** The server an upload goes to, and whose heap is measured: the last one started. */
+    private Process uploadServer() {
+        return servers.get(servers.size() - 1);
     }
 
     // ---- setting up: a real bounty, then bulk rows ----
@@ -241,10 +293,12 @@ public final class BackendBenchmark {
             new PollingTransactionReceiptProcessor(driver.web3j, 100, 100).waitForTransactionReceipt(sent.getTransactionHash());
             releaseToIndexer(new HttpService(rpcUrl));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!"OPEN".equals(JSON.readTree(get("/api/bounties/" + id).body()).get("status").asText())) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String answer = "";
+        while (!"OPEN".equals(JSON.readTree(answer = get("/api/bounties/" + id).body()).path("status").asText())) {
+            // A loaded machine may answer 503 for a moment (a database or chain call past its limit): ask again.
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("bounty " + id + " was not opened by the indexer within 30 s");
+                throw new IllegalStateException("bounty " + id + " was not opened by the indexer within 60 s: " + answer);
             }
             Thread.sleep(100);
         }
@@ -297,7 +351,7 @@ public final class BackendBenchmark {
             int others = bounties - 2;
             sql.executeUpdate("""
                     INSERT INTO submission (id, bounty_id, contributor, commitment, chain_index, committed_tx,
-                                            committed_at, public_score, model_sha256, model_size, model_key, created_at)
+                                            committed_at, live_score, model_sha256, model_size, model_key, created_at)
                     SELECT %1$d + g,
                            CASE WHEN g <= %2$d THEN %3$d ELSE %3$d + 1 + (g - %2$d - 1) %% %4$d END,
                            '0x' || lpad(to_hex(g %% 5000), 40, '0'),
@@ -344,6 +398,10 @@ public final class BackendBenchmark {
                 + " | PostgreSQL CPU ms/req | load generator CPU ms/req | machine busy | other processes, cores"
                 + " | load average |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        if (servers.size() > 1) {
+            measureReadsOnEachServer(endpoints, connections, rate, measured, warmUp);
+            return;
+        }
         for (var endpoint : endpoints.entrySet()) {
             load.saturate(endpoint.getValue(), warmUp);
             Cpu before = Cpu.now(server.pid());
@@ -352,6 +410,53 @@ public final class BackendBenchmark {
             before = Cpu.now(server.pid());
             LoadGenerator.Result paced = load.paced(endpoint.getValue(), measured, rate);
             print(endpoint.getKey(), "paced " + rate + "/s", paced, before, Cpu.now(server.pid()));
+        }
+    }
+
+    /**
+     * Every server loaded at once, each by a load generator of its own with its share of the connections and of the
+     * paced rate (no balancer here: what a round-robin balancer would spread); one row per server.
+     */
+    private void measureReadsOnEachServer(Map<String, IntFunction<URI>> endpoints, int connections, int rate,
+            Duration measured, Duration warmUp) throws Exception {
+        int n = servers.size();
+        List<LoadGenerator> loads = new ArrayList<>();
+        for (String url : baseUrls) {
+            URI base = URI.create(url);
+            loads.add(new LoadGenerator(new InetSocketAddress(base.getHost(), base.getPort()), connections / n));
+        }
+        ExecutorService together = Executors.newFixedThreadPool(n);
+        try {
+            for (var endpoint : endpoints.entrySet()) {
+                for (int paced = 0; paced < 3; paced++) {
+                    boolean warming = paced == 0;
+                    boolean pacedRun = paced == 2;
+                    List<Cpu> before = new ArrayList<>();
+                    for (Process p : servers) {
+                        before.add(Cpu.now(p.pid()));
+                    }
+                    List<Future<LoadGenerator.Result>> runs = new ArrayList<>();
+                    for (LoadGenerator load : loads) {
+                        runs.add(together.submit(() -> warming ? load.saturate(endpoint.getValue(), warmUp)
+                                : pacedRun ? load.paced(endpoint.getValue(), measured, rate / n)
+                                        : load.saturate(endpoint.getValue(), measured)));
+                    }
+                    List<LoadGenerator.Result> results = new ArrayList<>();
+                    for (Future<LoadGenerator.Result> run : runs) {
+                        results.add(run.get());
+                    }
+                    if (warming) {
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        print(endpoint.getKey(), "server " + (i + 1) + " of " + n + ", " + (pacedRun ? "paced "
+                                + (rate / n) + "/s" : "saturated"), results.get(i), before.get(i),
+                                Cpu.now(servers.get(i).pid()));
+                    }
+                }
+            }
+        } finally {
+            together.shutdown();
         }
     }
 
@@ -440,14 +545,14 @@ public final class BackendBenchmark {
         });
         sampler.start();
         double seconds;
-        Cpu cpuBefore = Cpu.now(server.pid());
+        Cpu cpuBefore = Cpu.now(uploadServer().pid());
         try {
             seconds = upload(bountyId, token, model);
         } finally {
             uploading.set(false);
             sampler.join();
         }
-        Cpu cpuAfter = Cpu.now(server.pid());
+        Cpu cpuAfter = Cpu.now(uploadServer().pid());
         long after = liveHeap();
         System.out.printf(Locale.ROOT, "%nupload: %,d MiB model in %.1f s = %.0f MiB/s (%.0f MiB/s without the %.1f s"
                 + " check a tiny model's answer takes); CPU meanwhile: server %.1f s, this program %.1f s, machine busy"
@@ -464,7 +569,8 @@ public final class BackendBenchmark {
     private double upload(long bountyId, String token, Path model) throws Exception {
         Multipart form = new Multipart().file("model", model);
         long started = System.nanoTime();
-        send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/bounties/" + bountyId + "/submissions"))
+        send(HttpRequest.newBuilder(URI.create(baseUrls.get(baseUrls.size() - 1) + "/api/bounties/" + bountyId
+                + "/submissions"))
                 .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", form.contentType()).POST(form.body()), 201);
         return (System.nanoTime() - started) / 1e9;
@@ -486,7 +592,7 @@ public final class BackendBenchmark {
     private String jcmd(String command) {
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(server.pid()), command).redirectErrorStream(true).start();
+                    Long.toString(uploadServer().pid()), command).redirectErrorStream(true).start();
             String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             jcmd.waitFor();
             return out;

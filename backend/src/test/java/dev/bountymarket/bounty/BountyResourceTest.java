@@ -301,13 +301,13 @@ class BountyResourceTest {
                 .anyMatch(p -> p.kind.equals("BondReturned") && p.recipient.equalsIgnoreCase(second.getAddress())));
     }
 
-    private static void scored(long bountyId, Integer chainIndex, long publicScore) {
+    private static void scored(long bountyId, Integer chainIndex, long liveScore) {
         Submission s = new Submission();
         s.bountyId = bountyId;
         s.contributor = "0x000000000000000000000000000000000000000" + (chainIndex == null ? 9 : chainIndex);
         s.commitment = Numeric.toHexString(ChainDriver.sha256("commitment " + chainIndex));
         s.chainIndex = chainIndex;
-        s.publicScore = publicScore;
+        s.liveScore = liveScore;
         s.createdAt = Instant.now();
         s.persist();
     }

@@ -1,6 +1,7 @@
 package dev.bountymarket.bounty;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -68,7 +69,7 @@ class PrivacyTest {
                 .body("items[0].submissionId", equalTo((int) submission)).body("items[0].modelSha256", nullValue());
         given().auth().oauth2(contributorToken).get("/api/bounties/" + bounty + "/leaderboard").then().statusCode(200)
                 .body("items[0].modelSha256", equalTo(hash));
-        // The public report names the model's hash too.
+        // The check on the public sample is its contributor's alone.
         given().get("/api/submissions/" + submission + "/report?kind=public").then().statusCode(403)
                 .body("code", equalTo("FORBIDDEN"));
         given().auth().oauth2(contributorToken).get("/api/submissions/" + submission + "/report?kind=public").then()
@@ -80,7 +81,15 @@ class PrivacyTest {
         given().get("/api/submissions/" + submission).then().statusCode(200).body("modelSha256", equalTo(hash));
         given().get("/api/bounties/" + bounty + "/leaderboard").then().statusCode(200)
                 .body("items[0].modelSha256", equalTo(hash));
-        given().get("/api/submissions/" + submission + "/report?kind=public").then().statusCode(200);
+        // The check on the public sample stays its contributor's: its answers are published, so it ranks nothing.
+        given().get("/api/submissions/" + submission + "/report?kind=public").then().statusCode(403)
+                .body("message", containsString("contributor alone"));
+        given().get("/api/submissions/" + submission).then().statusCode(200).body("publicScore", nullValue())
+                .body("liveScore", equalTo(880_000));
+        given().auth().oauth2(contributorToken).get("/api/submissions/" + submission).then().statusCode(200)
+                .body("publicScore", equalTo(900_000));
+        given().get("/api/bounties/" + bounty + "/leaderboard").then().statusCode(200)
+                .body("items[0].score", equalTo(880_000));
     }
 
     private long openBounty(Instant submissionDeadline) {
@@ -102,6 +111,7 @@ class PrivacyTest {
             s.chainIndex = 0;
             s.committedAt = Instant.now();
             s.publicScore = 900_000L;
+            s.liveScore = 880_000L;
             s.publicReport = "{\"modelSha256\":\"" + s.modelSha256 + "\"}";
         });
         return id;

@@ -83,13 +83,13 @@ class PublicBoardsTest {
                 .body("items.score", contains(900_000, 700_000));
     }
 
-    private static void scored(long bountyId, int chainIndex, long publicScore) {
+    private static void scored(long bountyId, int chainIndex, long liveScore) {
         Submission s = new Submission();
         s.bountyId = bountyId;
         s.contributor = "0x000000000000000000000000000000000000000" + chainIndex;
         s.commitment = Numeric.toHexString(ChainDriver.sha256("uncached " + chainIndex));
         s.chainIndex = chainIndex;
-        s.publicScore = publicScore;
+        s.liveScore = liveScore;
         s.createdAt = Instant.now();
         s.persist();
     }

@@ -116,7 +116,7 @@ class EvaluationQueueTest {
         assertEquals("MODEL_UNREADABLE", failed.errorCode);
         assertEquals(1, failed.attempts, "a broken model is not retried");
         assertFalse(failed.errorMessage.isBlank());
-        assertFalse(failed.errorMessage.contains("bountymarket-eval-"), "no server path in: " + failed.errorMessage);
+        assertFalse(failed.errorMessage.contains(ScratchFolder.PREFIX), "no server path in: " + failed.errorMessage);
     }
 
     @Test

@@ -122,7 +122,7 @@ class KeeperLiveChainTest {
         KeeperTransactionVersion second = versions.get(1);
         assertTrue(second.maxFeePerGas.compareTo(bumped(first.maxFeePerGas)) >= 0, "max fee raised by 10% at least");
         assertTrue(second.maxPriorityFeePerGas.compareTo(bumped(first.maxPriorityFeePerGas)) >= 0, "tip raised by 10% at least");
-        assertTrue(second.maxFeePerGas.compareTo(keeperConfig.maxFeePerGas()) <= 0, "never above the ceiling");
+        assertTrue(second.maxFeePerGas.compareTo(sender.feeCeiling()) <= 0, "never above the ceiling");
 
         chain.mine();
         keeper.round();

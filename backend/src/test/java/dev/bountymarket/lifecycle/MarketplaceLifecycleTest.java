@@ -217,8 +217,12 @@ class MarketplaceLifecycleTest {
                 .statusCode(200).extract().asString();
         Path revealed = Files.write(dir.resolve("revealed.csv"), testSet);
         String spec = given().get("/api/bounties/" + id + "/spec").then().statusCode(200).extract().asString();
-        var recomputed = evaluator.evaluate(new EvaluationRequest(BountySpec.parse(spec), files.goodModel(), revealed))
-                .orThrow();
+        // The results scored the test set's private part, chosen by the salt the reveal published (docs/protocol.md).
+        byte[] salt = QuarkusTransaction.requiringNew().call(() -> dev.bountymarket.chain.ChainEvent.ofBounty(
+                proposed.contract, onchainId).stream().filter(e -> e.name.equals("TestSetRevealed")).findFirst()
+                .map(e -> BountyMarket.getTestSetRevealedEventFromLog(e.toLog()).salt).orElseThrow());
+        var recomputed = evaluator.evaluate(new EvaluationRequest(BountySpec.parse(spec), files.goodModel(), revealed)
+                .part(salt, dev.bountymarket.evaluator.dataset.LiveSplit.Part.PRIVATE)).orThrow();
         assertEquals(aliceReport, recomputed.report().canonicalJson(), "anyone re-computes the same report");
         assertEquals(resultsJson.getString("entries[0].reportHash"), recomputed.reportHash());
 
@@ -252,7 +256,8 @@ class MarketplaceLifecycleTest {
 
         // Alice's timeline ends with her payment; the winning model is published, the others are not.
         JsonPath aliceView = given().get("/api/submissions/" + aliceSubmission).then().extract().jsonPath();
-        assertEquals(List.of("uploaded", "public score", "committed", "evaluated", "private score", "paid"),
+        assertEquals(List.of("uploaded", "checked on the public sample", "committed", "live score", "evaluated",
+                "private score", "paid"),
                 aliceView.getList("timeline.step"));
         given().get("/api/submissions/" + aliceSubmission + "/model").then().statusCode(200);
         given().get("/api/submissions/" + carolSubmission + "/model").then().statusCode(403);

@@ -56,7 +56,11 @@ class RunCommandIT {
         awaitBody(first, firstLog, httpPort, "/api/bounties/1/leaderboard", "\"total\":2");
         long lastBlockTime = latestBlockTime(chainPort);
         stop(first);
-        assertTrue(Files.readString(firstLog).contains("Deployed BountyMarket at " + contract));
+        String firstOutput = Files.readString(firstLog);
+        assertTrue(firstOutput.contains("Deployed BountyMarket at " + contract));
+        // The database stops only after the server has let go of it: the leader leases are released, not left to expire.
+        assertTrue(firstOutput.contains("Leadership: released the keeper"), "the keeper's lease released:\n" + firstOutput);
+        assertFalse(firstOutput.contains("could not release"), "released before the database stopped:\n" + firstOutput);
         assertNoProcessUses(home);
 
         Path secondLog = home.resolve("second.log");

@@ -38,6 +38,14 @@ public final class S3Proxy implements AutoCloseable {
     }
 
     public static S3Proxy start(Path dir) {
+        return start(dir, null);
+    }
+
+    /**
+     * With {@code disk} set, the buckets are kept in that folder instead of memory (s3proxy's filesystem store),
+     * for objects of gigabytes (the benchmark's uploads).
+     */
+    public static S3Proxy start(Path dir, Path disk) {
         try {
             Path jar = Path.of(System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar"));
             if (!Files.exists(jar)) {
@@ -50,8 +58,9 @@ public final class S3Proxy implements AutoCloseable {
                     "s3proxy.authorization=aws-v2-or-v4",
                     "s3proxy.identity=" + ACCESS_KEY,
                     "s3proxy.credential=" + SECRET_KEY,
-                    // In memory (jimfs): s3proxy's own blob store, with multipart uploads as S3 keeps them.
-                    "jclouds.provider=transient-nio2",
+                    // In memory (jimfs), or on disk: s3proxy's own blob stores, with multipart uploads as S3 keeps them.
+                    disk == null ? "jclouds.provider=transient-nio2" : "jclouds.provider=filesystem",
+                    disk == null ? "" : "jclouds.filesystem.basedir=" + disk.toAbsolutePath(),
                     "jclouds.identity=unused",
                     "jclouds.credential=unused",
                     ""));

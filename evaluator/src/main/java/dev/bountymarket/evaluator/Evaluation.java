@@ -50,7 +50,7 @@ public final class Evaluation {
         try (ModelFiles.Prepared files = ModelFiles.prepare(request.model(), scratch(), modelName);
                 OnnxModel model = OnnxModel.load(files.onnx(), modelName, spec, request.options());
                 Predictor<Batch, double[]> predictor = model.newPredictor();
-                PrefetchingReader reader = TestSets.openPrefetching(request.testSet(), spec,
+                PrefetchingReader reader = TestSets.openPrefetching(request.testSet(), spec, request.rows(),
                         model.rowsPerCall(Batch.rowsFor(spec.input().rowWidth())))) {
             LOG.fine(() -> "evaluating " + model);
             ClassificationMetrics classification = spec.task().isClassification()
@@ -81,10 +81,11 @@ public final class Evaluation {
             Report report;
             if (classification != null) {
                 ClassificationMetrics.Result result = classification.finish();
-                report = ReportBuilder.build(spec, modelSha256, reader.sha256(), rows, result.values(),
+                report = ReportBuilder.build(spec, modelSha256, reader.sha256(), request.rows(), rows, result.values(),
                         result.confusion(), result.rocCurve());
             } else {
-                report = ReportBuilder.build(spec, modelSha256, reader.sha256(), rows, regression.finish(), null, null);
+                report = ReportBuilder.build(spec, modelSha256, reader.sha256(), request.rows(), rows, regression.finish(),
+                        null, null);
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             return new EvaluationResult(report, DeviceSelection.describe(model.device()),

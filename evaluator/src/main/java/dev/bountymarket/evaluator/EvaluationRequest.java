@@ -1,12 +1,16 @@
 package dev.bountymarket.evaluator;
 
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.model.ModelOptions;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** What to evaluate: a bounty spec, a model file, a test-set file (CSV, or zip of images). */
-public record EvaluationRequest(BountySpec spec, Path model, Path testSet, ModelOptions options) {
+/**
+ * What to evaluate: a bounty spec, a model file, a test-set file (CSV, or zip of images), and which of its rows:
+ * one part under the live split ({@code rows}), or all of them ({@code rows} null: a public sample).
+ */
+public record EvaluationRequest(BountySpec spec, Path model, Path testSet, ModelOptions options, LiveSplit.Selection rows) {
     public EvaluationRequest {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(model, "model");
@@ -14,7 +18,17 @@ public record EvaluationRequest(BountySpec spec, Path model, Path testSet, Model
         options = options == null ? ModelOptions.defaults() : options;
     }
 
+    public EvaluationRequest(BountySpec spec, Path model, Path testSet, ModelOptions options) {
+        this(spec, model, testSet, options, null);
+    }
+
     public EvaluationRequest(BountySpec spec, Path model, Path testSet) {
-        this(spec, model, testSet, ModelOptions.defaults());
+        this(spec, model, testSet, ModelOptions.defaults(), null);
+    }
+
+    /** The same request scoring only {@code part} of the test set, split by {@code salt} and the spec's live share. */
+    public EvaluationRequest part(byte[] salt, LiveSplit.Part part) {
+        return new EvaluationRequest(spec, model, testSet, options,
+                new LiveSplit.Selection(new LiveSplit(salt, spec.liveBoard().sharePercent()), part));
     }
 }

@@ -7,6 +7,10 @@ import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.EvaluationRequest;
 import dev.bountymarket.evaluator.EvaluationResult;
 import dev.bountymarket.evaluator.EvaluatorVersion;
+import dev.bountymarket.evaluator.dataset.Batch;
+import dev.bountymarket.evaluator.dataset.BatchSource;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
+import dev.bountymarket.evaluator.dataset.TestSets;
 import dev.bountymarket.evaluator.model.DevicePreference;
 import dev.bountymarket.evaluator.model.ModelOptions;
 import dev.bountymarket.evaluator.report.CanonicalJson;
@@ -56,8 +60,13 @@ public final class EvaluatorCli {
     private static final String USAGE_TEXT = """
             usage:
               verify   --spec SPEC.json --model MODEL.onnx --test-set TEST.(csv|zip)
+                       [--salt 0x... --part private|live]
                        [--expect-hash 0x...] [--expect-report REPORT.json] [options]
-              evaluate --spec SPEC.json --model MODEL.onnx --test-set TEST.(csv|zip) [--out RESULT.json] [options]
+              evaluate --spec SPEC.json --model MODEL.onnx --test-set TEST.(csv|zip) [--salt 0x... --part private|live]
+                       [--out RESULT.json] [options]
+              split    --spec SPEC.json --test-set TEST.(csv|zip) --salt 0x... [--list]
+                       (which rows the live board scores and which decide the payout; the salt is the one
+                        revealTestSet published)
               spec-hash --spec SPEC.json
               results  --results RESULTS.json [--expect-hash 0x...]
                        (a bounty's results document: its hash, which goes on-chain as reportHash, and entries)
@@ -67,6 +76,8 @@ public final class EvaluatorCli {
               --device auto|cpu|gpu where to run the model (default: auto)
               --timeout-seconds N   wall-clock limit of the sandboxed run (default: 600)
               --heap-mb N           heap of the sandboxed run (default: 4096)
+              --salt 0x... --part P score only part P (private: the results; live: the live board) of a hidden
+                                    test set, split by the commitment's salt (docs/protocol.md, "The live split")
             exit codes: 0 ok / match, 1 mismatch, 2 evaluation failed, 64 usage
             """;
 
@@ -111,6 +122,7 @@ public final class EvaluatorCli {
                 case "evaluate" -> evaluate(options);
                 case "spec-hash" -> specHash(options);
                 case "results" -> results(options);
+                case "split" -> split(options);
                 default -> {
                     err.println("unknown command '" + args[0] + "'");
                     err.print(USAGE_TEXT);
@@ -127,9 +139,10 @@ public final class EvaluatorCli {
         }
     }
 
-    private static final Set<String> FLAGS = Set.of("--in-process");
+    private static final Set<String> FLAGS = Set.of("--in-process", "--list");
     private static final Set<String> VALUED = Set.of("--spec", "--model", "--test-set", "--expect-hash",
-            "--expect-report", "--out", "--threads", "--device", "--timeout-seconds", "--heap-mb", "--results");
+            "--expect-report", "--out", "--threads", "--device", "--timeout-seconds", "--heap-mb", "--results",
+            "--salt", "--part");
 
     private static Map<String, String> parseOptions(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -203,6 +216,51 @@ public final class EvaluatorCli {
         return MISMATCH;
     }
 
+    /** The part {@code --salt} and {@code --part} name, or null (all rows) when neither is given. */
+    private static LiveSplit.Selection selection(Map<String, String> options, BountySpec spec) {
+        String salt = options.get("--salt");
+        String part = options.get("--part");
+        if (salt == null && part == null) {
+            return null;
+        }
+        if (salt == null || part == null) {
+            throw new IllegalArgumentException("--salt and --part go together (a part of the hidden test set is"
+                    + " chosen by the commitment's salt)");
+        }
+        return new LiveSplit.Selection(LiveSplit.of(salt, spec.liveBoard().sharePercent()), LiveSplit.Part.fromWire(part));
+    }
+
+    /** Counts (and with --list names) each row's part under the spec's live share and the given salt. */
+    private int split(Map<String, String> options) throws EvaluationException {
+        BountySpec spec = BountySpec.parse(Path.of(required(options, "--spec")));
+        Path testSet = Path.of(required(options, "--test-set"));
+        LiveSplit split = LiveSplit.of(required(options, "--salt"), spec.liveBoard().sharePercent());
+        boolean list = options.containsKey("--list");
+        long live = 0;
+        long rows = 0;
+        try (BatchSource source = TestSets.open(testSet, spec)) {
+            Batch batch = new Batch(Batch.rowsFor(spec.input().rowWidth()), spec.input().rowWidth(),
+                    spec.task().isClassification());
+            while (source.fill(batch)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    long row = batch.firstRow() + i;
+                    LiveSplit.Part part = split.partOf(row);
+                    if (part == LiveSplit.Part.LIVE) {
+                        live++;
+                    }
+                    if (list) {
+                        out.println(row + " " + part.wireName() + " (" + source.describeLine(batch.line(i)) + ")");
+                    }
+                }
+                rows += batch.size();
+            }
+            out.println("rule: " + LiveSplit.RULE + ", liveSharePercent: " + split.sharePercent());
+            out.println("testSetSha256: " + source.sha256());
+        }
+        out.println("rows: " + rows + ", live: " + live + ", private: " + (rows - live));
+        return OK;
+    }
+
     private static final JsonMapper RESULTS_MAPPER = JsonMapper.builder().nodeFactory(CanonicalJson.NODES).build();
 
     private int evaluate(Map<String, String> options) throws EvaluationException {
@@ -234,6 +292,12 @@ public final class EvaluatorCli {
             if (!expectedHash.matches("0x[0-9a-f]{64}")) {
                 throw new IllegalArgumentException("--expect-hash must be 0x followed by 64 hex digits");
             }
+        }
+        if (expectedReport != null && expectedReport.json().has("split") && !options.containsKey("--salt")) {
+            throw new IllegalArgumentException("the expected report scored the "
+                    + expectedReport.json().path("split").path("part").asText() + " part of the test set: give --salt"
+                    + " (the salt revealTestSet published) and --part "
+                    + expectedReport.json().path("split").path("part").asText());
         }
         EvaluationResult result = run(options);
         Report report = result.report();
@@ -277,7 +341,8 @@ public final class EvaluatorCli {
         Path testSet = Path.of(required(options, "--test-set"));
         int threads = Integer.parseInt(options.getOrDefault("--threads", "0"));
         DevicePreference device = DevicePreference.valueOf(options.getOrDefault("--device", "auto").toUpperCase(Locale.ROOT));
-        EvaluationRequest request = new EvaluationRequest(spec, model, testSet, new ModelOptions(threads, device));
+        EvaluationRequest request = new EvaluationRequest(spec, model, testSet, new ModelOptions(threads, device),
+                selection(options, spec));
         if (options.containsKey("--in-process")) {
             return Evaluation.evaluate(request);
         }

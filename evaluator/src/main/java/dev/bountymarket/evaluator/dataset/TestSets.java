@@ -28,10 +28,26 @@ public final class TestSets {
         throw new IllegalArgumentException("unknown input kind " + spec.input());
     }
 
+    /**
+     * The rows of one part of a test set under the live split, or all rows when {@code rows} is null. The source's
+     * SHA-256 is the whole file's either way.
+     */
+    public static BatchSource open(Path file, String fileName, BountySpec spec, LiveSplit.Selection rows)
+            throws EvaluationException {
+        BatchSource source = open(file, fileName, spec);
+        return rows == null ? source : new SplitBatchSource(source, rows);
+    }
+
     /** {@link #open} with batches read ahead on a background thread. */
     public static PrefetchingReader openPrefetching(Path file, BountySpec spec, int rowsPerBatch)
             throws EvaluationException {
-        BatchSource source = open(file, spec);
+        return openPrefetching(file, spec, null, rowsPerBatch);
+    }
+
+    /** {@link #open(Path, String, BountySpec, LiveSplit.Selection)} with batches read ahead on a background thread. */
+    public static PrefetchingReader openPrefetching(Path file, BountySpec spec, LiveSplit.Selection rows,
+            int rowsPerBatch) throws EvaluationException {
+        BatchSource source = open(file, String.valueOf(file.getFileName()), spec, rows);
         return new PrefetchingReader(source, rowsPerBatch, spec.input().rowWidth(),
                 spec.task().isClassification(), 3);
     }

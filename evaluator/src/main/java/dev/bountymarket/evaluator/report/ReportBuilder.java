@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.ErrorCode;
 import dev.bountymarket.evaluator.EvaluatorVersion;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.metric.RocAuc;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.evaluator.spec.MetricName;
@@ -21,6 +22,17 @@ public final class ReportBuilder {
      */
     public static Report build(BountySpec spec, String modelSha256, String testSetSha256, long rows,
             Map<MetricName, Double> metrics, long[][] confusion, RocAuc.RocCurve curve) throws EvaluationException {
+        return build(spec, modelSha256, testSetSha256, null, rows, metrics, confusion, curve);
+    }
+
+    /**
+     * @param part the part of the test set that was scored under the live split, or null for all its rows (a public
+     *     sample); when present the report says which ({@code split}), so anyone with the revealed salt can recompute
+     *     the rows
+     */
+    public static Report build(BountySpec spec, String modelSha256, String testSetSha256, LiveSplit.Selection part,
+            long rows, Map<MetricName, Double> metrics, long[][] confusion, RocAuc.RocCurve curve)
+            throws EvaluationException {
         double primary = metrics.getOrDefault(spec.metric(), Double.NaN);
         if (Double.isNaN(primary)) {
             throw new EvaluationException(ErrorCode.METRIC_UNDEFINED, "the primary metric "
@@ -37,6 +49,12 @@ public final class ReportBuilder {
         root.put("metric", spec.metric().wireName());
         root.put("score", Decimals.fixedPoint(primary));
         root.put("rows", rows);
+        if (part != null) {
+            ObjectNode split = root.putObject("split");
+            split.put("rule", LiveSplit.RULE);
+            split.put("part", part.part().wireName());
+            split.put("liveSharePercent", part.split().sharePercent());
+        }
         ObjectNode values = root.putObject("metrics");
         for (Map.Entry<MetricName, Double> entry : metrics.entrySet()) {
             double value = entry.getValue();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.EvaluationRequest;
 import dev.bountymarket.evaluator.ErrorCode;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.model.DevicePreference;
 import dev.bountymarket.evaluator.model.ModelOptions;
 import dev.bountymarket.evaluator.report.CanonicalJson;
@@ -36,14 +37,25 @@ final class ChildProtocol {
         root.put("testSet", request.testSet().toAbsolutePath().toString());
         root.put("threads", request.options().threads());
         root.put("device", request.options().device().name());
+        if (request.rows() != null) {
+            ObjectNode split = root.putObject("split");
+            split.put("salt", request.rows().split().saltHex());
+            split.put("sharePercent", request.rows().split().sharePercent());
+            split.put("part", request.rows().part().wireName());
+        }
         Files.writeString(file, CanonicalJson.string(root), StandardCharsets.UTF_8);
     }
 
     static EvaluationRequest readRequest(Path file) throws IOException, EvaluationException {
         JsonNode root = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
         BountySpec spec = BountySpec.fromJson(root.get("spec"));
+        JsonNode split = root.get("split");
+        LiveSplit.Selection rows = split == null ? null : new LiveSplit.Selection(
+                LiveSplit.of(split.get("salt").asText(), split.get("sharePercent").asInt()),
+                LiveSplit.Part.fromWire(split.get("part").asText()));
         return new EvaluationRequest(spec, Path.of(root.get("model").asText()), Path.of(root.get("testSet").asText()),
-                new ModelOptions(root.path("threads").asInt(0), DevicePreference.valueOf(root.path("device").asText("AUTO"))));
+                new ModelOptions(root.path("threads").asInt(0), DevicePreference.valueOf(root.path("device").asText("AUTO"))),
+                rows);
     }
 
     static void writeError(Path file, EvaluationException error) throws IOException {

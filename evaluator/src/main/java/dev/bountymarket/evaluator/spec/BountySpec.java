@@ -26,12 +26,14 @@ public record BountySpec(
         List<String> classes,
         InputSpec input,
         LabelSpec label,
-        OutputSpec output) {
+        OutputSpec output,
+        LiveBoardSpec liveBoard) {
 
     public static final int CURRENT_VERSION = 1;
 
     public BountySpec {
         classes = List.copyOf(classes);
+        liveBoard = liveBoard == null ? LiveBoardSpec.DEFAULTS : liveBoard;
     }
 
     /** Parses and checks a spec; every problem is an {@link ErrorCode#INVALID_SPEC} naming the field. */
@@ -92,6 +94,9 @@ public record BountySpec(
         output.name().ifPresent(name -> out.put("name", name));
         out.put("kind", output.kind().wireName());
         out.put("shape", output.shape().wireName());
+        ObjectNode live = root.putObject("liveBoard");
+        live.put("sharePercent", liveBoard.sharePercent());
+        live.put("scoringsPerDay", liveBoard.scoringsPerDay());
         return root;
     }
 

@@ -78,8 +78,28 @@ final class SpecParser {
         InputSpec input = parseInput(spec.requiredObject("input"));
         LabelSpec label = parseLabel(spec.optionalObject("label"), input);
         OutputSpec output = parseOutput(spec.requiredObject("output"), task, metric);
+        LiveBoardSpec liveBoard = parseLiveBoard(spec.optionalObject("liveBoard"));
         spec.rejectUnknownKeys();
-        return new BountySpec(version, task, metric, classes, input, label, output);
+        return new BountySpec(version, task, metric, classes, input, label, output, liveBoard);
+    }
+
+    private static LiveBoardSpec parseLiveBoard(Obj live) throws EvaluationException {
+        if (live == null) {
+            return LiveBoardSpec.DEFAULTS;
+        }
+        int share = live.optionalInt("sharePercent", LiveBoardSpec.DEFAULT_SHARE_PERCENT);
+        if (share < LiveBoardSpec.MIN_SHARE_PERCENT || share > LiveBoardSpec.MAX_SHARE_PERCENT) {
+            throw invalid("spec.liveBoard.sharePercent " + share + " is outside " + LiveBoardSpec.MIN_SHARE_PERCENT
+                    + " to " + LiveBoardSpec.MAX_SHARE_PERCENT + " (the percentage of the hidden test set the live"
+                    + " leaderboard scores; the rest decides the payout)");
+        }
+        int perDay = live.optionalInt("scoringsPerDay", LiveBoardSpec.DEFAULT_SCORINGS_PER_DAY);
+        if (perDay < 1 || perDay > LiveBoardSpec.MAX_SCORINGS_PER_DAY) {
+            throw invalid("spec.liveBoard.scoringsPerDay " + perDay + " is outside 1 to "
+                    + LiveBoardSpec.MAX_SCORINGS_PER_DAY + " (live-board scorings per contributor per day)");
+        }
+        live.rejectUnknownKeys();
+        return new LiveBoardSpec(share, perDay);
     }
 
     private static InputSpec parseInput(Obj in) throws EvaluationException {
@@ -251,6 +271,10 @@ final class SpecParser {
                 throw invalid(path + "." + key + " must be an integer");
             }
             return value.intValue();
+        }
+
+        int optionalInt(String key, int fallback) throws EvaluationException {
+            return node.hasNonNull(key) ? requiredInt(key) : markRead(key, fallback);
         }
 
         String requiredString(String key) throws EvaluationException {

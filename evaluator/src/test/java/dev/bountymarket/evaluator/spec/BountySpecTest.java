@@ -29,11 +29,30 @@ class BountySpecTest {
     void canonicalFormSortsKeysAndSpellsOutDefaults() throws Exception {
         BountySpec spec = BountySpec.parse(EXAMPLE);
         assertEquals("{\"classes\":[\"no\",\"yes\"],\"input\":{\"features\":[\"f00\",\"f01\",\"f02\"],\"kind\":\"tabular\","
-                + "\"name\":\"input\"},\"label\":{\"column\":\"label\"},\"metric\":\"roc_auc\",\"output\":{\"kind\":"
+                + "\"name\":\"input\"},\"label\":{\"column\":\"label\"},\"liveBoard\":{\"scoringsPerDay\":5,"
+                + "\"sharePercent\":20},\"metric\":\"roc_auc\",\"output\":{\"kind\":"
                 + "\"probabilities\",\"shape\":\"[N,C]\"},\"task\":\"binary_classification\",\"version\":1}",
                 spec.canonicalJson());
         assertEquals(Hashes.keccak256(spec.canonicalJson().getBytes(StandardCharsets.UTF_8)), spec.hash());
         assertTrue(spec.hash().matches("0x[0-9a-f]{64}"));
+    }
+
+    @Test
+    void liveBoardTermsAreReadWithDefaultsAndLimits() throws Exception {
+        String withTerms = EXAMPLE.replace("\"version\": 1,", "\"version\": 1, \"liveBoard\": {\"sharePercent\": 30,"
+                + " \"scoringsPerDay\": 2},");
+        BountySpec spec = BountySpec.parse(withTerms);
+        assertEquals(new LiveBoardSpec(30, 2), spec.liveBoard());
+        assertTrue(!spec.hash().equals(BountySpec.parse(EXAMPLE).hash()), "the terms are bound by the spec's hash");
+        assertEquals(LiveBoardSpec.DEFAULTS, BountySpec.parse(EXAMPLE).liveBoard());
+        assertEquals(BountySpec.parse(EXAMPLE).hash(), BountySpec.parse(EXAMPLE.replace("\"version\": 1,",
+                "\"version\": 1, \"liveBoard\": {},")).hash(), "the defaults spelled out or not");
+        assertInvalid(EXAMPLE.replace("\"version\": 1,", "\"version\": 1, \"liveBoard\": {\"sharePercent\": 80},"),
+                "spec.liveBoard.sharePercent 80 is outside 5 to 50");
+        assertInvalid(EXAMPLE.replace("\"version\": 1,", "\"version\": 1, \"liveBoard\": {\"scoringsPerDay\": 0},"),
+                "spec.liveBoard.scoringsPerDay 0 is outside 1 to 100");
+        assertInvalid(EXAMPLE.replace("\"version\": 1,", "\"version\": 1, \"liveBoard\": {\"share\": 20},"),
+                "spec.liveBoard.share is not a field");
     }
 
     @Test
