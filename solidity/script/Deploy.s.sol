@@ -6,7 +6,8 @@ import {BountyMarket} from "../src/BountyMarket.sol";
 
 /// @notice Deploys the market at the same address on every chain: CREATE2 through the deterministic deployment
 /// proxy with a fixed salt, so the address depends only on the bytecode, the treasury and the fee (docs/deploy.md).
-/// Environment: TREASURY (required), PROTOCOL_FEE_BPS (default 0, at most 1000). The signer: DEPLOYER_PRIVATE_KEY when
+/// Environment: TREASURY (required), PROTOCOL_FEE_BPS (default 0, at most 1000), RELAYER (the server's keeper address,
+/// the only one that may post batches of signed submissions; default zero: relaying off). The signer: DEPLOYER_PRIVATE_KEY when
 /// set (an environment variable, not a command-line argument others can read), else forge's own options (--ledger,
 /// --account, --private-key...); it pays the gas and has no power over the contract.
 /// Run again on a chain where the market already is, it sends nothing. After --broadcast, record the deployment for
@@ -33,8 +34,9 @@ contract Deploy {
     }
 
     /// @notice Where the market for these terms is (or will be) on any chain.
-    function predict(address treasury, uint16 feeBps) public pure returns (address) {
-        bytes32 initCodeHash = keccak256(abi.encodePacked(type(BountyMarket).creationCode, abi.encode(treasury, feeBps)));
+    function predict(address treasury, uint16 feeBps, address relayer) public pure returns (address) {
+        bytes32 initCodeHash =
+            keccak256(abi.encodePacked(type(BountyMarket).creationCode, abi.encode(treasury, feeBps, relayer)));
         bytes32 digest = keccak256(abi.encodePacked(bytes1(0xff), CREATE2_DEPLOYER, SALT, initCodeHash));
         return address(uint160(uint256(digest)));
     }
@@ -47,7 +49,8 @@ contract Deploy {
             "no deterministic deployment proxy at 0x4e59b44847b379578588920ca78fbf26c0b4956c: see docs/deploy.md");
         // forge-lint: disable-next-line(unsafe-typecast)
         uint16 fee = uint16(feeBps); // bounded just above
-        address expected = predict(treasury, fee);
+        address relayer = vm.envOr("RELAYER", address(0));
+        address expected = predict(treasury, fee, relayer);
         uint256 deployerKey = vm.envOr("DEPLOYER_PRIVATE_KEY", uint256(0));
         address deployer = deployerKey != 0 ? vm.addr(deployerKey) : msg.sender;
         _log("BountyMarket address:", expected);
@@ -64,9 +67,10 @@ contract Deploy {
         }
         // With a salt, forge sends the creation through its CREATE2 deployer; the check below makes sure that it was
         // the documented one (--create2-deployer could point elsewhere).
-        market = new BountyMarket{salt: SALT}(treasury, fee);
+        market = new BountyMarket{salt: SALT}(treasury, fee, relayer);
         vm.stopBroadcast();
         require(address(market) == expected, "deployed through another CREATE2 deployer than 0x4e59...956c");
-        require(market.treasury() == treasury && market.protocolFeeBps() == fee, "constructor arguments not as given");
+        require(market.treasury() == treasury && market.protocolFeeBps() == fee && market.relayer() == relayer,
+            "constructor arguments not as given");
     }
 }

@@ -30,7 +30,7 @@ contract GasOnAnvil {
 
     function deployAndSubmit() external {
         vm.startBroadcast(_key(SPONSOR));
-        BountyMarket market = new BountyMarket(vm.addr(_key(TREASURY)), 250);
+        BountyMarket market = new BountyMarket(vm.addr(_key(TREASURY)), 250, address(0));
         IBountyMarket.BountyParams memory p;
         p.token = address(0);
         p.amount = 10 ether;

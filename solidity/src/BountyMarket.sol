@@ -4,6 +4,8 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IBountyMarket} from "./IBountyMarket.sol";
 
@@ -13,6 +15,11 @@ import {IBountyMarket} from "./IBountyMarket.sol";
 /// @dev Storage is packed so that `submit` touches one bounty slot, and a bounty takes 8 fresh slots. The paid
 /// ranks are kept as one hash (`winnersHash`), which `finalize` checks against the addresses it is given.
 /// Requires an EVM with Cancun (EIP-1153 transient storage for the reentrancy guard).
+/// Relayed submissions use an EIP-712 domain separator cached at deployment and rebuilt on another chain id (a fork),
+/// as OpenZeppelin's `EIP712` does without its ERC-5267 view (the contract must stay under 24 KiB), and OpenZeppelin's
+/// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28) and
+/// `MerkleProof` (sorted-pair keccak256, so a proof needs no left/right flags; the leaf's position is bound inside
+/// the leaf instead).
 contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -30,6 +37,16 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     /// @dev Gas forwarded to an ERC-20 `transfer` push: several times what real tokens need, yet bounded,
     /// so a token that burns gas for one payee turns that payment into a credit instead of blocking all.
     uint256 private constant TOKEN_PUSH_GAS = 100_000;
+
+    /// @dev Bounds a proof's depth (12) and how fast a leaked relayer key could use up a bounty's indexes.
+    uint256 private constant MAX_BATCH_LEAVES = 4096;
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant DOMAIN_NAME_HASH = keccak256("BountyMarket");
+    bytes32 private constant DOMAIN_VERSION_HASH = keccak256("2");
+    bytes32 private constant SUBMISSION_TYPEHASH = keccak256(
+        "Submission(uint256 bounty,bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)"
+    );
 
     // Bit offsets of the fields of a bounty's first slot, read by `submit` directly.
     uint256 private constant HEAD_DEADLINE_SHIFT = 160;
@@ -88,6 +105,9 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         int256 previousScore;
         uint256 previousIndex;
         uint256 winnerCount;
+        uint256 maxSubmissions;
+        uint256 relayedCount; // relayed entries recorded so far
+        bytes32 relayedDigest; // the signed digest of the relayed entry being recorded
     }
 
     /// @dev The sponsor's remainder of a bounty finalized with its reveal withheld, as it is handed out.
@@ -99,21 +119,31 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
 
     address private immutable _treasury;
     uint16 private immutable _protocolFeeBps;
+    address private immutable _relayer;
+    uint256 private immutable _cachedChainId;
+    bytes32 private immutable _cachedDomainSeparator;
 
     uint256 private _bountyCount;
     mapping(uint256 bountyId => Bounty) private _bounties;
     mapping(uint256 bountyId => mapping(uint256 index => bytes32)) private _commitments;
     mapping(uint256 bountyId => mapping(address contributor => uint256)) private _submissionsBy;
     mapping(uint256 bountyId => mapping(address challenger => uint256)) private _bonds;
+    /// @dev keccak256(abi.encode(root, leafCount, postedAt)) of each batch, by its first submission index: one
+    /// fresh slot per batch, whatever its size.
+    mapping(uint256 bountyId => mapping(uint256 firstIndex => bytes32)) private _batches;
     mapping(address account => mapping(address token => uint256)) private _credits;
 
     /// @param treasury_ Receives protocol fees and forfeited challenge bonds.
     /// @param protocolFeeBps_ Fee taken from each prize, in basis points (at most 1000).
-    constructor(address treasury_, uint16 protocolFeeBps_) {
+    /// @param relayer_ The only address that may post batches of signed submissions (zero: relaying is off).
+    constructor(address treasury_, uint16 protocolFeeBps_, address relayer_) {
         if (treasury_ == address(0)) revert ZeroTreasury();
         if (protocolFeeBps_ > MAX_FEE_BPS) revert FeeTooHigh(protocolFeeBps_, MAX_FEE_BPS);
         _treasury = treasury_;
         _protocolFeeBps = protocolFeeBps_;
+        _relayer = relayer_;
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _buildDomainSeparator();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -190,18 +220,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     /// @dev The hot path: the bounty's first slot is read once and written once (see `Bounty` for its
     /// layout; `test_submit_headLayoutMatchesStruct` pins it).
     function submit(uint256 bountyId, bytes32 commitment) external returns (uint256 index) {
-        Bounty storage b = _bounties[bountyId];
-        uint256 head;
-        assembly ("memory-safe") {
-            head := sload(b.slot)
-        }
-        Status status = Status(uint8(head >> HEAD_STATUS_SHIFT));
-        if (status != Status.Open) {
-            if (status == Status.None) revert BountyNotFound(bountyId);
-            revert BountyNotOpen(bountyId);
-        }
-        uint64 deadline = uint40(head >> HEAD_DEADLINE_SHIFT);
-        if (block.timestamp >= deadline) revert SubmissionsClosed(bountyId, deadline);
+        (Bounty storage b, uint256 head) = _openHead(bountyId);
         if (commitment == bytes32(0)) revert ZeroCommitment();
 
         mapping(address => uint256) storage submitted = _submissionsBy[bountyId];
@@ -221,11 +240,54 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // Relayer
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBountyMarket
+    /// @dev Like `submit`, one read and one write of the bounty's first slot, plus one fresh slot: the leaves are
+    /// not looked at (they are checked when ranked), so the cost does not depend on the batch's size.
+    function postBatch(uint256 bountyId, bytes32 root, uint256 leafCount) external returns (uint256 firstIndex) {
+        if (msg.sender != _relayer) revert NotRelayer(msg.sender);
+        (Bounty storage b, uint256 head) = _openHead(bountyId);
+        if (root == bytes32(0)) revert ZeroRoot();
+        firstIndex = uint32(head >> HEAD_COUNT_SHIFT);
+        uint256 count = firstIndex + leafCount;
+        if (leafCount == 0 || leafCount > MAX_BATCH_LEAVES || count > type(uint32).max) {
+            revert InvalidLeafCount(leafCount);
+        }
+        head = (head & ~(uint256(type(uint32).max) << HEAD_COUNT_SHIFT)) | (count << HEAD_COUNT_SHIFT);
+        assembly ("memory-safe") {
+            sstore(b.slot, head)
+        }
+        _batches[bountyId][firstIndex] = keccak256(abi.encode(root, leafCount, block.timestamp));
+        emit BatchPosted(bountyId, firstIndex, leafCount, root, block.timestamp);
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Evaluator, anyone, arbiter
     // ------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IBountyMarket
     function proposeResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external {
+        _proposeResults(bountyId, entries, _noRelayProofs(), reportHash);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function proposeResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external {
+        _proposeResults(bountyId, entries, relayed, reportHash);
+    }
+
+    function _proposeResults(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) private {
         Bounty storage b = _bounty(bountyId);
         if (b.status != Status.Open) revert BountyNotOpen(bountyId);
         if (msg.sender != b.evaluator) revert NotEvaluator(bountyId, msg.sender);
@@ -233,7 +295,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         if (block.timestamp >= b.evaluationDeadline) {
             revert EvaluationDeadlinePassed(bountyId, b.evaluationDeadline);
         }
-        uint256 winnerCount = _recordResults(bountyId, b, entries, reportHash);
+        uint256 winnerCount = _recordResults(bountyId, b, entries, relayed, reportHash);
         uint40 challengeDeadline = uint40(block.timestamp + b.challengeWindow);
         b.status = Status.Proposed;
         b.challengeDeadline = challengeDeadline;
@@ -292,12 +354,28 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBountyMarket
-    function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash)
-        external
-        nonReentrant
-    {
+    function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external {
+        _overturnResults(bountyId, entries, _noRelayProofs(), reportHash);
+    }
+
+    /// @inheritdoc IBountyMarket
+    function overturnResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external {
+        _overturnResults(bountyId, entries, relayed, reportHash);
+    }
+
+    function _overturnResults(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) private nonReentrant {
         Bounty storage b = _disputedForArbiter(bountyId);
-        uint256 winnerCount = _recordResults(bountyId, b, entries, reportHash);
+        uint256 winnerCount = _recordResults(bountyId, b, entries, relayed, reportHash);
         b.status = Status.Resolved;
         b.resultsOverturned = true;
         // The bonds stay held: each challenger claims its bond and its part of the fee once finalized.
@@ -458,6 +536,16 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBountyMarket
+    function relayer() external view returns (address relayerAddress) {
+        return _relayer;
+    }
+
+    /// @inheritdoc IBountyMarket
+    function getBatch(uint256 bountyId, uint256 firstIndex) external view returns (bytes32 batchHash) {
+        return _batches[bountyId][firstIndex];
+    }
+
+    /// @inheritdoc IBountyMarket
     function challengeOf(uint256 bountyId, address challenger) external view returns (uint256 bond) {
         return _bonds[bountyId][challenger];
     }
@@ -510,6 +598,21 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     // ------------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------------
+
+    /// @dev The bounty's first slot, read once, for `submit` and `postBatch`: reverts unless it takes submissions.
+    function _openHead(uint256 bountyId) private view returns (Bounty storage b, uint256 head) {
+        b = _bounties[bountyId];
+        assembly ("memory-safe") {
+            head := sload(b.slot)
+        }
+        Status status = Status(uint8(head >> HEAD_STATUS_SHIFT));
+        if (status != Status.Open) {
+            if (status == Status.None) revert BountyNotFound(bountyId);
+            revert BountyNotOpen(bountyId);
+        }
+        uint64 deadline = uint40(head >> HEAD_DEADLINE_SHIFT);
+        if (block.timestamp >= deadline) revert SubmissionsClosed(bountyId, deadline);
+    }
 
     function _bounty(uint256 bountyId) private view returns (Bounty storage b) {
         b = _bounties[bountyId];
@@ -603,10 +706,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     }
 
     /// @dev Validates ranked entries and stores the paid ranks; returns how many ranks are paid.
-    function _recordResults(uint256 bountyId, Bounty storage b, ResultEntry[] calldata entries, bytes32 reportHash)
-        private
-        returns (uint256)
-    {
+    function _recordResults(
+        uint256 bountyId,
+        Bounty storage b,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) private returns (uint256) {
         if (reportHash == bytes32(0)) revert ZeroReportHash();
         Ranking memory r = Ranking({
             bountyId: bountyId,
@@ -619,14 +725,18 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
             higherIsBetter: b.metricDirection == MetricDirection.HigherIsBetter,
             previousScore: 0,
             previousIndex: 0,
-            winnerCount: 0
+            winnerCount: 0,
+            maxSubmissions: b.maxSubmissionsPerContributor,
+            relayedCount: 0,
+            relayedDigest: 0
         });
         // One bit per submission: a listed index must be unique.
         uint256[] memory seen = new uint256[]((r.submissionCount + 255) >> 8);
         address[] memory paid = new address[](r.shareCount);
         for (uint256 rank; rank < entries.length; ++rank) {
-            _recordEntry(r, seen, paid, rank, entries[rank]);
+            _recordRank(r, seen, paid, rank, entries[rank], relayed);
         }
+        if (r.relayedCount != relayed.length) revert RelayProofOutOfOrder(r.relayedCount);
         uint256 winnerCount = r.winnerCount;
         bytes32 winnersHash;
         assembly ("memory-safe") {
@@ -639,13 +749,34 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         return winnerCount;
     }
 
+    /// @dev One ranked entry: a relayed one (the next proof names its rank) opens its leaf, and if paid, its
+    /// signature and sequence number are checked; a direct one opens its stored commitment.
+    function _recordRank(
+        Ranking memory r,
+        uint256[] memory seen,
+        address[] memory paid,
+        uint256 rank,
+        ResultEntry calldata entry,
+        RelayProof[] calldata relayed
+    ) private {
+        uint256 next = r.relayedCount;
+        bool isRelayed = next < relayed.length && relayed[next].rank == rank;
+        if (isRelayed) _recordRelayed(r, entry, relayed[next]);
+        bool isPaid = _recordEntry(r, seen, paid, rank, entry, isRelayed);
+        // Only a paid rank moves funds, so only there must the contributor have signed within the limit.
+        if (isPaid && isRelayed) {
+            _checkSigned(r.bountyId, r.maxSubmissions, entry.submissionIndex, entry.contributor, relayed[next], r.relayedDigest);
+        }
+    }
+
     function _recordEntry(
         Ranking memory r,
         uint256[] memory seen,
         address[] memory paid,
         uint256 rank,
-        ResultEntry calldata entry
-    ) private {
+        ResultEntry calldata entry,
+        bool isRelayed
+    ) private returns (bool isPaid) {
         uint256 index = entry.submissionIndex;
         if (index >= r.submissionCount) revert UnknownSubmission(index);
         // forge-lint: disable-next-line(incorrect-shift)
@@ -656,7 +787,9 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
 
         address contributor = entry.contributor;
         bytes32 modelSha256 = entry.modelSha256;
-        if (_commitments[r.bountyId][index] != keccak256(abi.encode(modelSha256, contributor))) {
+        // A relayed entry was checked against its batch; a direct one opens its stored commitment (an index
+        // reserved by a batch has none, so a direct entry cannot claim a leaf's place).
+        if (!isRelayed && _commitments[r.bountyId][index] != keccak256(abi.encode(modelSha256, contributor))) {
             revert CommitmentMismatch(index);
         }
 
@@ -673,9 +806,93 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         // Entries are ordered, so the qualifying ones form a prefix of the ranking; the paid ranks go to the
         // first k of them that no judge of the bounty entered.
         bool qualified = r.higherIsBetter ? score >= r.threshold : score <= r.threshold;
-        bool isPaid = qualified && r.winnerCount < r.shareCount && !_isJudge(r, contributor);
+        isPaid = qualified && r.winnerCount < r.shareCount && !_isJudge(r, contributor);
         if (isPaid) _recordWinner(r, paid, contributor);
         emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
+    }
+
+    function _commitmentOf(ResultEntry calldata entry) private pure returns (bytes32) {
+        return keccak256(abi.encode(entry.modelSha256, entry.contributor));
+    }
+
+    /// @dev Checks that a relayed entry opens a posted leaf (its index is checked against the count here, before
+    /// `_recordEntry` does); keeps its digest in `r`. A signed submission listed twice (a replay, in two batches or
+    /// twice in one) cannot be paid twice: a contributor holds at most one paid rank (`DuplicateWinner`).
+    function _recordRelayed(Ranking memory r, ResultEntry calldata entry, RelayProof calldata relay) private view {
+        uint256 index = entry.submissionIndex;
+        if (index >= r.submissionCount) revert UnknownSubmission(index);
+        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry), entry.contributor, relay);
+        r.relayedCount++;
+    }
+
+    /// @dev The leaf lies inside the named batch, the proof leads from it to that batch's root, and the batch was
+    /// posted before the signed deadline. Returns the signed digest.
+    function _checkIncluded(
+        uint256 bountyId,
+        uint256 index,
+        bytes32 commitment,
+        address contributor,
+        RelayProof calldata relay
+    ) private view returns (bytes32 digest) {
+        uint256 first = relay.batchFirstIndex;
+        uint256 postedAt = relay.batchPostedAt;
+        uint256 deadline = relay.deadline;
+        if (index < first || index - first >= relay.batchLeafCount) revert LeafOutOfBatch(index);
+        if (postedAt >= deadline) revert SignatureExpired(index, deadline);
+        // A sequence or deadline beyond its signed type (uint16, uint64) gives a digest no wallet signs.
+        digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, deadline);
+        bytes32 root = MerkleProof.processProofCalldata(relay.proof, _leaf(index - first, digest));
+        if (_batches[bountyId][first] != keccak256(abi.encode(root, relay.batchLeafCount, postedAt))) {
+            revert InvalidInclusionProof(index);
+        }
+    }
+
+    /// @dev The contributor signed the digest (`ecrecover`'s 3,000 gas, so only for paid ranks), and its sequence
+    /// number is below the limit less the contributor's direct submissions, which hold the top numbers.
+    function _checkSigned(
+        uint256 bountyId,
+        uint256 limit,
+        uint256 index,
+        address contributor,
+        RelayProof calldata relay,
+        bytes32 digest
+    ) private view {
+        uint256 v = relay.sigV;
+        if (v > type(uint8).max) revert InvalidSignature(index);
+        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, uint8(v), relay.sigR, relay.sigS);
+        if (error != ECDSA.RecoverError.NoError || signer != contributor) revert InvalidSignature(index);
+        uint256 relayedLimit = limit - _submissionsBy[bountyId][contributor]; // direct ones never exceed the limit
+        uint256 sequence = relay.sequence;
+        if (sequence >= relayedLimit) revert SequenceOutOfRange(index, sequence, relayedLimit);
+    }
+
+    function _submissionDigest(
+        uint256 bountyId,
+        bytes32 commitment,
+        address contributor,
+        uint256 sequence,
+        uint256 deadline
+    ) private view returns (bytes32) {
+        bytes32 structHash = keccak256(abi.encode(SUBMISSION_TYPEHASH, bountyId, commitment, contributor, sequence, deadline));
+        bytes32 domainSeparator = block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
+    }
+
+    /// @dev Hashed twice (as OpenZeppelin's Merkle trees do) so no 64-byte inner node can pass for a leaf.
+    function _leaf(uint256 leafIndex, bytes32 digest) private pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(leafIndex, digest))));
+    }
+
+    /// @dev An empty calldata array for the overloads without relayed entries.
+    function _noRelayProofs() private pure returns (RelayProof[] calldata none) {
+        assembly ("memory-safe") {
+            none.offset := 0
+            none.length := 0
+        }
     }
 
     /// @dev Adds the next paid rank (hashed once all are known); a contributor may hold only one.

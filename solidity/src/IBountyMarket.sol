@@ -39,6 +39,23 @@ pragma solidity 0.8.28;
 /// Cheaper results: the contract stores the paid ranks as one hash (`BountyInfo.winnersHash`). `finalize` takes
 /// their addresses, best first, and checks them against it; they are the `ResultRanked` events with
 /// `paid = true`, in rank order, of the latest `ResultsProposed` or `ResultsOverturned`.
+///
+/// **Relayed submissions** (contributors need no ETH): a contributor signs an EIP-712 `Submission(uint256 bounty,
+/// bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)` in the domain (name "BountyMarket",
+/// version "2", chainId, this contract). The relayer named at deployment posts batches: one Merkle root per batch
+/// (`postBatch`), which reserves `leafCount` consecutive submission indexes, so a leaf's index is the batch's first
+/// index plus its position and tie order is batch order then leaf order, interleaved with direct submissions by
+/// when each reached the chain. Leaf `i` of a batch is `keccak256(bytes.concat(keccak256(abi.encode(i, digest))))`
+/// with `digest` the EIP-712 hash of the signed submission; inner nodes hash their two children sorted
+/// (OpenZeppelin's `MerkleProof`). Nothing about a leaf is checked when the batch is posted: a ranked entry of a
+/// relayed submission carries its `RelayProof` in `proposeResultsWithProofs`/`overturnResultsWithProofs`, where the
+/// proof and the batch having been posted before the signed deadline are checked for every such entry, and the
+/// signature (low-s, v 27 or 28) and the sequence number for a paid one (only a paid rank moves funds; an unpaid
+/// entry cannot displace one, as paid ranks are the first qualifying entries). Sequence numbers share the per-contributor limit `L` with direct submissions: a contributor's `d`
+/// direct `submit`s hold the numbers `L - 1` down to `L - d`, so a relayed leaf counts only with
+/// `sequence < L - d`; a replayed leaf (one signed submission in two batches) cannot be paid twice, as a contributor
+/// holds at most one paid rank. Direct `submit` stays
+/// open to everyone: a signed submission the relayer leaves out can be sent directly before the deadline.
 interface IBountyMarket {
     // ------------------------------------------------------------------------------------------------
     // Types
@@ -126,6 +143,31 @@ interface IBountyMarket {
         address contributor;
         bytes32 modelSha256;
         int256 score;
+    }
+
+    /// @notice What a ranked entry of a relayed submission carries: where its leaf is, the signed fields that are
+    /// not already in the entry, the signature and the inclusion proof.
+    /// @param rank The rank (position in `entries`) this proof belongs to; proofs are listed by increasing rank.
+    /// @param batchFirstIndex First submission index of the leaf's batch (the batch's key, see `BatchPosted`).
+    /// @param batchLeafCount Leaves (reserved indexes) of that batch.
+    /// @param batchPostedAt Block timestamp of the batch (of its `BatchPosted` event).
+    /// @param sequence The contributor's signed per-bounty sequence number.
+    /// @param deadline The signed deadline: the batch must have been posted before it.
+    /// @param sigV @param sigR @param sigS The contributor's signature of the EIP-712 digest (v 27 or 28, low s).
+    /// @param proof Sibling hashes from the leaf up to the batch's root.
+    /// @dev Whole words (no narrower types): each field is range-checked where it matters, and the contract stays
+    /// under the 24 KiB code size limit without the per-access checks of narrow calldata types.
+    struct RelayProof {
+        uint256 rank;
+        uint256 batchFirstIndex;
+        uint256 batchLeafCount;
+        uint256 batchPostedAt;
+        uint256 sequence;
+        uint256 deadline;
+        uint256 sigV;
+        bytes32 sigR;
+        bytes32 sigS;
+        bytes32[] proof;
     }
 
     /// @notice What a contributor should check before entering a bounty, as returned by `getTrustSignals`.
@@ -241,6 +283,10 @@ interface IBountyMarket {
     /// @param index Submission index (order of submission, used to break ties).
     /// @param contributor The sender (informational: the commitment itself names who gets paid).
     event Submitted(uint256 indexed bountyId, uint256 index, address indexed contributor, bytes32 commitment);
+
+    /// @notice The relayer posted a batch of signed submissions: indexes `firstIndex` to `firstIndex + leafCount - 1`
+    /// are reserved for its leaves, in leaf order. @param postedAt The block's timestamp (a `RelayProof` names it).
+    event BatchPosted(uint256 indexed bountyId, uint256 firstIndex, uint256 leafCount, bytes32 root, uint256 postedAt);
 
     /// @notice The evaluator proposed results; the challenge window runs until `challengeDeadline`.
     /// One `ResultRanked` event per entry precedes it.
@@ -378,6 +424,25 @@ interface IBountyMarket {
     /// @notice The caller reached the per-contributor submission limit.
     error SubmissionLimitReached(uint256 bountyId, uint16 maxSubmissionsPerContributor);
 
+    /// @notice Only the relayer named at deployment may post batches.
+    error NotRelayer(address caller);
+    /// @notice A batch root is zero.
+    error ZeroRoot();
+    /// @notice A batch must have 1 to 4096 leaves, and fit in the bounty's 32-bit submission indexes.
+    error InvalidLeafCount(uint256 leafCount);
+    /// @notice The relay proofs are not listed by strictly increasing rank, or one names a rank not listed.
+    error RelayProofOutOfOrder(uint256 position);
+    /// @notice A relayed entry's index is not inside the batch its proof names.
+    error LeafOutOfBatch(uint256 submissionIndex);
+    /// @notice The proof does not lead from the entry's leaf to a posted batch (wrong root, bounty, index or data).
+    error InvalidInclusionProof(uint256 submissionIndex);
+    /// @notice The signature is malformed (high s, v not 27 or 28) or was not made by the entry's contributor.
+    error InvalidSignature(uint256 submissionIndex);
+    /// @notice The batch was posted at or after the signed deadline.
+    error SignatureExpired(uint256 submissionIndex, uint256 deadline);
+    /// @notice The leaf's sequence number is not below the limit less the contributor's direct submissions.
+    error SequenceOutOfRange(uint256 submissionIndex, uint256 sequence, uint256 relayedLimit);
+
     /// @notice The caller is not the bounty's evaluator.
     error NotEvaluator(uint256 bountyId, address caller);
     /// @notice Results cannot be proposed before the submission deadline.
@@ -480,6 +545,15 @@ interface IBountyMarket {
     function submit(uint256 bountyId, bytes32 commitment) external returns (uint256 index);
 
     // ------------------------------------------------------------------------------------------------
+    // Relayer
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Posts one batch of signed submissions as the root of their Merkle tree (relayer only, `Open`, before
+    /// the submission deadline). Reserves `leafCount` submission indexes; the leaves are checked only when ranked.
+    /// @return firstIndex The batch's first submission index, its key in `RelayProof.batchFirstIndex`.
+    function postBatch(uint256 bountyId, bytes32 root, uint256 leafCount) external returns (uint256 firstIndex);
+
+    // ------------------------------------------------------------------------------------------------
     // Evaluator, anyone, arbiter
     // ------------------------------------------------------------------------------------------------
 
@@ -492,6 +566,15 @@ interface IBountyMarket {
     /// qualifies).
     /// @param reportHash keccak256 of the canonical evaluation report.
     function proposeResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
+
+    /// @notice `proposeResults` for a ranking with relayed entries: `relayed` holds one `RelayProof` per ranked entry of a relayed
+    /// submission, by increasing rank; every other entry must open a directly submitted commitment.
+    function proposeResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external;
 
     /// @notice Opens the test-set commitment. Anyone holding the preimage may call it, once, after the
     /// submission deadline; for a public bounty with results, only before its reveal deadline (the challenge
@@ -512,6 +595,14 @@ interface IBountyMarket {
     /// (same rules as `proposeResults`). Once the bounty is finalized, each challenger claims its bond back
     /// and an equal part of the bounty's protocol fee (`claimChallenge`).
     function overturnResults(uint256 bountyId, ResultEntry[] calldata entries, bytes32 reportHash) external;
+
+    /// @notice `overturnResults` for a ranking with relayed entries (see `proposeResultsWithProofs`).
+    function overturnResultsWithProofs(
+        uint256 bountyId,
+        ResultEntry[] calldata entries,
+        RelayProof[] calldata relayed,
+        bytes32 reportHash
+    ) external;
 
     /// @notice Pays out a bounty: after the challenge window if unchallenged, at once after the arbiter
     /// ruled, or after the arbitration deadline if the arbiter did not (the proposed results then stand and
@@ -563,7 +654,17 @@ interface IBountyMarket {
     /// back). Bonds forfeited by an uphold or a lapse still show here: see `BountyInfo.bondsHeld`.
     function challengeOf(uint256 bountyId, address challenger) external view returns (uint256 bond);
 
-    /// @notice Commitment of a submission (zero if the index does not exist).
+    /// @notice The only address allowed to post batches (fixed at deployment; zero: relaying is off).
+    function relayer() external view returns (address relayerAddress);
+
+    /// @notice Stored hash of the batch whose first index is `firstIndex`:
+    /// `keccak256(abi.encode(root, leafCount, postedAt))`, zero if no batch starts there. A contributor checks their
+    /// proof against it: the root their proof leads to, with the batch's leaf count and time (`BatchPosted`), must hash
+    /// to it. (The digest and the leaf are computed off-chain: docs/protocol.md gives the formulas; no view repeats
+    /// them, as the contract must stay under the 24 KiB code size limit.)
+    function getBatch(uint256 bountyId, uint256 firstIndex) external view returns (bytes32 batchHash);
+
+    /// @notice Commitment of a submission (zero if the index does not exist or belongs to a batch).
     function getCommitment(uint256 bountyId, uint256 index) external view returns (bytes32 commitment);
 
     /// @notice Number of submissions of a bounty.

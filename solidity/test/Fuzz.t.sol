@@ -92,7 +92,7 @@ contract FuzzTest is MarketFixture {
         n = bound(n, 0, MAX_CONTRIBUTORS);
         qualifying = bound(qualifying, 0, n);
         feeBps = bound(feeBps, 0, 1_000);
-        market = new BountyMarket(treasury, uint16(feeBps));
+        market = new BountyMarket(treasury, uint16(feeBps), address(0));
         vm.deal(treasury, 0);
         vm.deal(sponsor, reward);
 
@@ -129,7 +129,7 @@ contract FuzzTest is MarketFixture {
         n = bound(n, 0, MAX_CONTRIBUTORS);
         qualifying = bound(qualifying, 0, n);
         feeBps = bound(feeBps, 0, 1_000);
-        market = new BountyMarket(treasury, uint16(feeBps));
+        market = new BountyMarket(treasury, uint16(feeBps), address(0));
         vm.deal(treasury, 0);
         vm.deal(sponsor, reward);
 

@@ -27,7 +27,7 @@ contract BountyMarketInvariantTest is Test {
     function setUp() public {
         vm.warp(1_700_000_000);
         treasury = makeAddr("treasury");
-        market = new BountyMarket(treasury, 300);
+        market = new BountyMarket(treasury, 300, makeAddr("relayer"));
         handler = new Handler(market, treasury, makeAddr("evaluator"), makeAddr("arbiter"));
     }
 
@@ -38,7 +38,7 @@ contract BountyMarketInvariantTest is Test {
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
         // Repeated entries weight the common actions.
-        bytes4[] memory selectors = new bytes4[](22);
+        bytes4[] memory selectors = new bytes4[](24);
         selectors[0] = Handler.createBounty.selector;
         selectors[1] = Handler.createBounty.selector;
         selectors[2] = Handler.topUp.selector;
@@ -61,6 +61,8 @@ contract BountyMarketInvariantTest is Test {
         selectors[19] = Handler.toggleBlacklist.selector;
         selectors[20] = Handler.challenge.selector;
         selectors[21] = Handler.claimChallenge.selector;
+        selectors[22] = Handler.relaySubmit.selector; // relayed batches beside direct submissions
+        selectors[23] = Handler.relaySubmit.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

@@ -27,6 +27,13 @@ contract Handler is Test {
         uint32 index;
         address contributor;
         bytes32 model;
+        bool relayed; // a one-leaf batch: its proof is empty
+        uint16 sequence;
+        uint64 deadline;
+        uint40 postedAt;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
     }
 
     mapping(uint256 => Sub[]) internal _subs;
@@ -49,6 +56,8 @@ contract Handler is Test {
     uint256 public ghostLapses; // disputes finalized with the arbiter silent (coverage)
     uint256 internal _lastRefund; // Refund payouts of the latest recorded call
     mapping(bytes32 => uint256) public calls;
+    mapping(address => uint256) internal _keys; // signing keys of the actors that sign relayed submissions
+    mapping(uint256 => mapping(address => uint16)) internal _relayedBy;
 
     constructor(BountyMarket market_, address treasury_, address evaluator_, address arbiter_) {
         market = market_;
@@ -61,7 +70,10 @@ contract Handler is Test {
         _tokens.push(address(new FeeOnTransferToken(100)));
         _tokens.push(address(blacklistToken));
         for (uint256 i; i < 6; ++i) {
-            _actors.push(makeAddr(string(abi.encodePacked("actor", bytes1(uint8(48 + i))))));
+            string memory name = string(abi.encodePacked("actor", bytes1(uint8(48 + i))));
+            address actor = makeAddr(name);
+            _actors.push(actor);
+            _keys[actor] = uint256(keccak256(bytes(name)));
         }
         _actors.push(address(new RevertingReceiver()));
         _actors.push(address(new ExpensiveReceiver()));
@@ -162,8 +174,47 @@ contract Handler is Test {
         bytes32 model = keccak256(abi.encode(modelSeed));
         vm.prank(contributor);
         uint256 index = market.submit(id, keccak256(abi.encode(model, contributor)));
-        _subs[id].push(Sub({index: uint32(index), contributor: contributor, model: model}));
+        _subs[id].push(
+            Sub({
+                index: uint32(index),
+                contributor: contributor,
+                model: model,
+                relayed: false,
+                sequence: 0,
+                deadline: 0,
+                postedAt: 0,
+                v: 0,
+                r: 0,
+                s: 0
+            })
+        );
         calls["submit"]++;
+    }
+
+    /// @dev An actor (who may hold no ETH) signs a submission, and the relayer posts it as a one-leaf batch.
+    function relaySubmit(uint256 idSeed, uint256 actorSeed, uint256 modelSeed) external {
+        (uint256 id, IBountyMarket.BountyInfo memory info) = _pickIn(idSeed, IBountyMarket.Status.Open);
+        if (id == 0 || info.status != IBountyMarket.Status.Open) return;
+        address contributor = _actors[actorSeed % 6];
+        uint16 sequence = _relayedBy[id][contributor];
+        if (sequence >= info.maxSubmissionsPerContributor) return;
+        Sub memory sub;
+        sub.contributor = contributor;
+        sub.model = keccak256(abi.encode(modelSeed, "relayed"));
+        sub.relayed = true;
+        sub.sequence = sequence;
+        sub.deadline = uint64(block.timestamp + 1 days);
+        sub.postedAt = uint40(block.timestamp);
+        bytes32 digest = _digest(id, keccak256(abi.encode(sub.model, contributor)), contributor, sequence, sub.deadline);
+        (sub.v, sub.r, sub.s) = vm.sign(_keys[contributor], digest);
+        // a one-leaf tree's root is its leaf
+        bytes32 root = keccak256(bytes.concat(keccak256(abi.encode(uint256(0), digest))));
+        address relayer = market.relayer(); // read before the prank, which applies to the very next call
+        vm.prank(relayer);
+        sub.index = uint32(market.postBatch(id, root, 1));
+        _relayedBy[id][contributor] = sequence + 1;
+        _subs[id].push(sub);
+        calls["relaySubmit"]++;
     }
 
     function warp(uint256 seconds_) external {
@@ -177,8 +228,10 @@ contract Handler is Test {
         if (info.status == IBountyMarket.Status.Open) _warpTo(info.submissionDeadline); // fast-forward
         else if (info.status != IBountyMarket.Status.Closed) return;
         if (block.timestamp >= info.evaluationDeadline) return;
+        IBountyMarket.ResultEntry[] memory entries = _ranking(id, info, scoreSeed);
         bytes memory data = abi.encodeCall(
-            market.proposeResults, (id, _ranking(id, info, scoreSeed), keccak256(abi.encode("report", scoreSeed)))
+            market.proposeResultsWithProofs,
+            (id, entries, _proofs(id, entries), keccak256(abi.encode("report", scoreSeed)))
         );
         require(_recorded(id, evaluator, data), "a valid ranking is accepted");
         calls["proposeResults"]++;
@@ -240,7 +293,11 @@ contract Handler is Test {
             return;
         }
         IBountyMarket.ResultEntry[] memory entries = _ranking(id, info, scoreSeed);
-        _recorded(id, arbiter, abi.encodeCall(market.overturnResults, (id, entries, keccak256("fixed"))));
+        _recorded(
+            id,
+            arbiter,
+            abi.encodeCall(market.overturnResultsWithProofs, (id, entries, _proofs(id, entries), keccak256("fixed")))
+        );
         calls["overturnResults"]++;
     }
 
@@ -353,6 +410,11 @@ contract Handler is Test {
                 if (picked[j].contributor == subs[i].contributor) seen = true;
             }
             if (seen) continue;
+            // a relayed leaf counts below the limit less the contributor's direct submissions
+            if (
+                subs[i].relayed
+                    && subs[i].sequence + market.submissionsBy(id, subs[i].contributor) >= info.maxSubmissionsPerContributor
+            ) continue;
             int256 score = int256(uint256(keccak256(abi.encode(seed, "score", i))) % 7) - 3;
             picked[n++] = IBountyMarket.ResultEntry(subs[i].index, subs[i].contributor, subs[i].model, score);
         }
@@ -366,6 +428,69 @@ contract Handler is Test {
                 --j;
             }
             entries[j] = e;
+        }
+    }
+
+    /// @dev The EIP-712 digest of a signed submission to the market (as RelayFixture computes it).
+    function _digest(uint256 id, bytes32 commitment, address contributor, uint16 sequence, uint64 deadline)
+        internal
+        view
+        returns (bytes32)
+    {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("BountyMarket"),
+                keccak256("2"),
+                block.chainid,
+                address(market)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256(
+                    "Submission(uint256 bounty,bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)"
+                ),
+                id,
+                commitment,
+                contributor,
+                sequence,
+                deadline
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    /// @dev The relay proofs of a ranking's relayed entries, by rank.
+    function _proofs(uint256 id, IBountyMarket.ResultEntry[] memory entries)
+        internal
+        view
+        returns (IBountyMarket.RelayProof[] memory proofs)
+    {
+        Sub[] storage subs = _subs[id];
+        IBountyMarket.RelayProof[] memory all = new IBountyMarket.RelayProof[](entries.length);
+        uint256 n;
+        for (uint256 rank; rank < entries.length; ++rank) {
+            for (uint256 i; i < subs.length; ++i) {
+                Sub storage sub = subs[i];
+                if (sub.index != entries[rank].submissionIndex || !sub.relayed) continue;
+                all[n++] = IBountyMarket.RelayProof({
+                    rank: uint32(rank),
+                    batchFirstIndex: sub.index,
+                    batchLeafCount: 1,
+                    batchPostedAt: sub.postedAt,
+                    sequence: sub.sequence,
+                    deadline: sub.deadline,
+                    sigV: sub.v,
+                    sigR: sub.r,
+                    sigS: sub.s,
+                    proof: new bytes32[](0)
+                });
+            }
+        }
+        proofs = new IBountyMarket.RelayProof[](n);
+        for (uint256 i; i < n; ++i) {
+            proofs[i] = all[i];
         }
     }
 

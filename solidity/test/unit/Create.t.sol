@@ -14,18 +14,18 @@ contract ConstructorTest is MarketFixture {
     }
 
     function test_constructor_acceptsFeeAtCap() public {
-        BountyMarket m = new BountyMarket(treasury, 1_000);
+        BountyMarket m = new BountyMarket(treasury, 1_000, relayer);
         vm.assertEq(uint256(m.protocolFeeBps()), 1_000, "fee at cap");
     }
 
     function test_constructor_revertsIfTreasuryZero() public {
         vm.expectRevert(IBountyMarket.ZeroTreasury.selector);
-        new BountyMarket(address(0), FEE_BPS);
+        new BountyMarket(address(0), FEE_BPS, relayer);
     }
 
     function test_constructor_revertsIfFeeAboveCap() public {
         vm.expectRevert(abi.encodeWithSelector(IBountyMarket.FeeTooHigh.selector, 1_001, 1_000));
-        new BountyMarket(treasury, 1_001);
+        new BountyMarket(treasury, 1_001, relayer);
     }
 }
 

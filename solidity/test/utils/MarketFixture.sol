@@ -34,6 +34,7 @@ abstract contract MarketFixture is Test {
     address internal dave;
     address internal challenger;
     address internal stranger;
+    address internal relayer;
 
     bytes32 private constant RESULT_RANKED =
         keccak256("ResultRanked(uint256,uint256,uint256,address,bytes32,int256,bool,bool)");
@@ -66,10 +67,11 @@ abstract contract MarketFixture is Test {
         dave = makeAddr("dave");
         challenger = makeAddr("challenger");
         stranger = makeAddr("stranger");
+        relayer = makeAddr("relayer");
         vm.deal(sponsor, 1_000 ether);
         vm.deal(challenger, 100 ether);
         vm.deal(stranger, 100 ether);
-        market = new BountyMarket(treasury, FEE_BPS);
+        market = new BountyMarket(treasury, FEE_BPS, relayer);
         vm.label(address(market), "market");
     }
 

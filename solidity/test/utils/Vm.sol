@@ -24,6 +24,7 @@ interface Vm {
     function startPrank(address msgSender) external;
     function stopPrank() external;
     function addr(uint256 privateKey) external pure returns (address keyAddr);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
     function assume(bool condition) external pure;
     function recordLogs() external;
@@ -51,6 +52,7 @@ interface Vm {
     // scripts
     function envAddress(string calldata name) external view returns (address value);
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256 value);
+    function envOr(string calldata name, address defaultValue) external view returns (address value);
     function deriveKey(string calldata mnemonic, uint32 index) external pure returns (uint256 privateKey);
     function startBroadcast() external;
     function startBroadcast(uint256 privateKey) external;

@@ -46,6 +46,9 @@ public class BountyProjection {
     @Inject
     EvaluationQueue evaluations;
 
+    @Inject
+    dev.bountymarket.submission.RelayService relay;
+
     void onIndexed(@Observes EventsIndexed indexed) {
         List<ChainEvent> events = new ArrayList<>(indexed.eventIds().size());
         for (int from = 0; from < indexed.eventIds().size(); from += CHUNK) {
@@ -113,6 +116,22 @@ public class BountyProjection {
         bounty.updatedAt = Instant.now();
     }
 
+    /** A batch of relayed submissions: its leaves take their indexes, and are evaluated like direct submissions. */
+    private void batchPosted(Bounty bounty, ChainEvent event, BountyMarket.BatchPostedEventResponse e) {
+        relay.posted(bounty, event, e);
+        Optional<LiveBoardSpec> live = bounty.testSetKey == null ? Optional.empty() : bounty.liveBoard();
+        Submission.<Submission>list("relayBatchId is not null and bountyId = ?1 and chainIndex >= ?2 and chainIndex < ?3",
+                bounty.id, e.firstIndex.intValueExact(), e.firstIndex.add(e.leafCount).intValueExact()).forEach(s -> {
+                    if (s.modelKey != null && s.publicScore == null) {
+                        evaluations.enqueue(s.id, EvaluationJob.Kind.PUBLIC);
+                    }
+                    if (s.modelKey != null && live.isPresent()) {
+                        // The live board scores a relayed submission like a direct one (see submitted).
+                        evaluations.enqueueLive(s.id, bounty.id, s.contributor, live.get().scoringsPerDay());
+                    }
+                });
+    }
+
     /** Any event but Submitted (see {@link #apply(List)}). */
     private void apply(ChainEvent event) {
         if (event.bountyId == null) {
@@ -142,6 +161,7 @@ public class BountyProjection {
             }
             case "ToppedUp" -> bounty.reward = BountyMarket.getToppedUpEventFromLog(log).newReward;
             case "BountyCancelled" -> bounty.status = BountyStatus.CANCELLED;
+            case "BatchPosted" -> batchPosted(bounty, event, BountyMarket.getBatchPostedEventFromLog(log));
             case "ResultRanked" -> ranked(bounty, BountyMarket.getResultRankedEventFromLog(log));
             case "ResultsProposed" -> {
                 var e = BountyMarket.getResultsProposedEventFromLog(log);
@@ -217,7 +237,9 @@ public class BountyProjection {
                         onchainIds).forEach(b -> bounties.put(b.contract + "/" + b.onchainId, b)));
         Map<String, Deque<Submission>> waiting = new HashMap<>();
         if (!bounties.isEmpty()) {
-            Submission.<Submission>list("bountyId in ?1 and commitment in ?2 and chainIndex is null order by id",
+            // A model in a relayed batch takes its index from the batch; sent directly as well, it is a second row.
+            Submission.<Submission>list("bountyId in ?1 and commitment in ?2 and chainIndex is null"
+                    + " and relayBatchId is null order by id",
                     bounties.values().stream().map(b -> b.id).toList(),
                     decoded.stream().map(e -> Numeric.toHexString(e.commitment)).distinct().toList())
                     .forEach(s -> waiting.computeIfAbsent(s.bountyId + "/" + s.commitment, k -> new ArrayDeque<>()).add(s));
@@ -241,6 +263,14 @@ public class BountyProjection {
                 submission.contributor = e.contributor;
                 submission.commitment = commitment;
                 submission.createdAt = now;
+            }
+            if (submission.relayed()) {
+                // Signed for the relayer but sent directly (the page offers it when the relayer left it out): it
+                // leaves the relayer's queue, so it is not posted a second time.
+                submission.relaySequence = null;
+                submission.relayDeadline = null;
+                submission.relaySignature = null;
+                submission.relaySignedAt = null;
             }
             submission.chainIndex = e.index.intValueExact();
             submission.committedTx = event.txHash;

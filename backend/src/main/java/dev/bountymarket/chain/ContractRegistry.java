@@ -41,6 +41,9 @@ public class ContractRegistry {
     ChainConfig config;
 
     @Inject
+    dev.bountymarket.keeper.KeeperConfig keeper;
+
+    @Inject
     EntityManager entityManager;
 
     private volatile ContractDeployment current;
@@ -64,6 +67,36 @@ public class ContractRegistry {
     }
 
     /** The contract on the configured chain, resolving it on first use. */
+    /**
+     * The keeper's address when the current market names it as its relayer (the only account that may post batches of
+     * signed submissions), read from the chain once per deployment; empty without a keeper key or when another account
+     * relays for this market (contributors then send their submissions themselves).
+     */
+    public Optional<String> relayer() {
+        Optional<String> keeperAddress = keeper.privateKey().map(key -> Credentials.create(key).getAddress());
+        if (keeperAddress.isEmpty()) {
+            return Optional.empty();
+        }
+        ContractDeployment deployment = current();
+        String[] cached = relayerOf;
+        if (cached == null || !cached[0].equals(deployment.address)) {
+            try {
+                String onChain = BountyMarket.load(deployment.address, web3j,
+                        new org.web3j.tx.ReadonlyTransactionManager(web3j, keeperAddress.get()), new DefaultGasProvider())
+                        .relayer().send();
+                cached = new String[] {deployment.address, onChain.toLowerCase(Locale.ROOT)};
+                relayerOf = cached;
+            } catch (Exception e) {
+                // web3j's send() declares Exception
+                throw new ContractUnavailable("reading the market's relayer: " + e.getMessage());
+            }
+        }
+        return cached[1].equalsIgnoreCase(keeperAddress.get()) ? keeperAddress : Optional.empty();
+    }
+
+    /** (market address, its relayer), read once per deployment. */
+    private volatile String[] relayerOf;
+
     public ContractDeployment current() {
         ContractDeployment resolved = current;
         if (resolved == null) {
@@ -210,9 +243,12 @@ public class ContractRegistry {
         Credentials deployer = Credentials.create(config.deployerKey().orElseThrow(() -> new ContractUnavailable(
                 "CHAIN_AUTO_DEPLOY is on but CHAIN_DEPLOYER_KEY is not set")));
         String treasury = config.treasury().orElse(deployer.getAddress());
+        // The keeper posts the relayed batches: the market lets only the relayer named at deployment do it.
+        String relayer = keeper.privateKey().map(key -> Credentials.create(key).getAddress())
+                .orElse("0x0000000000000000000000000000000000000000");
         try {
             BountyMarket market = BountyMarket.deploy(web3j, new RawTransactionManager(web3j, deployer, chainId),
-                    new DefaultGasProvider(), treasury, BigInteger.valueOf(config.protocolFeeBps())).send();
+                    new DefaultGasProvider(), treasury, BigInteger.valueOf(config.protocolFeeBps()), relayer).send();
             var receipt = market.getTransactionReceipt().orElseThrow();
             Log.infof("Deployed BountyMarket at %s on chain %d (tx %s)", market.getContractAddress(), chainId,
                     receipt.getTransactionHash());

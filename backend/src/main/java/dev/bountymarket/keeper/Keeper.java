@@ -86,6 +86,9 @@ public class Keeper {
     Leadership leadership;
 
     @Inject
+    dev.bountymarket.submission.RelayService relay;
+
+    @Inject
     ProcessRoles roles;
 
     private Repeating rounds;
@@ -123,7 +126,12 @@ public class Keeper {
         Instant now = clock.now();
         for (Bounty bounty : candidates(sender.account().get().getAddress())) {
             nextStep(bounty, now).ifPresent(step -> sender.prepare(term, bounty.id, step.action(), step.data())
-                    .ifPresent(tx -> sender.broadcast(tx.id)));
+                    .ifPresent(tx -> {
+                        if (step.batchId() != null) {
+                            relay.recordTransaction(step.batchId(), tx.id);
+                        }
+                        sender.broadcast(tx.id);
+                    }));
         }
         funds.endRound();
     }
@@ -168,7 +176,11 @@ public class Keeper {
         return KeeperTransaction.count("status in ?1", KeeperTransaction.UNSETTLED);
     }
 
-    record Step(Action action, String data) {
+    /** @param batchId the relayed batch a POST_BATCH step posts, else null */
+    record Step(Action action, String data, Long batchId) {
+        Step(Action action, String data) {
+            this(action, data, null);
+        }
     }
 
     Optional<Step> nextStep(Bounty bounty, Instant now) {
@@ -184,8 +196,20 @@ public class Keeper {
             if (!results.evaluated(bounty.id)) {
                 return Optional.empty();
             }
-            return commitmentsAfterDeadline(bounty).flatMap(onChain -> results.prepare(bounty.id, onChain)).map(p -> new Step(
-                    Action.PROPOSE_RESULTS, market.proposeResults(id, p.entries(), p.reportHash()).encodeFunctionCall()));
+            return commitmentsAfterDeadline(bounty).flatMap(onChain -> results.prepare(bounty.id, onChain)).map(p -> {
+                // Relayed entries carry their proofs (docs/protocol.md, "Relayed submissions").
+                List<BountyMarket.RelayProof> proofs = relay.proofsFor(bounty.id, p.entries());
+                String data = proofs.isEmpty()
+                        ? market.proposeResults(id, p.entries(), p.reportHash()).encodeFunctionCall()
+                        : market.proposeResultsWithProofs(id, p.entries(), proofs, p.reportHash()).encodeFunctionCall();
+                return new Step(Action.PROPOSE_RESULTS, data);
+            });
+        }
+        if (bounty.status == BountyStatus.OPEN && registry.relayer().isPresent()) {
+            // The keeper is the market's relayer: post the signed submissions waiting for a batch, when due.
+            return relay.batchToPost(bounty.id).map(batch -> new Step(Action.POST_BATCH, market.postBatch(id,
+                    Numeric.hexStringToByteArray(batch.root), BigInteger.valueOf(batch.leafCount)).encodeFunctionCall(),
+                    batch.id));
         }
         // A public bounty pays out only once revealed; the reveal is refused from its deadline on, when finalize
         // settles it as withheld instead (docs/protocol.md, "A reveal nobody can withhold").

@@ -23,6 +23,8 @@ public class KeeperTransaction extends PanacheEntity {
 
     public enum Action {
         PROPOSE_RESULTS, REVEAL_TEST_SET, FINALIZE, EXPIRE,
+        /** A batch of relayed submissions (the keeper is the market's relayer). */
+        POST_BATCH,
         /** A 0-value transfer to itself that takes a nonce nothing else can, so later ones are mined. */
         FILL_NONCE
     }

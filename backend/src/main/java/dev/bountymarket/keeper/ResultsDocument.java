@@ -45,6 +45,8 @@ public class ResultsDocument {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().nodeFactory(CanonicalJson.NODES).build();
 
+    private static final String NO_COMMITMENT = "0x" + "0".repeat(64);
+
     /** A proposal ready to sign: the ranked entries in contract order and the document's hash. */
     public record Proposal(List<BountyMarket.ResultEntry> entries, byte[] reportHash) {
     }
@@ -114,7 +116,9 @@ public class ResultsDocument {
         }
         for (int i = 0; i < committed.size(); i++) {
             Submission s = committed.get(i);
-            if (s.chainIndex != i || !s.commitment.equalsIgnoreCase(commitmentsOnChain.get(i))) {
+            // A relayed submission's index holds no commitment on-chain: its batch root does (docs/protocol.md).
+            String expected = s.relayBatchId != null ? NO_COMMITMENT : s.commitment;
+            if (s.chainIndex != i || !expected.equalsIgnoreCase(commitmentsOnChain.get(i))) {
                 return false;
             }
         }
@@ -129,7 +133,13 @@ public class ResultsDocument {
         ArrayNode excluded = CanonicalJson.NODES.arrayNode();
         for (Submission s : committed) {
             EvaluationJob job = jobs.get(s.id);
-            if (bounty.judgeRole(s.contributor).isPresent()) {
+            if (overLimit(bounty, s, committed)) {
+                // The contract counts a relayed leaf only below the limit less its contributor's direct submissions.
+                ObjectNode why = excluded.addObject();
+                why.put("submissionIndex", s.chainIndex);
+                why.put("contributor", s.contributor.toLowerCase());
+                why.put("reason", "RELAYED_OVER_LIMIT");
+            } else if (bounty.judgeRole(s.contributor).isPresent()) {
                 // The contract never pays a judge's entry; left out so that it takes no paid rank from anyone.
                 ObjectNode why = excluded.addObject();
                 why.put("submissionIndex", s.chainIndex);
@@ -197,6 +207,16 @@ public class ResultsDocument {
                     BigInteger.valueOf(e.path("score").asLong())));
         }
         return new Proposal(entries, Hash.sha3(resultsJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** A relayed leaf whose sequence number is not below the limit less its contributor's direct submissions. */
+    static boolean overLimit(Bounty bounty, Submission s, List<Submission> committed) {
+        if (s.relayBatchId == null || s.relaySequence == null || bounty.maxSubmissions == null) {
+            return false;
+        }
+        long direct = committed.stream().filter(c -> c.relayBatchId == null && c.contributor.equalsIgnoreCase(s.contributor))
+                .count();
+        return s.relaySequence >= bounty.maxSubmissions - direct;
     }
 
     private record Scored(Submission submission, EvaluationJob job) {

@@ -85,6 +85,30 @@ public class Submission extends PanacheEntity {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Relayed (docs/protocol.md): the contributor's signed sequence number, deadline and signature (0x, 65 bytes). */
+    @Column(name = "relay_sequence")
+    public Integer relaySequence;
+
+    @Column(name = "relay_deadline")
+    public Instant relayDeadline;
+
+    @Column(name = "relay_signature")
+    public String relaySignature;
+
+    @Column(name = "relay_signed_at")
+    public Instant relaySignedAt;
+
+    /** The batch holding it (its leaf {@link #relayLeaf}); null while it waits for one. */
+    @Column(name = "relay_batch_id")
+    public Long relayBatchId;
+
+    @Column(name = "relay_leaf")
+    public Integer relayLeaf;
+
+    public boolean relayed() {
+        return relaySignature != null;
+    }
+
     public Optional<StoredObject> model() {
         return modelKey == null ? Optional.empty() : Optional.of(new StoredObject(modelKey, modelSha256, modelSize, false));
     }

@@ -35,6 +35,13 @@ public class SubmissionResource {
     @Inject
     ContentStore store;
 
+    @Inject
+    RelayService relay;
+
+    /** A signed submission for the relayer: the sequence number and deadline of the typed data, and the signature. */
+    public record SignedRelay(Integer sequence, Long deadline, String signature) {
+    }
+
     @GET
     @Path("/{id}")
     public SubmissionView get(@PathParam("id") long id) {
@@ -46,6 +53,41 @@ public class SubmissionResource {
     @Path("/{id}/transactions/submit")
     public WalletTransaction submit(@PathParam("id") long id) {
         return submissions.submitTransaction(id, currentUser.require());
+    }
+
+    /** The EIP-712 typed data the contributor's wallet signs so the relayer posts the model for them (no gas). */
+    @GET
+    @Path("/{id}/relay")
+    public RelayView.SigningRequest relaySigningRequest(@PathParam("id") long id) {
+        return relay.signingRequest(id, currentUser.require());
+    }
+
+    /** Hands the signed submission to the relayer; it is posted in the next batch. */
+    @POST
+    @Path("/{id}/relay")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public RelayView.Status relay(@PathParam("id") long id, SignedRelay signed) {
+        String caller = currentUser.requireForChange();
+        if (signed == null || signed.sequence() == null || signed.deadline() == null || signed.signature() == null) {
+            throw new dev.bountymarket.bounty.BountyException(dev.bountymarket.bounty.BountyException.Code.INVALID_REQUEST,
+                    "Send {\"sequence\", \"deadline\", \"signature\"}: the sequence number and deadline of the typed"
+                            + " data from GET /api/submissions/" + id + "/relay, and your wallet's signature of it");
+        }
+        return relay.accept(id, caller, signed.sequence(), signed.deadline(), signed.signature());
+    }
+
+    /** Where a relayed submission is: waiting, posting, posted; and whether the relayer left it out. */
+    @GET
+    @Path("/{id}/relay/status")
+    public RelayView.Status relayStatus(@PathParam("id") long id) {
+        return relay.status(id);
+    }
+
+    /** The inclusion proof of a posted relayed submission: anyone can check it with the market's verifyRelayed. */
+    @GET
+    @Path("/{id}/proof")
+    public RelayView.Proof proof(@PathParam("id") long id) {
+        return relay.proof(id);
     }
 
     /** Deletes an upload that was never committed from its contributor's lists (204). */

@@ -420,7 +420,7 @@ public class SubmissionService {
      * The bounty, if {@code contributor} may enter it now. A judge of the bounty is refused first, whatever its state:
      * the contract would never pay its entry (docs/protocol.md, "No judge in the race").
      */
-    private Bounty openForSubmissions(long bountyId, String contributor) {
+    Bounty openForSubmissions(long bountyId, String contributor) {
         Bounty bounty = Bounty.findById(bountyId);
         if (bounty == null) {
             throw new BountyException(Code.BOUNTY_NOT_FOUND, "There is no bounty " + bountyId);

@@ -75,7 +75,7 @@ class BountyMarketLifecycleTest {
     @Test
     void fullBounty_paysQualifyingWinnersFeeAndRefundToTheWei() throws Exception {
         BountyMarket deployed = BountyMarket.deploy(web3j, tm(deployer), new DefaultGasProvider(),
-                treasury.getAddress(), FEE_BPS).send();
+                treasury.getAddress(), FEE_BPS, deployer.getAddress()).send();
         String address = deployed.getContractAddress();
 
         // Create: 3 ETH and 7 wei, so that rounding is visible; top-3 shares; threshold 0.5.

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.web3j.crypto.Credentials;
 
+import dev.bountymarket.local.DevAccounts;
+
 /**
  * Deploys the market the way docs/deploy.md says: {@code forge script script/Deploy.s.sol --broadcast} from
  * solidity/node_modules, then {@code node scripts/record-deployment.js}. Forge's broadcast log goes under {@code work}
@@ -35,6 +37,8 @@ public final class DeployScript {
         forge.environment().put("DEPLOYER_PRIVATE_KEY", "0x" + deployer.getEcKeyPair().getPrivateKey().toString(16));
         forge.environment().put("TREASURY", treasury);
         forge.environment().put("PROTOCOL_FEE_BPS", Integer.toString(feeBps));
+        // The keeper relays signed submissions (docs/deploy.md): the market lets only this address post batches.
+        forge.environment().put("RELAYER", DevAccounts.account(TestChain.KEEPER).getAddress());
         forge.environment().put("FOUNDRY_BROADCAST", broadcast.toString());
         String forgeOutput = run(forge, work.resolve("forge-" + chainId + ".log"));
         if (!forgeOutput.contains("ONCHAIN EXECUTION COMPLETE & SUCCESSFUL")) {
