@@ -56,6 +56,8 @@ import dev.bountymarket.testing.Wallet;
 @WithTestResource(TestChain.class)
 class ModelIsolationServerTest {
 
+    private static final String CHILD_MAIN = dev.bountymarket.evaluator.sandbox.ChildMain.class.getName();
+
     private static final int FEATURES = 8;
 
     private final Credentials sponsor = DevAccounts.account(1);
@@ -160,9 +162,12 @@ class ModelIsolationServerTest {
         AtomicBoolean watching = new AtomicBoolean(true);
         Thread watcher = new Thread(() -> {
             while (watching.get()) {
-                // the evaluation children are this JVM's only java descendants (with or without bubblewrap around them)
+                // the evaluation children (with or without bubblewrap around them): java descendants running the
+                // evaluator's child main class, not other java children of this JVM such as a test's s3proxy
                 long children = ProcessHandle.current().descendants()
-                        .filter(p -> p.info().command().orElse("").endsWith("/java")).count();
+                        .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                        .filter(ModelIsolationServerTest::runsTheEvaluatorChild)
+                        .count();
                 most.accumulateAndGet((int) children, Math::max);
                 try {
                     Thread.sleep(10);
@@ -237,5 +242,19 @@ class ModelIsolationServerTest {
         Drafts.fund(id, chainConfig.rpcUrl(), sponsor, sponsorToken);
         indexer.catchUp();
         return id;
+    }
+
+    /**
+     * Whether a process runs the evaluator's child main class. Read from /proc, because ProcessHandle's arguments are
+     * cut short on Linux and the class name comes after the long class path.
+     */
+    private static boolean runsTheEvaluatorChild(ProcessHandle process) {
+        try {
+            String commandLine = new String(java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()),
+                    "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+            return List.of(commandLine.split("\0")).contains(CHILD_MAIN);
+        } catch (java.io.IOException gone) {
+            return false; // it ended meanwhile
+        }
     }
 }
