@@ -36,6 +36,7 @@ import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import dev.bountymarket.leadership.Leadership;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -225,8 +226,9 @@ public class Keeper {
         if (windowOver || bounty.status == BountyStatus.RESOLVED || bounty.status == BountyStatus.DISPUTED) {
             // A disputed bounty can be paid out only once arbitration timed out: eth_estimateGas tells. The contract
             // keeps the paid ranks as a hash: they are passed back, as the indexed ResultRanked events name them.
-            return Optional.of(new Step(Action.FINALIZE,
-                    market.finalize(id, ResultEvents.paidRanks(bounty.contract, id)).encodeFunctionCall()));
+            // Read in a transaction of its own: the keeper's rounds run on a background thread, outside any request.
+            var paidRanks = QuarkusTransaction.requiringNew().call(() -> ResultEvents.paidRanks(bounty.contract, id));
+            return Optional.of(new Step(Action.FINALIZE, market.finalize(id, paidRanks).encodeFunctionCall()));
         }
         return Optional.empty();
     }
