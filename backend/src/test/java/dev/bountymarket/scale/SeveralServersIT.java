@@ -231,7 +231,10 @@ class SeveralServersIT {
                     .statusCode(200).extract().jsonPath();
             assertEquals(List.of(alice.getAddress(), carol.getAddress()), results.getList("entries.contributor"));
 
-            // Every keeper step recorded once and mined once; the keeper's account sent nothing else.
+            // Every keeper step recorded once and mined once; the keeper's account sent nothing else. The bounty shows
+            // paid out once the indexer reads it; the keeper marks its step confirmed at its next round.
+            await("the keeper's steps settled", Duration.ofSeconds(60), () -> count("select count(*) from keeper_transaction"
+                    + " where bounty_id = ? and status in ('PREPARED', 'SENT', 'REFUSED')", id) == 0);
             List<String> steps = rows("select action || ' ' || status from keeper_transaction where bounty_id = ?"
                     + " order by nonce", id);
             assertEquals(List.of("PROPOSE_RESULTS CONFIRMED", "REVEAL_TEST_SET CONFIRMED", "FINALIZE CONFIRMED"), steps);
