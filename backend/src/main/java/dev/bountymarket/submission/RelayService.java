@@ -150,7 +150,7 @@ public class RelayService {
         }
         if (!s.relayed()) {
             throw new BountyException(Code.NOT_NOW, "Submission " + submissionId + " was not relayed: it has no proof"
-                    + (s.chainIndex != null ? " (it was sent directly as #" + s.chainIndex + ")" : ""));
+                    + (s.chainIndex != null ? " (it was sent directly, commit order " + (s.chainIndex + 1) + ")" : ""));
         }
         RelayBatch batch = s.relayBatchId == null ? null : RelayBatch.findById(s.relayBatchId);
         if (batch == null || !batch.posted()) {
