@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.security.SecureRandom;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,21 +14,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
-import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.IndexerMetrics;
 import dev.bountymarket.chain.ContractRegistry;
-import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.keeper.Keeper;
 import dev.bountymarket.keeper.KeeperConfig;
 import dev.bountymarket.keeper.KeeperMetrics;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
-import dev.bountymarket.testing.Drafts;
+import dev.bountymarket.testing.ProposedBounties;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -109,7 +104,7 @@ public class MetricsTest {
 
     @Test
     void metrics_followTheKeepersStepsReplacementsAndBalance() {
-        long id = proposedBounty("metered");
+        long id = ProposedBounties.propose(chain, market, indexer, "metered");
         keeperMetrics.sample();
         double replacements = value("keeper_replacements_total");
         double balance = value("keeper_balance_ether");
@@ -140,22 +135,6 @@ public class MetricsTest {
         assertTrue(QuarkusTransaction.requiringNew().call(() -> Bounty.<Bounty>findById(id)) != null);
     }
 
-    private long proposedBounty(String title) {
-        byte[] sha = ChainDriver.sha256(title);
-        long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), title);
-        BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
-                Numeric.hexStringToByteArray(QuarkusTransaction.requiringNew()
-                        .call(() -> Bounty.<Bounty>findById(id)).testSetCommitment));
-        byte[] model = ChainDriver.sha256(title + " model");
-        chain.submit(market, alice, onchainId, model);
-        chain.travel(3601);
-        ChainDriver.send(chain.market(market, keeperAccount).proposeResults(onchainId, List.of(
-                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), model, BigInteger.valueOf(900_000))),
-                Hash.sha3(title.getBytes())));
-        indexer.catchUp();
-        return id;
-    }
-
     /** The value of one series (name with its labels, as Prometheus writes them) in the scrape. */
     public static double value(String series) {
         String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -172,9 +151,4 @@ public class MetricsTest {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static byte[] salt() {
-        byte[] salt = new byte[32];
-        new SecureRandom().nextBytes(salt);
-        return salt;
-    }
 }

@@ -4,9 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.bountymarket.testing.ProposedBounties.bounty;
+import static dev.bountymarket.testing.ProposedBounties.ledger;
 
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -19,16 +20,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
-import org.web3j.utils.Numeric;
 
-import dev.bountymarket.bounty.Bounty;
-import dev.bountymarket.bounty.BountyStatus;
-import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.keeper.Keeper;
-import dev.bountymarket.keeper.KeeperTransaction;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
-import dev.bountymarket.testing.Drafts;
+import dev.bountymarket.testing.ProposedBounties;
 import dev.bountymarket.testing.FailingProviders;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
@@ -99,7 +95,7 @@ class ProviderFailoverTest {
 
     @Test
     void firstProviderStopsAnswering_theKeeperAndTheIndexerGoOnThroughTheSecond() throws Exception {
-        long id = proposedBounty("through a frozen provider");
+        long id = ProposedBounties.propose(chain, market, indexer, "through a frozen provider");
         long nonceBefore = chain.minedNonce(keeperAccount.getAddress());
         double failoversBefore = failovers();
 
@@ -117,7 +113,7 @@ class ProviderFailoverTest {
 
     @Test
     void firstProviderAnswers429_theKeeperAndTheIndexerGoOnThroughTheSecond() throws Exception {
-        long id = proposedBounty("through a rate limit");
+        long id = ProposedBounties.propose(chain, market, indexer, "through a rate limit");
         long nonceBefore = chain.minedNonce(keeperAccount.getAddress());
         long refusedBefore = FailingProviders.refused();
 
@@ -173,33 +169,5 @@ class ProviderFailoverTest {
     }
 
     /** A public bounty with one submission whose results the keeper's account proposed: next, the reveal. */
-    private long proposedBounty(String title) {
-        byte[] sha = ChainDriver.sha256(title);
-        long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), title);
-        BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
-                Numeric.hexStringToByteArray(bounty(id).testSetCommitment));
-        chain.submit(market, alice, onchainId, ChainDriver.sha256(title + " model"));
-        chain.travel(3601);
-        ChainDriver.send(chain.market(market, keeperAccount).proposeResults(onchainId, List.of(
-                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), ChainDriver.sha256(title + " model"),
-                        BigInteger.valueOf(900_000))), Hash.sha3(title.getBytes())));
-        indexer.catchUp();
-        assertEquals(BountyStatus.PROPOSED, bounty(id).status);
-        return id;
-    }
 
-    private static List<String> ledger(long bountyId) {
-        return QuarkusTransaction.requiringNew().call(() -> KeeperTransaction.ofBounty(bountyId)).stream()
-                .map(tx -> tx.action + " " + tx.status).toList();
-    }
-
-    private static Bounty bounty(long id) {
-        return QuarkusTransaction.requiringNew().call(() -> Bounty.<Bounty>findById(id));
-    }
-
-    private static byte[] salt() {
-        byte[] salt = new byte[32];
-        new SecureRandom().nextBytes(salt);
-        return salt;
-    }
 }

@@ -6,9 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.bountymarket.testing.ProposedBounties.bounty;
+import static dev.bountymarket.testing.ProposedBounties.ledger;
 
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.util.List;
 
 import jakarta.enterprise.inject.spi.CDI;
@@ -18,20 +19,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 import dev.bountymarket.bounty.Bounty;
-import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
-import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
 import dev.bountymarket.keeper.KeeperTransaction.Status;
 import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.testing.ChainDriver;
-import dev.bountymarket.testing.Drafts;
+import dev.bountymarket.testing.ProposedBounties;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -106,7 +104,7 @@ class KeeperLiveChainTest {
 
     @Test
     void round_replacesAStepTheBaseFeeOutgrewAndItIsMinedOnce() {
-        long id = proposedBounty("outgrown by the base fee");
+        long id = ProposedBounties.propose(chain, market, indexer, "outgrown by the base fee");
         long nonceBefore = chain.minedNonce(keeperAccount.getAddress());
         chain.automine(false);
 
@@ -139,7 +137,7 @@ class KeeperLiveChainTest {
 
     @Test
     void round_sendsAReplacementRecordedBeforeACrashExactlyOnce() {
-        long id = proposedBounty("crash before the replacement is sent");
+        long id = ProposedBounties.propose(chain, market, indexer, "crash before the replacement is sent");
         long nonceBefore = chain.minedNonce(keeperAccount.getAddress());
         chain.automine(false);
         keeper.round();
@@ -169,7 +167,7 @@ class KeeperLiveChainTest {
 
     @Test
     void round_findsAnEarlierVersionMinedAfterItsReplacementWasRecorded() {
-        long id = proposedBounty("the original wins");
+        long id = ProposedBounties.propose(chain, market, indexer, "the original wins");
         long nonceBefore = chain.minedNonce(keeperAccount.getAddress());
         chain.automine(false);
         keeper.round();
@@ -197,7 +195,7 @@ class KeeperLiveChainTest {
 
     @Test
     void round_sendsAgainATransactionDroppedFromThePool() {
-        long id = proposedBounty("dropped by the node");
+        long id = ProposedBounties.propose(chain, market, indexer, "dropped by the node");
         long nonceBefore = chain.minedNonce(keeperAccount.getAddress());
         chain.automine(false);
         keeper.round();
@@ -219,7 +217,7 @@ class KeeperLiveChainTest {
 
     @Test
     void round_fillsTheNonceOfATransactionTheNodeRefusesForGood() {
-        List<Long> both = proposedBounties("refused for good", "waits behind the gap");
+        List<Long> both = ProposedBounties.propose(chain, market, indexer, "refused for good", "waits behind the gap");
         long refused = both.get(0);
         long waiting = both.get(1);
         long nonce = chain.minedNonce(keeperAccount.getAddress());
@@ -259,7 +257,7 @@ class KeeperLiveChainTest {
 
     @Test
     void round_pausesAStepItCannotPayForAndGoesOnOnceFunded() {
-        long id = proposedBounty("unfunded keeper");
+        long id = ProposedBounties.propose(chain, market, indexer, "unfunded keeper");
         String address = keeperAccount.getAddress();
         BigInteger funds = chain.balance(address);
         chain.setBalance(address, BigInteger.ZERO);
@@ -319,52 +317,5 @@ class KeeperLiveChainTest {
     }
 
     /** A public bounty with one submission whose results the keeper's account proposed: next, the reveal. */
-    private long proposedBounty(String title) {
-        return proposedBounties(title).get(0);
-    }
 
-    /**
-     * Bounties proposed together, after one wait for their submission deadline, so that all their challenge windows
-     * (and with them their reveal deadlines) are still open.
-     */
-    private List<Long> proposedBounties(String... titles) {
-        List<Long> ids = new java.util.ArrayList<>();
-        List<BigInteger> onchainIds = new java.util.ArrayList<>();
-        for (String title : titles) {
-            byte[] sha = ChainDriver.sha256(title);
-            long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), title);
-            BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
-                    Numeric.hexStringToByteArray(bounty(id).testSetCommitment));
-            chain.submit(market, alice, onchainId, ChainDriver.sha256(title + " model"));
-            ids.add(id);
-            onchainIds.add(onchainId);
-        }
-        chain.travel(3601);
-        for (int i = 0; i < titles.length; i++) {
-            byte[] model = ChainDriver.sha256(titles[i] + " model");
-            ChainDriver.send(chain.market(market, keeperAccount).proposeResults(onchainIds.get(i), List.of(
-                    new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), model, BigInteger.valueOf(900_000))),
-                    Hash.sha3(titles[i].getBytes())));
-        }
-        indexer.catchUp();
-        for (long id : ids) {
-            assertEquals(BountyStatus.PROPOSED, bounty(id).status);
-        }
-        return ids;
-    }
-
-    private static List<String> ledger(long bountyId) {
-        return QuarkusTransaction.requiringNew().call(() -> KeeperTransaction.ofBounty(bountyId)).stream()
-                .map(tx -> tx.action + " " + tx.status).toList();
-    }
-
-    private static Bounty bounty(long id) {
-        return QuarkusTransaction.requiringNew().call(() -> Bounty.<Bounty>findById(id));
-    }
-
-    private static byte[] salt() {
-        byte[] salt = new byte[32];
-        new SecureRandom().nextBytes(salt);
-        return salt;
-    }
 }

@@ -3,10 +3,12 @@ package dev.bountymarket.keeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.bountymarket.testing.ProposedBounties.bounty;
+import static dev.bountymarket.testing.ProposedBounties.ledger;
+import static dev.bountymarket.testing.ProposedBounties.salt;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,6 @@ import dev.bountymarket.chain.ChainConfig;
 import dev.bountymarket.chain.ChainIndexer;
 import dev.bountymarket.chain.ContractRegistry;
 import dev.bountymarket.chain.ResultEvents;
-import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluation.EvaluationJob;
 import dev.bountymarket.evaluation.EvaluationQueue;
 import dev.bountymarket.keeper.KeeperTransaction.Action;
@@ -39,6 +40,7 @@ import dev.bountymarket.local.DevAccounts;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.Drafts;
+import dev.bountymarket.testing.ProposedBounties;
 import dev.bountymarket.testing.TestChain;
 import dev.bountymarket.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -97,7 +99,7 @@ class KeeperTest {
 
     @Test
     void round_revealsTestSetThenPaysOutWhenTheWindowEnds() {
-        long id = proposedBounty("reveal and pay");
+        long id = ProposedBounties.propose(chain, market, indexer, "reveal and pay");
 
         keeper.round();
         keeper.round();
@@ -125,7 +127,7 @@ class KeeperTest {
 
     @Test
     void round_sendsARecordedButUnsentTransactionExactlyOnceAfterACrash() {
-        long id = proposedBounty("crash before send");
+        long id = ProposedBounties.propose(chain, market, indexer, "crash before send");
         keeper.round();
         keeper.round();
         indexer.catchUp();
@@ -148,7 +150,7 @@ class KeeperTest {
 
     @Test
     void round_neitherResendsNorForgetsATransactionSentBeforeACrash() {
-        long id = proposedBounty("crash after send");
+        long id = ProposedBounties.propose(chain, market, indexer, "crash after send");
         keeper.round();
         keeper.round();
         indexer.catchUp();
@@ -229,7 +231,7 @@ class KeeperTest {
 
     @Test
     void round_paysOutAsWithheldOnceTheRevealDeadlinePassed() {
-        long id = proposedBounty("missed reveal");
+        long id = ProposedBounties.propose(chain, market, indexer, "missed reveal");
         chain.travel(3601); // the keeper was down through the whole window: the reveal deadline passed
 
         keeper.round();
@@ -243,7 +245,7 @@ class KeeperTest {
 
     @Test
     void round_revealsAResolvedBountyBeforePayingItOut() {
-        long id = proposedBounty("upheld before reveal");
+        long id = ProposedBounties.propose(chain, market, indexer, "upheld before reveal");
         BigInteger onchainId = bounty(id).onchainId;
         ChainDriver.send(chain.market(market, bob).challenge(onchainId, BigInteger.TEN.pow(17)));
         ChainDriver.send(chain.market(market, arbiter).upholdResults(onchainId));
@@ -264,7 +266,7 @@ class KeeperTest {
 
     @Test
     void round_paysOutALapsedDisputeAndEveryChallengersBondIsForfeited() {
-        long id = proposedBounty("lapsed dispute");
+        long id = ProposedBounties.propose(chain, market, indexer, "lapsed dispute");
         BigInteger onchainId = bounty(id).onchainId;
         BigInteger bond = BigInteger.TEN.pow(17);
         ChainDriver.send(chain.market(market, bob).challenge(onchainId, bond)); // first, perhaps only to hold the dispute
@@ -320,7 +322,7 @@ class KeeperTest {
 
     @Test
     void prepare_recordsNothingForAServerThatLostTheKeeperAndTheNextLeaderGoesOn() {
-        long id = proposedBounty("stale keeper");
+        long id = ProposedBounties.propose(chain, market, indexer, "stale keeper");
         keeper.round();
         keeper.round();
         indexer.catchUp();
@@ -366,21 +368,6 @@ class KeeperTest {
     }
 
     /** A public bounty with one submission whose results the keeper's account proposed. */
-    private long proposedBounty(String title) {
-        byte[] sha = ChainDriver.sha256(title);
-        long id = Drafts.bountyWithTestSet(market, sponsor, keeperAccount.getAddress(), sha, salt(), title);
-        BigInteger onchainId = chain.createBounty(market, sponsor, keeperAccount, arbiter, BigInteger.TEN.pow(18),
-                commitment(id));
-        byte[] model = ChainDriver.sha256(title + " model");
-        chain.submit(market, alice, onchainId, model);
-        chain.travel(3601);
-        ChainDriver.send(chain.market(market, keeperAccount).proposeResults(onchainId, List.of(
-                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), model, BigInteger.valueOf(900_000))),
-                Hash.sha3(title.getBytes())));
-        indexer.catchUp();
-        assertEquals(BountyStatus.PROPOSED, bounty(id).status);
-        return id;
-    }
 
     /** What an evaluation worker records for a finished private evaluation. */
     private void scorePrivately(long submissionId, long score) {
@@ -411,24 +398,10 @@ class KeeperTest {
         }
     }
 
-    private static List<String> ledger(long bountyId) {
-        return QuarkusTransaction.requiringNew().call(() -> KeeperTransaction.ofBounty(bountyId)).stream()
-                .map(tx -> tx.action + " " + tx.status).toList();
-    }
-
     /** finalize's paid ranks, as the keeper rebuilds them from the indexed ResultRanked events. */
     private static List<String> paidRanks(long id) {
         Bounty b = bounty(id);
         return QuarkusTransaction.requiringNew().call(() -> ResultEvents.paidRanks(b.contract, b.onchainId));
     }
 
-    private static Bounty bounty(long id) {
-        return QuarkusTransaction.requiringNew().call(() -> Bounty.<Bounty>findById(id));
-    }
-
-    private static byte[] salt() {
-        byte[] salt = new byte[32];
-        new SecureRandom().nextBytes(salt);
-        return salt;
-    }
 }
