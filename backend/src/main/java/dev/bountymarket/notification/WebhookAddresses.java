@@ -111,18 +111,31 @@ public class WebhookAddresses {
             if ((b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0xc0) {
                 return false; // deprecated site-local fec0::/10
             }
-            // IPv4 in IPv6 (::a.b.c.d, 64:ff9b::/96 NAT64): judge the IPv4 address inside.
+            if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+                return false; // local-use NAT64 64:ff9b:1::/48, translated to whatever the operator chose
+            }
+            if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+                return false; // Teredo 2001::/32: the IPv4 address inside is obfuscated, and the tunnel is obsolete
+            }
+            // IPv4 in IPv6 (::a.b.c.d, 64:ff9b::/96 NAT64, 6to4 2002:a.b.c.d::/48): judge the IPv4 address inside.
             boolean compatible = Arrays.equals(Arrays.copyOf(b, 12), new byte[12]);
             boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
                     && Arrays.equals(Arrays.copyOfRange(b, 4, 12), new byte[8]);
             if (compatible || nat64) {
-                try {
-                    return isPublic(InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16)));
-                } catch (UnknownHostException e) {
-                    return false;
-                }
+                return isPublicIpv4(Arrays.copyOfRange(b, 12, 16));
+            }
+            if (b[0] == 0x20 && b[1] == 0x02) {
+                return isPublicIpv4(Arrays.copyOfRange(b, 2, 6));
             }
         }
         return true;
+    }
+
+    private static boolean isPublicIpv4(byte[] address) {
+        try {
+            return isPublic(InetAddress.getByAddress(address));
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }
