@@ -53,6 +53,8 @@ public final class Evaluation {
                 PrefetchingReader reader = TestSets.openPrefetching(request.testSet(), spec, request.rows(),
                         model.rowsPerCall(Batch.rowsFor(spec.input().rowWidth())))) {
             LOG.fine(() -> "evaluating " + model);
+            // A part of the hidden test set: a failure names no row and no value (see checkOutputs).
+            boolean hidden = request.rows() != null;
             ClassificationMetrics classification = spec.task().isClassification()
                     ? new ClassificationMetrics(spec.classCount(), spec.output().kind())
                     : null;
@@ -61,13 +63,13 @@ public final class Evaluation {
             long rows = 0;
             Batch batch;
             while ((batch = reader.next()) != null) {
-                double[] out = predict(predictor, batch, reader);
+                double[] out = predict(predictor, batch, reader, hidden);
                 if (firstBatchAt == 0) {
                     firstBatchAt = System.currentTimeMillis();
                 }
                 int n = batch.size();
                 int width = out.length / n;
-                checkOutputs(spec, batch, out, width, reader);
+                checkOutputs(spec, batch, out, width, reader, hidden);
                 for (int i = 0; i < n; i++) {
                     if (classification != null) {
                         classification.add(batch.classIndex(i), out, i * width, width);
@@ -106,15 +108,26 @@ public final class Evaluation {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    private static double[] predict(Predictor<Batch, double[]> predictor, Batch batch, PrefetchingReader reader)
-            throws EvaluationException {
+    private static double[] predict(Predictor<Batch, double[]> predictor, Batch batch, PrefetchingReader reader,
+            boolean hidden) throws EvaluationException {
         try {
             return predictor.predict(batch);
         } catch (TranslateException | EngineException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof EvaluationException typed && hidden) {
+                    // e.g. an output whose shape depends on the input's values (NonZero): its shape is hidden too
+                    throw new EvaluationException(typed.code(), "the model failed on the hidden test set (" + typed.code()
+                            + "; the details stay hidden: they could reveal hidden values; the same model ran on the"
+                            + " public sample, so the failure depends on the hidden rows' values)");
+                }
                 if (cause instanceof EvaluationException typed) {
                     throw new EvaluationException(typed.code(), typed.getMessage(), e);
                 }
+            }
+            if (hidden) {
+                throw new EvaluationException(ErrorCode.INFERENCE_FAILED, "ONNX Runtime failed on the hidden test set"
+                        + " (its message and the rows stay hidden: they could reveal hidden values; the same model ran on"
+                        + " the public sample, so its result depends on the hidden rows' values)");
             }
             Throwable root = e;
             while (root.getCause() != null) {
@@ -126,19 +139,33 @@ public final class Evaluation {
         }
     }
 
-    private static void checkOutputs(BountySpec spec, Batch batch, double[] out, int width, PrefetchingReader reader)
-            throws EvaluationException {
+    /**
+     * Refuses outputs that cannot be scored. On a part of the hidden test set the message names neither the row nor the
+     * value: a model can make both depend on a hidden row's features, and each scoring would then leak some of them.
+     */
+    private static void checkOutputs(BountySpec spec, Batch batch, double[] out, int width, PrefetchingReader reader,
+            boolean hidden) throws EvaluationException {
         boolean labels = spec.output().kind() == OutputKind.LABELS;
         int classes = spec.classCount();
         for (int i = 0; i < out.length; i++) {
             double v = out[i];
             int row = i / width;
+            if (!Double.isFinite(v) && hidden) {
+                throw new EvaluationException(ErrorCode.NON_FINITE_OUTPUT, "the model output is not finite for a row of"
+                        + " the hidden test set (the row and the value stay hidden); outputs must be finite");
+            }
             if (!Double.isFinite(v)) {
                 throw new EvaluationException(ErrorCode.NON_FINITE_OUTPUT, "the model output is " + v + " for row "
                         + (batch.firstRow() + row + 1) + " of the test set (" + reader.describeLine(batch.line(row))
                         + "); outputs must be finite");
             }
-            if (labels && (v != Math.rint(v) || v < 0 || v >= classes)) {
+            boolean notAClass = labels && (v != Math.rint(v) || v < 0 || v >= classes);
+            if (notAClass && hidden) {
+                throw new EvaluationException(ErrorCode.OUTPUT_OUT_OF_RANGE, "the model's label output for a row of the"
+                        + " hidden test set is not a class index 0.." + (classes - 1) + " (the row and the value stay"
+                        + " hidden)");
+            }
+            if (notAClass) {
                 throw new EvaluationException(ErrorCode.OUTPUT_OUT_OF_RANGE, "the model's label output is " + v
                         + " for row " + (batch.firstRow() + row + 1) + " of the test set ("
                         + reader.describeLine(batch.line(row)) + "); labels are class indices 0.." + (classes - 1));

@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.bountymarket.evaluator.dataset.Batch;
 import dev.bountymarket.evaluator.dataset.CsvBatchSource;
 import dev.bountymarket.evaluator.dataset.ImageZipBatchSource;
+import dev.bountymarket.evaluator.dataset.LiveSplit;
 import dev.bountymarket.evaluator.fixtures.ImageData;
 import dev.bountymarket.evaluator.fixtures.OnnxBuilder;
 import dev.bountymarket.evaluator.examples.Specs;
@@ -345,6 +346,54 @@ class EvaluationTest {
         assertEquals(ErrorCode.INFERENCE_FAILED, e.code());
         assertTrue(e.getMessage().startsWith("ONNX Runtime failed on rows 1 to 3000 (binary.csv line 2 onwards): "),
                 e.getMessage());
+    }
+
+    /**
+     * A model can make its output, or the row it fails on, depend on the values of a hidden row: a failure on a hidden
+     * part of the test set must name neither a row, nor a line, nor a value, nor ONNX Runtime's own text (which can quote
+     * an index taken from the input), or each scoring would leak some of the hidden test set.
+     */
+    @Test
+    void aFailureOnTheHiddenTestSetEchoesNothingOfIt() throws Exception {
+        byte[] salt = new byte[32];
+        Path csv = Files.writeString(dir.resolve("hidden.csv"), "a,b,label\n" + "0.25,1.5,b\n".repeat(40));
+        BountySpec labels = BountySpec.parse(Specs.tabularJson("multiclass_classification", "accuracy", ABC,
+                List.of("a", "b"), "labels", "[N,1]").replaceFirst("\\{", "{\"liveBoard\": {\"sharePercent\": 50},"));
+        Path identity = OnnxBuilder.sumThen("Identity", 2).write(dir.resolve("leaky.onnx"));
+        Path sqrt = OnnxBuilder.sumThen("Sqrt", 2).write(dir.resolve("leaky-sqrt.onnx"));
+        Path gather = new OnnxBuilder()
+                .input("input", TensorProto.DataType.FLOAT, -1, 8)
+                .output("output", TensorProto.DataType.FLOAT, -1, 2)
+                .longs("columns", new long[] {0, 100}, 2)
+                .node("Gather", new String[] {"input", "columns"}, new String[] {"output"}, "axis", 1L)
+                .write(dir.resolve("leaky-gather.onnx"));
+        for (LiveSplit.Part part : LiveSplit.Part.values()) {
+            EvaluationException label = assertThrows(EvaluationException.class, () -> Evaluation.evaluate(
+                    new EvaluationRequest(labels, identity, csv).part(salt, part)));
+            assertEquals(ErrorCode.OUTPUT_OUT_OF_RANGE, label.code());
+            assertEquals("the model's label output for a row of the hidden test set is not a class index 0..2 (the row"
+                    + " and the value stay hidden)", label.getMessage());
+            EvaluationException nan = assertThrows(EvaluationException.class, () -> Evaluation.evaluate(
+                    new EvaluationRequest(labels, sqrt, csv).part(salt, part)));
+            assertEquals(ErrorCode.OUTPUT_OUT_OF_RANGE, nan.code(), "sqrt(1.75) is no class index either");
+        }
+        BountySpec regression = BountySpec.parse(Specs.tabularJson("regression", "rmse", null, List.of("a", "b"), "values", null)
+                .replaceFirst("\\{", "{\"liveBoard\": {\"sharePercent\": 50},"));
+        Path negative = Files.writeString(dir.resolve("hidden-negative.csv"), "a,b,label\n" + "-5,1,2\n".repeat(40));
+        EvaluationException nonFinite = assertThrows(EvaluationException.class, () -> Evaluation.evaluate(
+                new EvaluationRequest(regression, sqrt, negative).part(salt, LiveSplit.Part.PRIVATE)));
+        assertEquals(ErrorCode.NON_FINITE_OUTPUT, nonFinite.code());
+        assertEquals("the model output is not finite for a row of the hidden test set (the row and the value stay"
+                + " hidden); outputs must be finite", nonFinite.getMessage());
+        BountySpec binary = BountySpec.parse(Specs.tabularJson("binary_classification", "roc_auc",
+                logistic.classes(), binaryData.featureNames(), "probabilities", "[N,C]")
+                .replaceFirst("\\{", "{\"liveBoard\": {\"sharePercent\": 50},"));
+        EvaluationException runtime = assertThrows(EvaluationException.class, () -> Evaluation.evaluate(
+                new EvaluationRequest(binary, gather, binaryCsv).part(salt, LiveSplit.Part.LIVE)));
+        assertEquals(ErrorCode.INFERENCE_FAILED, runtime.code());
+        assertEquals("ONNX Runtime failed on the hidden test set (its message and the rows stay hidden: they could"
+                + " reveal hidden values; the same model ran on the public sample, so its result depends on the hidden"
+                + " rows' values)", runtime.getMessage());
     }
 
     @Test

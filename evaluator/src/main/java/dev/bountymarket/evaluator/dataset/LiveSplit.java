@@ -82,7 +82,9 @@ public final class LiveSplit {
     public static LiveSplit of(String saltHex, int sharePercent) {
         String hex = saltHex.startsWith("0x") || saltHex.startsWith("0X") ? saltHex.substring(2) : saltHex;
         if (hex.length() != 64) {
-            throw new IllegalArgumentException("the salt must be 32 bytes (64 hex digits), got '" + saltHex + "'");
+            // The text itself is not echoed: it may be a secret salt mistyped.
+            throw new IllegalArgumentException("the salt must be 32 bytes (64 hex digits), got " + hex.length()
+                    + " characters");
         }
         return new LiveSplit(HexFormat.of().parseHex(hex), sharePercent);
     }
