@@ -141,9 +141,12 @@ public class RelayService {
                 s.chainIndex);
     }
 
-    /** The inclusion proof of a posted relayed submission, with what the contract checks it against. */
+    /**
+     * The inclusion proof of a posted relayed submission, with what the contract checks it against; the model hash only
+     * to its contributor until submissions close, as everywhere.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public RelayView.Proof proof(long submissionId) {
+    public RelayView.Proof proof(long submissionId, Optional<String> viewer) {
         Submission s = Submission.findById(submissionId);
         if (s == null) {
             throw new BountyException(Code.SUBMISSION_NOT_FOUND, "There is no submission " + submissionId);
@@ -161,7 +164,8 @@ public class RelayService {
         List<byte[]> digests = digests(bounty, batch.leaves());
         RelayTree tree = new RelayTree(digests);
         byte[] digest = digests.get(s.relayLeaf);
-        return new RelayView.Proof(s.id, bounty.onchainId.toString(), s.chainIndex, s.contributor, s.modelSha256,
+        String modelSha256 = s.hashVisibleTo(bounty, viewer, clock.now()) ? s.modelSha256 : null;
+        return new RelayView.Proof(s.id, bounty.onchainId.toString(), s.chainIndex, s.contributor, modelSha256,
                 s.commitment, batch.firstIndex, batch.leafCount, batch.postedAt.getEpochSecond(), batch.root, s.relayLeaf,
                 s.relaySequence, s.relayDeadline.getEpochSecond(), s.relaySignature, Numeric.toHexString(digest),
                 tree.proof(s.relayLeaf).stream().map(Numeric::toHexString).toList(), batch.postedTx);
@@ -177,8 +181,7 @@ public class RelayService {
         Bounty bounty = Bounty.findById(bountyId);
         Instant now = clock.now();
         if (!now.isBefore(bounty.submissionDeadline)) {
-            releaseUnposted(bountyId);
-            return Optional.empty();
+            return Optional.empty(); // too late: postBatch is refused from the deadline on
         }
         Optional<RelayBatch> unposted = RelayBatch.unposted(bountyId);
         if (unposted.isPresent()) {
@@ -226,14 +229,6 @@ public class RelayService {
     public void recordTransaction(long batchId, long keeperTransactionId) {
         RelayBatch batch = RelayBatch.findById(batchId);
         batch.keeperTransactionId = keeperTransactionId;
-    }
-
-    /** After the deadline, batches that never landed give their leaves back (their contributors were told to go direct). */
-    private void releaseUnposted(long bountyId) {
-        RelayBatch.<RelayBatch>list("bountyId = ?1 and firstIndex is null", bountyId).forEach(batch -> {
-            Submission.update("relayBatchId = null, relayLeaf = null where relayBatchId = ?1", batch.id);
-            batch.delete();
-        });
     }
 
     /**

@@ -87,7 +87,7 @@ public class SubmissionResource {
     @GET
     @Path("/{id}/proof")
     public RelayView.Proof proof(@PathParam("id") long id) {
-        return relay.proof(id);
+        return relay.proof(id, currentUser.address());
     }
 
     /** Deletes an upload that was never committed from its contributor's lists (204). */

@@ -283,11 +283,15 @@ public class SubmissionService {
                     + " score: " + submission.validationError);
         }
         Bounty bounty = openForSubmissions(submission.bountyId, caller);
-        long committed = Submission.count("bountyId = ?1 and contributor = ?2 and chainIndex is not null",
-                bounty.id, caller);
-        if (bounty.maxSubmissions != null && committed >= bounty.maxSubmissions) {
-            throw new BountyException(Code.NOT_NOW, "You have committed " + committed + " models to this bounty, its"
-                    + " limit per contributor");
+        // The limit counts what the contract will count: committed models, and models signed for the relayer that it
+        // may still post (a relayed entry is paid only while its sequence number stays below the limit less the
+        // contributor's direct submissions, so a direct one now could silently push a signed one out).
+        long taken = Submission.count("bountyId = ?1 and contributor = ?2 and (chainIndex is not null"
+                + " or (relaySignature is not null and (relayBatchId is not null or relayDeadline > ?3)))",
+                bounty.id, caller, clock.now());
+        if (bounty.maxSubmissions != null && taken >= bounty.maxSubmissions) {
+            throw new BountyException(Code.NOT_NOW, "You have committed or signed " + taken + " models for this bounty,"
+                    + " its limit per contributor");
         }
         requireLiveScoringLeft(bounty, caller);
         return transactions.submit(bounty.onchainId, Numeric.hexStringToByteArray(submission.commitment));

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
@@ -168,6 +169,10 @@ class RelayedSubmissionTest {
 
         // Anyone checks the proof against the root on-chain.
         JsonPath proof = given().get("/api/submissions/" + submission + "/proof").then().statusCode(200).extract().jsonPath();
+        assertNull(proof.getString("modelSha256"), "the model hash stays hidden from others until submissions close");
+        assertEquals(QuarkusTransaction.requiringNew().call(() -> Submission.<Submission>findById(submission)).modelSha256,
+                given().auth().oauth2(zeroToken).get("/api/submissions/" + submission + "/proof").then().statusCode(200)
+                        .extract().path("modelSha256"), "its contributor sees it");
         byte[] root = dev.bountymarket.contracts.relay.RelayTree.rootOf(
                 RelayedSubmission.leaf(proof.getInt("leafIndex"), digest),
                 proof.<String>getList("proof").stream().map(Numeric::hexStringToByteArray).toList());
@@ -207,6 +212,26 @@ class RelayedSubmissionTest {
         BigInteger share = REWARD.multiply(BigInteger.valueOf(7000)).divide(BigInteger.valueOf(10_000));
         BigInteger prize = share.subtract(share.multiply(feeBps).divide(BigInteger.valueOf(10_000)));
         assertEquals(prize, balance(zero), "the zero-balance contributor is paid its prize, to the wei");
+    }
+
+    @Test
+    void aDirectCommitCountsTheModelsSignedForTheRelayer() throws Exception {
+        // The limit is 2: with two models signed for the relayer, a direct commit of a third would push a signed one
+        // over the limit on-chain (a relayed entry is paid only below the limit less the direct submissions).
+        String bobToken = Wallet.apiToken(bob);
+        long id = createBounty(Wallet.apiToken(sponsor));
+        for (Path model : List.of(files.goodModel(), files.weakModel())) {
+            long submission = upload(id, bobToken, model);
+            JsonPath request = given().auth().oauth2(bobToken).get("/api/submissions/" + submission + "/relay")
+                    .then().statusCode(200).extract().jsonPath();
+            byte[] digest = new StructuredDataEncoder(request.getString("typedData")).hashStructuredData();
+            given().auth().oauth2(bobToken).contentType(ContentType.JSON).body(Map.of("sequence",
+                    request.getInt("sequence"), "deadline", request.getLong("deadline"), "signature", sign(digest, bob)))
+                    .post("/api/submissions/" + submission + "/relay").then().statusCode(200);
+        }
+        long third = upload(id, bobToken, files.goodModel());
+        given().auth().oauth2(bobToken).post("/api/submissions/" + third + "/transactions/submit").then().statusCode(409)
+                .body("message", containsString("committed or signed 2 models"));
     }
 
     private long createBounty(String sponsorToken) throws Exception {
