@@ -31,7 +31,9 @@ public final class ResultEvents {
     public static List<String> paidRanks(String contract, BigInteger bountyId) {
         List<String> current = new ArrayList<>();
         List<String> pending = new ArrayList<>();
-        for (ChainEvent event : ChainEvent.ofBounty(contract, bountyId)) {
+        for (ChainEvent event : ChainEvent.<ChainEvent>list(
+                "contract = ?1 and bountyId = ?2 and name in ?3 order by blockNumber, logIndex", contract, bountyId,
+                List.of("ResultRanked", "ResultsProposed", "ResultsOverturned"))) {
             switch (event.name) {
                 case "ResultRanked" -> {
                     var e = BountyMarket.getResultRankedEventFromLog(event.toLog());
@@ -53,7 +55,7 @@ public final class ResultEvents {
 
     /** Every challenge of the bounty's results, in chain order (each address challenges at most once). */
     public static List<Challenge> challenges(String contract, BigInteger bountyId) {
-        List<ChainEvent> events = ChainEvent.list(
+        List<ChainEvent> events = ChainEvent.<ChainEvent>list(
                 "contract = ?1 and bountyId = ?2 and name in ?3 order by blockNumber, logIndex", contract, bountyId,
                 List.of("Challenged", "ChallengeClaimed"));
         Set<String> claimed = new HashSet<>();

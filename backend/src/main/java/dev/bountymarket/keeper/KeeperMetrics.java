@@ -63,13 +63,13 @@ public class KeeperMetrics {
         (replacements == null ? counter() : replacements).increment();
     }
 
-    /** Reads the steps in flight from the database and the balance from the chain. */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     /** Steps in flight at the last sample. */
     public long pendingSteps() {
         return pending.get();
     }
 
+    /** Reads the steps in flight from the database and the balance from the chain. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void sample() {
         pending.set(KeeperTransaction.count("status in ?1", KeeperTransaction.UNSETTLED));
         oldest.set(KeeperTransaction.getEntityManager().createQuery(

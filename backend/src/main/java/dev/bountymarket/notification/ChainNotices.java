@@ -1,5 +1,6 @@
 package dev.bountymarket.notification;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.web3j.protocol.core.methods.response.Log;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.chain.Amounts;
 import dev.bountymarket.chain.ChainEvent;
+import dev.bountymarket.chain.ResultEvents;
 import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.notification.Notification.Kind;
 
@@ -39,7 +41,8 @@ final class ChainNotices {
                     "The reward of " + t + " is now " + Amounts.text(
                             BountyMarket.getToppedUpEventFromLog(log).newReward, bounty.token) + ".", Set.of());
             case "Submitted" -> new Notice(Kind.SCORED, "Model committed",
-                    "Model #" + BountyMarket.getSubmittedEventFromLog(log).index + " was committed to " + t + ".",
+                    "The model in commit order " + BountyMarket.getSubmittedEventFromLog(log).index.add(BigInteger.ONE)
+                            + " was committed to " + t + ".",
                     Set.of());
             case "ResultsProposed" -> new Notice(Kind.RESULTS_POSTED, "Results posted",
                     "The results of " + t + " are posted; they can be challenged until "
@@ -51,9 +54,9 @@ final class ChainNotices {
                     "The results of " + t + " were challenged by " + BountyMarket.getChallengedEventFromLog(log).challenger
                             + "; the arbiter decides.", with(participants.get(), bounty.arbiter));
             case "ResultsUpheld" -> new Notice(Kind.CHALLENGE_SETTLED, "Challenge settled: results upheld",
-                    "The arbiter upheld the results of " + t + ".", with(participants.get(), bounty.challenger));
+                    "The arbiter upheld the results of " + t + ".", withChallengers(participants.get(), bounty));
             case "ResultsOverturned" -> new Notice(Kind.CHALLENGE_SETTLED, "Challenge settled: results overturned",
-                    "The arbiter replaced the results of " + t + ".", with(participants.get(), bounty.challenger));
+                    "The arbiter replaced the results of " + t + ".", withChallengers(participants.get(), bounty));
             case "BountyFinalized" -> new Notice(Kind.FINALIZED, "Bounty paid out",
                     t + " is final: its payments are made.", participants.get());
             case "BountyCancelled" -> new Notice(Kind.CANCELLED, "Bounty cancelled",
@@ -63,6 +66,13 @@ final class ChainNotices {
             case "Payout" -> payout(bounty, BountyMarket.getPayoutEventFromLog(log));
             default -> null;
         });
+    }
+
+    /** Everyone who challenged the results: each may challenge while the window is open, each with a bond. */
+    private static Set<String> withChallengers(Set<String> recipients, Bounty bounty) {
+        Set<String> all = new LinkedHashSet<>(recipients);
+        ResultEvents.challenges(bounty.contract, bounty.onchainId).forEach(c -> all.add(c.challenger()));
+        return all;
     }
 
     private static Notice payout(Bounty bounty, BountyMarket.PayoutEventResponse e) {

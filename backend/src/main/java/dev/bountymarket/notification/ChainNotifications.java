@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +18,6 @@ import org.hibernate.jpa.HibernateHints;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.chain.ChainEvent;
 import dev.bountymarket.chain.ChainIndexer.EventsIndexed;
-import dev.bountymarket.submission.Submission;
 
 /**
  * Turns newly indexed chain events into notifications, in the indexer's transaction and after {@code
@@ -43,28 +41,16 @@ public class ChainNotifications {
         }
         events.sort(Comparator.<ChainEvent>comparingLong(e -> e.blockNumber).thenComparingInt(e -> e.logIndex));
         Map<String, Optional<Bounty>> bounties = new HashMap<>();
-        List<String> committedTxs = new ArrayList<>();
         for (ChainEvent event : events) {
             Optional<Bounty> found = bounties.computeIfAbsent(event.contract + "/" + event.bountyId,
                     k -> Bounty.findOnChain(event.contract, event.bountyId));
-            if (found.isEmpty()) {
-                continue;
+            if (found.isEmpty() || event.name.equals("Submitted")) {
+                continue; // a committed model's notice comes with its live score (EvaluationRunner)
             }
             Bounty bounty = found.get();
-            if (event.name.equals("Submitted")) {
-                committedTxs.add(event.txHash);
-                continue;
-            }
             ChainNotices.of(bounty, event, () -> notifications.participants(bounty)).ifPresent(notice ->
                     notifications.notifyAll(notice.recipients(), notice.kind(), bounty.id, notice.title(),
                             notice.body(), "/bounties/" + bounty.id, "chain:" + event.txHash + ":" + event.logIndex));
-        }
-        if (!committedTxs.isEmpty()) {
-            // A model checked at upload has its live-board score already: it enters the board as it is committed.
-            for (Submission s : Submission.<Submission>list(
-                    "committedTx in ?1 and publicScore is not null order by chainIndex", committedTxs)) {
-                Bounty.<Bounty>findByIdOptional(s.bountyId).ifPresent(b -> notifications.liveScore(b, s));
-            }
         }
     }
 }

@@ -92,23 +92,30 @@ public final class TokenStore {
             return Api.JSON.createObjectNode();
         }
         try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (!OWNER_ONLY.containsAll(permissions) || Files.isSymbolicLink(file)) {
-                throw new CliException(ExitCodes.NOT_SIGNED_IN, "refusing the token file " + file + ": it is "
-                        + (Files.isSymbolicLink(file) ? "a symbolic link" : PosixFilePermissions.toString(permissions)
-                        + ", so other users can read or change it") + ". Its tokens act for your account: delete it"
-                        + " (and revoke its tokens on your account page), then run bountymarket login again");
-            }
+            refuseIfLoose();
             JsonNode all = Api.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
             if (all instanceof ObjectNode object) {
                 return object;
             }
             throw new CliException(ExitCodes.LOCAL, "the token file " + file + " is not a JSON object: delete it and log in again");
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system (Windows): the folder's ACL is the user's
-            return Api.JSON.createObjectNode();
         } catch (IOException e) {
             throw new CliException(ExitCodes.LOCAL, "cannot read the token file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Refuses a token file that other users can read or change, or a link to one. */
+    private void refuseIfLoose() throws IOException {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return; // not a POSIX file system (Windows): the folder's ACL is the user's
+        }
+        if (!OWNER_ONLY.containsAll(permissions) || Files.isSymbolicLink(file)) {
+            throw new CliException(ExitCodes.NOT_SIGNED_IN, "refusing the token file " + file + ": it is "
+                    + (Files.isSymbolicLink(file) ? "a symbolic link" : PosixFilePermissions.toString(permissions)
+                    + ", so other users can read or change it") + ". Its tokens act for your account: delete it"
+                    + " (and revoke its tokens on your account page), then run bountymarket login again");
         }
     }
 
