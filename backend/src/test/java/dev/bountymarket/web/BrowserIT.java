@@ -85,6 +85,8 @@ class BrowserIT {
         settings.put("evaluator.poll-interval", "500ms");
         // The account page's webhook step adds one on this machine; every other internal address stays refused.
         settings.put("notifications.allowed-private-addresses", "127.0.0.1");
+        // and its receiver, which refuses the first delivery, sees the retry within seconds
+        settings.put("notifications.retry-backoff", "2s");
         settings.put("storage.directory", Files.createTempDirectory(Path.of("target"), "browser-storage").toString());
 
         log = Path.of("target", "browser-it-server.log");
