@@ -55,7 +55,9 @@ import dev.bountymarket.testing.TestDatabase;
  * wallet is an EIP-1193 provider injected into each page that forwards to the test chain, so the pages' own wallet
  * code runs. run.mjs covers browsing, signing in, the dev wallet, transactions and their errors on a bounty posted
  * straight to the contract; flow.mjs a bounty's whole life through the pages, with models and data made here
- * (MlFixtures) and the evaluator's child JVMs scoring them. Screenshots land in target/screenshots.
+ * (MlFixtures) and the evaluator's child JVMs scoring them, a contributor whose fresh key holds no ETH (KeyWallet)
+ * entering through the relayer, and after the reveal the results re-computed here with the evaluator's verify.
+ * Screenshots land in target/screenshots.
  */
 class BrowserIT {
 
