@@ -41,13 +41,18 @@ export async function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 }
 
+/** The signing requests a wallet answers with the account's own key, never by the chain. */
+const SIGNING = new Set(['personal_sign', 'eth_signTypedData_v4']);
+
 /**
  * A browser context whose pages have window.ethereum: an EIP-1193 provider for `account` that forwards to the test
- * chain, whose accounts anvil unlocks (so personal_sign and eth_sendTransaction are signed by the chain). The test
+ * chain, whose accounts anvil unlocks (so personal_sign and eth_sendTransaction are signed by the chain). An account
+ * the chain does not hold (a fresh key) gives `signer`: the URL of BrowserIT's signer, which holds that key and
+ * answers personal_sign and eth_signTypedData_v4 as a wallet would; everything else still goes to the chain. The test
  * can make it reject the next request (code 4001, as a user clicking "Reject") or hold the next transaction until
  * released (as a user who takes their time to confirm).
  */
-export async function walletContext(browser, account) {
+export async function walletContext(browser, account, { signer } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const controls = { rejectNext: false, hold: null, account: account.toLowerCase(), requests: [] };
   await context.exposeBinding('__testWalletRpc', async (_source, method, params) => {
@@ -59,6 +64,10 @@ export async function walletContext(browser, account) {
     if (method === 'eth_requestAccounts' || method === 'eth_accounts') return { result: [controls.account] };
     if (method === 'wallet_switchEthereumChain') return { result: null };
     if (method === 'eth_sendTransaction' && controls.hold) await controls.hold;
+    if (signer && SIGNING.has(method)) {
+      const response = await fetch(signer, { method: 'POST', body: JSON.stringify({ method, params }) });
+      return response.json();
+    }
     return rpc(method, params);
   });
   await context.addInitScript(() => {

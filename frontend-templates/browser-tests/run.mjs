@@ -1,8 +1,10 @@
 // The marketplace in a real browser, step by step, each step asserting what the page shows. Run by BrowserIT
 // (backend), which starts the server, the database and the chain and posts three bounties straight to the contract:
 // an open one in ETH, an open one in an ERC-20 token, and one whose results another evaluator proposed and whose
-// challenge window is over.
+// challenge window is over. A webhook receiver runs here, on 127.0.0.1: it refuses the first delivery and takes the rest.
 import { strict as assert } from 'node:assert';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import {
   assertAccessible, assertNoConsoleErrors, launch, reloadUntil, run, screenshot, short, signIn, trackedPage, travel,
   txDone, url, walletContext,
@@ -15,6 +17,22 @@ const browser = await launch();
 const sponsorWallet = await walletContext(browser, sponsor);
 const page = await trackedPage(sponsorWallet.context);
 let bountyPath;
+
+/** Every POST the receiver got, with the status it answered: 500 for the first, as a receiver briefly down. */
+const received = [];
+const receiver = http.createServer((request, response) => {
+  let body = '';
+  request.setEncoding('utf8');
+  request.on('data', (chunk) => { body += chunk; });
+  request.on('end', () => {
+    const status = received.length === 0 ? 500 : 204;
+    received.push({ headers: request.headers, body, status });
+    response.writeHead(status).end();
+  });
+});
+await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const receiverUrl = `http://127.0.0.1:${receiver.address().port}/hooks/sponsor`;
+let webhookSecret;
 
 const ok = await run([
   ['browse shows the open bounty with its reward, metric, deadline and submissions', async () => {
@@ -172,13 +190,21 @@ const ok = await run([
     await page.reload();
     const hook = page.locator('[data-webhook]', { hasText: 'http://127.0.0.1:9/hooks/bounties' });
     await hook.waitFor();
+    // a second one, to the receiver here, stays: the pay-out below (at least) notifies the sponsor through it
+    await page.getByLabel('Webhook URL').fill(receiverUrl);
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    const shown = page.locator('[data-webhook-secret]', { hasText: 'whsec_' });
+    await shown.waitFor();
+    webhookSecret = /whsec_\S+/.exec(await shown.innerText())[0];
+    await page.reload();
     await assertAccessible(page, 'account notifications');
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.waitForLoadState('load');
     await reloadUntil(page, 'no unread notification', async () => (await indicator.locator('.badge').count()) === 0, 10_000);
     await hook.getByRole('button', { name: 'Delete' }).click();
     await page.waitForLoadState('load');
-    await reloadUntil(page, 'the webhook deleted', async () => (await page.locator('[data-no-webhooks]').count()) === 1, 10_000);
+    await reloadUntil(page, 'the webhook deleted', async () => (await hook.count()) === 0, 10_000);
+    assert.equal(await page.locator('[data-webhook]', { hasText: receiverUrl }).count(), 1);
     assertNoConsoleErrors(page);
   }],
 
@@ -195,6 +221,26 @@ const ok = await run([
     const refund = page.locator('section[aria-labelledby="payouts-h"] tr', { hasText: 'Refund' });
     assert.match(await refund.innerText(), new RegExp(`^${short(sponsor)} you\\s+Refund\\s+2 ETH\\s+paid`, 'i'));
     assert.equal(await page.getByRole('button', { name: 'Pay out now' }).count(), 0);
+    assertNoConsoleErrors(page);
+  }],
+
+  ['the sponsor\'s webhook delivers, signed, and retries after the receiver refused the first try', async () => {
+    await page.goto(url('/account'));
+    const deliveries = page.locator('[data-webhook]', { hasText: receiverUrl }).locator('[data-deliveries] tbody tr');
+    const rows = () => deliveries.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.trim())));
+    // the delivery log: the refused delivery is delivered at its second attempt (notifications.retry-backoff)
+    await reloadUntil(page, 'a delivery delivered at its second attempt',
+      async () => (await rows()).some(([, status, attempts]) => status === 'delivered' && attempts === '2'), 60_000);
+    const first = received[0];
+    assert.equal(first.status, 500);
+    const again = received.slice(1).find((r) => r.headers['x-bountymarket-delivery'] === first.headers['x-bountymarket-delivery']);
+    assert.ok(again, 'the refused delivery came again, with the same delivery id');
+    assert.equal(again.status, 204);
+    for (const { headers, body } of received) {
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(headers['x-bountymarket-signature']);
+      assert.equal(v1, createHmac('sha256', webhookSecret).update(`${t}.${body}`).digest('hex'),
+        `the signature of delivery ${headers['x-bountymarket-delivery']}`);
+    }
     assertNoConsoleErrors(page);
   }],
 
@@ -322,4 +368,5 @@ const ok = await run([
 ]);
 
 await browser.close();
+receiver.close();
 process.exit(ok ? 0 : 1);

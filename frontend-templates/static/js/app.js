@@ -646,14 +646,16 @@ modelForm?.addEventListener('submit', async (event) => {
       box.append(' It stays uploaded: you can also commit it later from ');
       const later = Object.assign(document.createElement('a'), { href: `/submissions/${created.id}`, textContent: 'its page' });
       box.append(later, '.');
+      document.querySelector('[data-commit-choices]').hidden = false;
       const commit = document.querySelector('[data-commit]');
-      commit.hidden = false;
       commit.onclick = () => guarded(commit, async () => {
         await transact(`/api/submissions/${created.id}/transactions/submit`, undefined, { reload: false });
         location.assign(`/submissions/${created.id}`);
       });
+      const sign = document.querySelector('[data-relay-sign]');
+      if (sign) sign.onclick = () => guarded(sign, () => relaySign(created.id));
       result.append(box);
-      commit.focus(); // the next step, once the check says the model runs
+      (sign || commit).focus(); // the next step, once the check says the model runs
     } else {
       box.className = 'result bad';
       box.setAttribute('role', 'alert');
@@ -668,6 +670,36 @@ modelForm?.addEventListener('submit', async (event) => {
   } finally {
     button.disabled = false;
   }
+});
+
+// ---- signing a submission for the relayer: no gas, posted in its next batch ----
+
+/**
+ * Asks the server for the submission's EIP-712 typed data, has the wallet sign it, and hands the signature to the
+ * relayer; then shows the submission's page, which follows it into a batch (or says it was left out).
+ */
+async function relaySign(submissionId) {
+  const box = progress('Sign the submission (no gas)');
+  try {
+    box.step('Preparing the submission to sign…');
+    const request = await api(`/api/submissions/${submissionId}/relay`);
+    box.step(`Sign it in your wallet (sequence ${request.sequence}; no transaction, no gas)…`);
+    const signature = await wallet.signTypedData(request.typedData);
+    const status = await api(`/api/submissions/${submissionId}/relay`, {
+      method: 'POST', body: { sequence: request.sequence, deadline: request.deadline, signature },
+    });
+    box.done(`Signed: the relayer posts it in its next batch${status.expectedBy
+      ? `, by ${new Date(status.expectedBy * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`);
+    location.assign(`/submissions/${submissionId}`);
+  } catch (error) {
+    box.fail(error);
+  }
+}
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-relay-sign]');
+  if (!button || !button.dataset.relaySign) return; // the submit page's button is wired to its upload above
+  guarded(button, () => relaySign(button.dataset.relaySign));
 });
 
 // ---- committing an upload later, from its own page ----

@@ -236,6 +236,21 @@ class Wallet extends EventTarget {
     await api('/api/auth/sign-in', { method: 'POST', body: { message, signature } });
   }
 
+  /**
+   * Signs EIP-712 typed data (a JSON string) with eth_signTypedData_v4 from the connected account, on the marketplace's
+   * chain (wallets refuse typed data whose domain names another chain). No transaction: no gas.
+   */
+  async signTypedData(typedData) {
+    if (!this.account) await this.connect();
+    if (!this.onRightChain) await this.switchChain();
+    try {
+      return await this.provider.request({ method: 'eth_signTypedData_v4', params: [this.account, typedData] });
+    } catch (error) {
+      if (error.code === 4001) throw new Error('You rejected the request in your wallet.');
+      throw error;
+    }
+  }
+
   async signOut() {
     await api('/api/auth/sign-out', { method: 'POST' });
   }

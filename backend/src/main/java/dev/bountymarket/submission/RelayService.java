@@ -55,6 +55,18 @@ public class RelayService {
     // Contributors
     // ------------------------------------------------------------------------------------------------
 
+    /**
+     * Whether this server relays signed submissions (its keeper is the market's relayer), so the pages offer "sign (no
+     * gas)". A chain that cannot be read now leaves only the direct commit, which needs no relayer.
+     */
+    public boolean available() {
+        try {
+            return registry.relayer().isPresent();
+        } catch (ContractRegistry.ContractUnavailable e) {
+            return false;
+        }
+    }
+
     /** The typed data the contributor's wallet signs for this uploaded model: its next sequence number, a deadline. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public RelayView.SigningRequest signingRequest(long submissionId, String caller) {

@@ -1,5 +1,6 @@
 package dev.bountymarket.submission;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What the relayer tells a contributor about a relayed submission. */
@@ -18,6 +19,16 @@ public final class RelayView {
     /** A signed submission's place: waiting for a batch, or in one (with its proof once posted). */
     public record Status(long submissionId, String state, Integer sequence, Long deadline, Long expectedBy,
             boolean leftOut, Integer submissionIndex) {
+
+        /** When the relayer was due to have it in a batch, for the pages. */
+        public Instant expectedAt() {
+            return expectedBy == null ? null : Instant.ofEpochSecond(expectedBy);
+        }
+
+        /** When the signature lapses (the relayer can post it no more), for the pages. */
+        public Instant deadlineAt() {
+            return deadline == null ? null : Instant.ofEpochSecond(deadline);
+        }
     }
 
     /**

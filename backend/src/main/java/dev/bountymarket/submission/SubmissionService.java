@@ -286,9 +286,10 @@ public class SubmissionService {
         // The limit counts what the contract will count: committed models, and models signed for the relayer that it
         // may still post (a relayed entry is paid only while its sequence number stays below the limit less the
         // contributor's direct submissions, so a direct one now could silently push a signed one out).
-        long taken = Submission.count("bountyId = ?1 and contributor = ?2 and (chainIndex is not null"
+        // (This model itself, if signed and left out, leaves the relayer's queue once sent directly.)
+        long taken = Submission.count("bountyId = ?1 and contributor = ?2 and id <> ?4 and (chainIndex is not null"
                 + " or (relaySignature is not null and (relayBatchId is not null or relayDeadline > ?3)))",
-                bounty.id, caller, clock.now());
+                bounty.id, caller, clock.now(), submission.id);
         if (bounty.maxSubmissions != null && taken >= bounty.maxSubmissions) {
             throw new BountyException(Code.NOT_NOW, "You have committed or signed " + taken + " models for this bounty,"
                     + " its limit per contributor");

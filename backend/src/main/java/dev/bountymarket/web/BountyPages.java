@@ -28,6 +28,7 @@ import dev.bountymarket.chain.ChainEvent;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.submission.LeaderboardEntry;
+import dev.bountymarket.submission.RelayService;
 import dev.bountymarket.submission.SubmissionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -49,7 +50,7 @@ public class BountyPages {
         static native TemplateInstance create(Site site, String exampleSpec, Bounty draft, String defaultArbiter);
 
         static native TemplateInstance submit(Site site, BountyView bounty, SubmissionService.LiveScorings scorings,
-                Data data);
+                Data data, boolean relaying);
     }
 
     /** A tabular binary-classification spec to start from (the format is in evaluator/README.md). */
@@ -120,6 +121,9 @@ public class BountyPages {
     @Inject
     WebConfig webConfig;
 
+    @Inject
+    RelayService relayer;
+
     @GET
     @Path("/new")
     public TemplateInstance create(@QueryParam("draft") Long draftId) {
@@ -144,7 +148,7 @@ public class BountyPages {
         SubmissionService.LiveScorings scorings = Optional.ofNullable(site.viewer()).flatMap(viewer -> Bounty
                 .<Bounty>findByIdOptional(id).flatMap(entity -> entity.liveBoard()
                         .map(terms -> submissions.liveScorings(entity, viewer, terms)))).orElse(null);
-        return Templates.submit(site.get(), bounty, scorings, data(bounty, Bounty.findById(id), List.of()));
+        return Templates.submit(site.get(), bounty, scorings, data(bounty, Bounty.findById(id), List.of()), relayer.available());
     }
 
     @GET

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.evaluator.report.Report;
+import dev.bountymarket.submission.RelayService;
+import dev.bountymarket.submission.RelayView;
 import dev.bountymarket.submission.Submission;
 import dev.bountymarket.submission.SubmissionService;
 import dev.bountymarket.submission.SubmissionView;
@@ -38,9 +40,11 @@ public class SubmissionPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance status(Site site, SubmissionView submission, boolean live, Commit commit);
+        static native TemplateInstance status(Site site, SubmissionView submission, boolean live, Commit commit,
+                RelayView.Status relay);
 
-        static native TemplateInstance status$timeline(Site site, SubmissionView submission, boolean live);
+        static native TemplateInstance status$timeline(Site site, SubmissionView submission, boolean live,
+                RelayView.Status relay);
 
         static native TemplateInstance report(Site site, SubmissionView submission, Bounty bounty, String kind,
                 ReportView report, String problem);
@@ -57,9 +61,10 @@ public class SubmissionPages {
 
     /**
      * For the contributor of an upload not yet committed: whether it can be committed now, else why not (the same
-     * checks the commit transaction is prepared with). Null for anyone else, and once committed.
+     * checks the commit transaction is prepared with), and whether the relayer can post it instead (sign, no gas: not
+     * for a model signed for it already). Null for anyone else, and once committed.
      */
-    public record Commit(boolean possible, String reason) {
+    public record Commit(boolean possible, String reason, boolean signable) {
     }
 
     @Inject
@@ -67,6 +72,9 @@ public class SubmissionPages {
 
     @Inject
     SiteContext site;
+
+    @Inject
+    RelayService relayer;
 
     @Inject
     ObjectMapper json;
@@ -77,15 +85,19 @@ public class SubmissionPages {
         SubmissionView view = visible(id);
         Site current = site.get();
         Commit commit = null;
-        if (view.chainIndex() == null && current.viewer() != null && current.is(view.contributor())) {
+        RelayView.Status relay = relay(id);
+        // A model signed for the relayer is sent directly only once the relayer left it out of its batches: sent both
+        // ways, it would use two of the contributor's submissions.
+        boolean direct = relay == null || relay.leftOut();
+        if (view.chainIndex() == null && direct && current.viewer() != null && current.is(view.contributor())) {
             try {
                 submissions.submitTransaction(id, current.viewer());
-                commit = new Commit(true, null);
+                commit = new Commit(true, null, relay == null && relayer.available());
             } catch (BountyException e) {
-                commit = new Commit(false, e.getMessage());
+                commit = new Commit(false, e.getMessage(), false);
             }
         }
-        return Templates.status(current, view, live(view), commit);
+        return Templates.status(current, view, live(view), commit, relay);
     }
 
     /** The timeline alone, polled by the status page until the submission is paid or finished. */
@@ -93,7 +105,13 @@ public class SubmissionPages {
     @Path("/{id}/timeline")
     public TemplateInstance timeline(@PathParam("id") long id) {
         SubmissionView view = visible(id);
-        return Templates.status$timeline(site.get(), view, live(view));
+        return Templates.status$timeline(site.get(), view, live(view), relay(id));
+    }
+
+    /** Where a submission signed for the relayer is (waiting, posting, posted); null for one not signed for it. */
+    private RelayView.Status relay(long id) {
+        RelayView.Status status = relayer.status(id);
+        return status.state().equals("unsigned") || status.state().equals("direct") ? null : status;
     }
 
     @GET

@@ -234,6 +234,61 @@ class RelayedSubmissionTest {
                 .body("message", containsString("committed or signed 2 models"));
     }
 
+    @Test
+    void aSubmissionTheRelayerLeftOutIsOfferedOnItsPageToBeSentDirectly() throws Exception {
+        String bobToken = Wallet.apiToken(bob);
+        long id = createBounty(Wallet.apiToken(sponsor));
+        long submission = upload(id, bobToken, files.weakModel());
+        // Before signing, the page offers both ways in, the relayer's first.
+        String unsigned = page(submission, bobToken);
+        assertTrue(unsigned.indexOf("data-relay-sign=") >= 0
+                && unsigned.indexOf("data-relay-sign=") < unsigned.indexOf("data-commit-upload="), unsigned);
+        JsonPath request = given().auth().oauth2(bobToken).get("/api/submissions/" + submission + "/relay")
+                .then().statusCode(200).extract().jsonPath();
+        byte[] digest = new StructuredDataEncoder(request.getString("typedData")).hashStructuredData();
+        given().auth().oauth2(bobToken).contentType(ContentType.JSON)
+                .body(Map.of("sequence", 0, "deadline", request.getLong("deadline"), "signature", sign(digest, bob)))
+                .post("/api/submissions/" + submission + "/relay").then().statusCode(200).body("state", equalTo("waiting"));
+
+        // Signed and waiting for its batch: no direct send offered, which would enter the model twice.
+        String waiting = page(submission, bobToken);
+        assertTrue(waiting.contains("data-relay-waiting") && !waiting.contains("data-commit-upload="), waiting);
+
+        // The relayer (the keeper, which does not run here) posts nothing for two batch intervals: left out.
+        chain.travel(relayConfig.batchInterval().toSeconds() * 2 + 1);
+        long until = System.currentTimeMillis() + 15_000;
+        while (!given().get("/api/submissions/" + submission + "/relay/status").then().extract().jsonPath()
+                .getBoolean("leftOut")) {
+            assertTrue(System.currentTimeMillis() < until, "the server's chain clock never passed expectedBy");
+            Thread.sleep(200);
+        }
+        String leftOut = page(submission, bobToken);
+        assertTrue(leftOut.contains("data-relay-left-out") && leftOut.contains("The relayer has left it out")
+                && leftOut.contains("data-commit-upload=\"" + submission + "\"")
+                && leftOut.contains("Send it yourself: commit on-chain"), leftOut);
+
+        // Sent directly, it leaves the relayer's queue: committed once, and no batch posts it again.
+        JsonPath tx = given().auth().oauth2(bobToken).post("/api/submissions/" + submission + "/transactions/submit")
+                .then().statusCode(200).extract().jsonPath();
+        Wallet.send(chain.web3j, bob, tx);
+        indexer.catchUp();
+        given().get("/api/submissions/" + submission + "/relay/status").then().statusCode(200)
+                .body("state", equalTo("direct")).body("submissionIndex", equalTo(0));
+        keeper.round();
+        keeper.round();
+        assertTrue(keeperLedger(id).stream().noneMatch(step -> step.startsWith("POST_BATCH")), () -> "ledger: "
+                + keeperLedger(id));
+        String committed = page(submission, bobToken);
+        assertTrue(!committed.contains("data-relay-state") && committed.contains("commit order 1 on this bounty"),
+                committed);
+    }
+
+    /** The submission's page as its contributor sees it. */
+    private static String page(long submission, String token) {
+        return given().auth().oauth2(token).accept("text/html").get("/submissions/" + submission).then().statusCode(200)
+                .extract().asString();
+    }
+
     private long createBounty(String sponsorToken) throws Exception {
         JsonPath draft = given().auth().oauth2(sponsorToken)
                 .multiPart("title", "Churn, relayed").multiPart("description", "Contributors need no ETH")
