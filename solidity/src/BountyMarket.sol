@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IBountyMarket} from "./IBountyMarket.sol";
 
@@ -259,7 +258,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         assembly ("memory-safe") {
             sstore(b.slot, head)
         }
-        _batches[bountyId][firstIndex] = keccak256(abi.encode(root, leafCount, block.timestamp));
+        _batches[bountyId][firstIndex] = _batchHash(root, leafCount, block.timestamp);
         emit BatchPosted(bountyId, firstIndex, leafCount, root, block.timestamp);
     }
 
@@ -789,7 +788,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         bytes32 modelSha256 = entry.modelSha256;
         // A relayed entry was checked against its batch; a direct one opens its stored commitment (an index
         // reserved by a batch has none, so a direct entry cannot claim a leaf's place).
-        if (!isRelayed && _commitments[r.bountyId][index] != keccak256(abi.encode(modelSha256, contributor))) {
+        if (!isRelayed && _commitments[r.bountyId][index] != _commitmentOf(modelSha256, contributor)) {
             revert CommitmentMismatch(index);
         }
 
@@ -811,8 +810,13 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
     }
 
-    function _commitmentOf(ResultEntry calldata entry) private pure returns (bytes32) {
-        return keccak256(abi.encode(entry.modelSha256, entry.contributor));
+    /// @dev keccak256(abi.encode(modelSha256, contributor)), hashed in scratch memory.
+    function _commitmentOf(bytes32 modelSha256, address contributor) private pure returns (bytes32 commitment) {
+        assembly ("memory-safe") {
+            mstore(0x00, modelSha256)
+            mstore(0x20, contributor)
+            commitment := keccak256(0x00, 0x40)
+        }
     }
 
     /// @dev Checks that a relayed entry opens a posted leaf (its index is checked against the count here, before
@@ -821,7 +825,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     function _recordRelayed(Ranking memory r, ResultEntry calldata entry, RelayProof calldata relay) private view {
         uint256 index = entry.submissionIndex;
         if (index >= r.submissionCount) revert UnknownSubmission(index);
-        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry), entry.contributor, relay);
+        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry.modelSha256, entry.contributor), entry.contributor, relay);
         r.relayedCount++;
     }
 
@@ -841,8 +845,8 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         if (postedAt >= deadline) revert SignatureExpired(index, deadline);
         // A sequence or deadline beyond its signed type (uint16, uint64) gives a digest no wallet signs.
         digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, deadline);
-        bytes32 root = MerkleProof.processProofCalldata(relay.proof, _leaf(index - first, digest));
-        if (_batches[bountyId][first] != keccak256(abi.encode(root, relay.batchLeafCount, postedAt))) {
+        bytes32 root = _processProof(relay.proof, _leaf(index - first, digest));
+        if (_batches[bountyId][first] != _batchHash(root, relay.batchLeafCount, postedAt)) {
             revert InvalidInclusionProof(index);
         }
     }
@@ -866,25 +870,78 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         if (sequence >= relayedLimit) revert SequenceOutOfRange(index, sequence, relayedLimit);
     }
 
+    /// @dev The EIP-712 digest, hashed in scratch memory (nothing allocated: a ranking hashes one per relayed entry).
     function _submissionDigest(
         uint256 bountyId,
         bytes32 commitment,
         address contributor,
         uint256 sequence,
         uint256 deadline
-    ) private view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(SUBMISSION_TYPEHASH, bountyId, commitment, contributor, sequence, deadline));
+    ) private view returns (bytes32 digest) {
         bytes32 domainSeparator = block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
-        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+        bytes32 typeHash = SUBMISSION_TYPEHASH;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), bountyId)
+            mstore(add(m, 0x40), commitment)
+            mstore(add(m, 0x60), contributor)
+            mstore(add(m, 0x80), sequence)
+            mstore(add(m, 0xa0), deadline)
+            let structHash := keccak256(m, 0xc0)
+            // "\x19\x01" ‖ domainSeparator ‖ structHash, as OpenZeppelin's MessageHashUtils.toTypedDataHash
+            mstore(0x00, 0x1901)
+            mstore(0x20, domainSeparator)
+            mstore(0x40, structHash)
+            digest := keccak256(0x1e, 0x42)
+            mstore(0x40, m) // the free memory pointer, overwritten by structHash
+        }
     }
 
     function _buildDomainSeparator() private view returns (bytes32) {
         return keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
     }
 
-    /// @dev Hashed twice (as OpenZeppelin's Merkle trees do) so no 64-byte inner node can pass for a leaf.
-    function _leaf(uint256 leafIndex, bytes32 digest) private pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(leafIndex, digest))));
+    /// @dev keccak256(bytes.concat(keccak256(abi.encode(leafIndex, digest)))): hashed twice (as OpenZeppelin's Merkle
+    /// trees do) so no 64-byte inner node can pass for a leaf.
+    function _leaf(uint256 leafIndex, bytes32 digest) private pure returns (bytes32 leaf) {
+        assembly ("memory-safe") {
+            mstore(0x00, leafIndex)
+            mstore(0x20, digest)
+            mstore(0x00, keccak256(0x00, 0x40))
+            leaf := keccak256(0x00, 0x20)
+        }
+    }
+
+    /// @dev OpenZeppelin's `MerkleProof.processProofCalldata` (each pair hashed sorted), in scratch memory.
+    function _processProof(bytes32[] calldata proof, bytes32 leaf) private pure returns (bytes32 node) {
+        assembly ("memory-safe") {
+            node := leaf
+            let end := add(proof.offset, shl(5, proof.length))
+            for { let p := proof.offset } lt(p, end) { p := add(p, 0x20) } {
+                let sibling := calldataload(p)
+                let low := sibling
+                let high := node
+                if lt(node, sibling) {
+                    low := node
+                    high := sibling
+                }
+                mstore(0x00, low)
+                mstore(0x20, high)
+                node := keccak256(0x00, 0x40)
+            }
+        }
+    }
+
+    /// @dev keccak256(abi.encode(root, leafCount, postedAt)): what `_batches` holds for a batch.
+    function _batchHash(bytes32 root, uint256 leafCount, uint256 postedAt) private pure returns (bytes32 batchHash) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, root)
+            mstore(add(m, 0x20), leafCount)
+            mstore(add(m, 0x40), postedAt)
+            batchHash := keccak256(m, 0x60)
+        }
     }
 
     /// @dev An empty calldata array for the overloads without relayed entries.
