@@ -47,6 +47,14 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         "Submission(uint256 bounty,bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)"
     );
 
+    // Bit offsets of `RelayProof.fields` (see the interface), read by shifting and masking to each field's width.
+    uint256 private constant RELAY_FIRST_SHIFT = 32;
+    uint256 private constant RELAY_LEAF_COUNT_SHIFT = 64;
+    uint256 private constant RELAY_POSTED_AT_SHIFT = 80;
+    uint256 private constant RELAY_SEQUENCE_SHIFT = 120;
+    uint256 private constant RELAY_DEADLINE_SHIFT = 136;
+    uint256 private constant RELAY_V_SHIFT = 200;
+
     // Bit offsets of the fields of a bounty's first slot, read by `submit` directly.
     uint256 private constant HEAD_DEADLINE_SHIFT = 160;
     uint256 private constant HEAD_STATUS_SHIFT = 200;
@@ -759,7 +767,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         RelayProof[] calldata relayed
     ) private {
         uint256 next = r.relayedCount;
-        bool isRelayed = next < relayed.length && relayed[next].rank == rank;
+        bool isRelayed = next < relayed.length && uint32(relayed[next].fields) == rank;
         if (isRelayed) _recordRelayed(r, entry, relayed[next]);
         bool isPaid = _recordEntry(r, seen, paid, rank, entry, isRelayed);
         // Only a paid rank moves funds, so only there must the contributor have signed within the limit.
@@ -838,17 +846,16 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         address contributor,
         RelayProof calldata relay
     ) private view returns (bytes32 digest) {
-        uint256 first = relay.batchFirstIndex;
-        uint256 postedAt = relay.batchPostedAt;
-        uint256 deadline = relay.deadline;
-        if (index < first || index - first >= relay.batchLeafCount) revert LeafOutOfBatch(index);
+        uint256 fields = relay.fields;
+        uint256 first = uint32(fields >> RELAY_FIRST_SHIFT);
+        uint256 leafCount = uint16(fields >> RELAY_LEAF_COUNT_SHIFT);
+        uint256 postedAt = uint40(fields >> RELAY_POSTED_AT_SHIFT);
+        uint256 deadline = uint64(fields >> RELAY_DEADLINE_SHIFT);
+        if (index < first || index - first >= leafCount) revert LeafOutOfBatch(index);
         if (postedAt >= deadline) revert SignatureExpired(index, deadline);
-        // A sequence or deadline beyond its signed type (uint16, uint64) gives a digest no wallet signs.
-        digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, deadline);
+        digest = _submissionDigest(bountyId, commitment, contributor, uint16(fields >> RELAY_SEQUENCE_SHIFT), deadline);
         bytes32 root = _processProof(relay.proof, _leaf(index - first, digest));
-        if (_batches[bountyId][first] != _batchHash(root, relay.batchLeafCount, postedAt)) {
-            revert InvalidInclusionProof(index);
-        }
+        if (_batches[bountyId][first] != _batchHash(root, leafCount, postedAt)) revert InvalidInclusionProof(index);
     }
 
     /// @dev The contributor signed the digest (`ecrecover`'s 3,000 gas, so only for paid ranks), and its sequence
@@ -861,12 +868,12 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         RelayProof calldata relay,
         bytes32 digest
     ) private view {
-        uint256 v = relay.sigV;
-        if (v > type(uint8).max) revert InvalidSignature(index);
-        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, uint8(v), relay.sigR, relay.sigS);
+        uint256 fields = relay.fields;
+        (address signer, ECDSA.RecoverError error,) =
+            ECDSA.tryRecover(digest, uint8(fields >> RELAY_V_SHIFT), relay.sigR, relay.sigS);
         if (error != ECDSA.RecoverError.NoError || signer != contributor) revert InvalidSignature(index);
         uint256 relayedLimit = limit - _submissionsBy[bountyId][contributor]; // direct ones never exceed the limit
-        uint256 sequence = relay.sequence;
+        uint256 sequence = uint16(fields >> RELAY_SEQUENCE_SHIFT);
         if (sequence >= relayedLimit) revert SequenceOutOfRange(index, sequence, relayedLimit);
     }
 
