@@ -114,7 +114,6 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         uint256 winnerCount;
         uint256 maxSubmissions;
         uint256 relayedCount; // relayed entries recorded so far
-        bytes32 relayedDigest; // the signed digest of the relayed entry being recorded
     }
 
     /// @dev The sponsor's remainder of a bounty finalized with its reveal withheld, as it is handed out.
@@ -734,8 +733,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
             previousIndex: 0,
             winnerCount: 0,
             maxSubmissions: b.maxSubmissionsPerContributor,
-            relayedCount: 0,
-            relayedDigest: 0
+                relayedCount: 0
         });
         // One bit per submission: a listed index must be unique.
         uint256[] memory seen = new uint256[]((r.submissionCount + 255) >> 8);
@@ -767,13 +765,19 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         RelayProof[] calldata relayed
     ) private {
         uint256 next = r.relayedCount;
-        bool isRelayed = next < relayed.length && uint32(relayed[next].fields) == rank;
-        if (isRelayed) _recordRelayed(r, entry, relayed[next]);
-        bool isPaid = _recordEntry(r, seen, paid, rank, entry, isRelayed);
-        // Only a paid rank moves funds, so only there must the contributor have signed within the limit.
-        if (isPaid && isRelayed) {
-            _checkSigned(r.bountyId, r.maxSubmissions, entry.submissionIndex, entry.contributor, relayed[next], r.relayedDigest);
+        if (next < relayed.length) {
+            RelayProof calldata relay = relayed[next];
+            if (uint32(relay.fields) == rank) {
+                r.relayedCount = next + 1;
+                bytes32 digest = _checkIncluded(r.bountyId, r.submissionCount, entry, relay);
+                // Only a paid rank moves funds, so only there must the contributor have signed within the limit.
+                if (_recordEntry(r, seen, paid, rank, entry, true)) {
+                    _checkSigned(r.bountyId, r.maxSubmissions, entry.submissionIndex, entry.contributor, relay, digest);
+                }
+                return;
+            }
         }
+        _recordEntry(r, seen, paid, rank, entry, false);
     }
 
     function _recordEntry(
@@ -827,25 +831,17 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Checks that a relayed entry opens a posted leaf (its index is checked against the count here, before
-    /// `_recordEntry` does); keeps its digest in `r`. A signed submission listed twice (a replay, in two batches or
-    /// twice in one) cannot be paid twice: a contributor holds at most one paid rank (`DuplicateWinner`).
-    function _recordRelayed(Ranking memory r, ResultEntry calldata entry, RelayProof calldata relay) private view {
+    /// @dev A relayed entry opens a posted leaf: its index exists (checked here, before `_recordEntry` does) and lies
+    /// inside the named batch, the proof leads from the leaf to that batch's root, and the batch was posted before the
+    /// signed deadline. Returns the signed digest. A signed submission listed twice (a replay, in two batches or twice
+    /// in one) cannot be paid twice: a contributor holds at most one paid rank (`DuplicateWinner`).
+    function _checkIncluded(uint256 bountyId, uint256 submissionCount, ResultEntry calldata entry, RelayProof calldata relay)
+        private
+        view
+        returns (bytes32 digest)
+    {
         uint256 index = entry.submissionIndex;
-        if (index >= r.submissionCount) revert UnknownSubmission(index);
-        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry.modelSha256, entry.contributor), entry.contributor, relay);
-        r.relayedCount++;
-    }
-
-    /// @dev The leaf lies inside the named batch, the proof leads from it to that batch's root, and the batch was
-    /// posted before the signed deadline. Returns the signed digest.
-    function _checkIncluded(
-        uint256 bountyId,
-        uint256 index,
-        bytes32 commitment,
-        address contributor,
-        RelayProof calldata relay
-    ) private view returns (bytes32 digest) {
+        if (index >= submissionCount) revert UnknownSubmission(index);
         uint256 fields = relay.fields;
         uint256 first = uint32(fields >> RELAY_FIRST_SHIFT);
         uint256 leafCount = uint16(fields >> RELAY_LEAF_COUNT_SHIFT);
@@ -853,7 +849,11 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         uint256 deadline = uint64(fields >> RELAY_DEADLINE_SHIFT);
         if (index < first || index - first >= leafCount) revert LeafOutOfBatch(index);
         if (postedAt >= deadline) revert SignatureExpired(index, deadline);
-        digest = _submissionDigest(bountyId, commitment, contributor, uint16(fields >> RELAY_SEQUENCE_SHIFT), deadline);
+        address contributor = entry.contributor;
+        digest = _submissionDigest(
+            bountyId, _commitmentOf(entry.modelSha256, contributor), contributor, uint16(fields >> RELAY_SEQUENCE_SHIFT),
+            deadline
+        );
         bytes32 root = _processProof(relay.proof, _leaf(index - first, digest));
         if (_batches[bountyId][first] != _batchHash(root, leafCount, postedAt)) revert InvalidInclusionProof(index);
     }
@@ -927,14 +927,10 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
             let end := add(proof.offset, shl(5, proof.length))
             for { let p := proof.offset } lt(p, end) { p := add(p, 0x20) } {
                 let sibling := calldataload(p)
-                let low := sibling
-                let high := node
-                if lt(node, sibling) {
-                    low := node
-                    high := sibling
-                }
-                mstore(0x00, low)
-                mstore(0x20, high)
+                // the smaller of the two first: the node goes to 0x20 when it is the greater, else to 0x00 (as Solady)
+                let at := shl(5, gt(node, sibling))
+                mstore(at, node)
+                mstore(xor(at, 0x20), sibling)
                 node := keccak256(0x00, 0x40)
             }
         }
