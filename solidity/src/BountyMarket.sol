@@ -15,10 +15,10 @@ import {IBountyMarket} from "./IBountyMarket.sol";
 /// ranks are kept as one hash (`winnersHash`), which `finalize` checks against the addresses it is given.
 /// Requires an EVM with Cancun (EIP-1153 transient storage for the reentrancy guard).
 /// Relayed submissions use an EIP-712 domain separator cached at deployment and rebuilt on another chain id (a fork),
-/// as OpenZeppelin's `EIP712` does without its ERC-5267 view (the contract must stay under 24 KiB), and OpenZeppelin's
-/// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28) and
-/// `MerkleProof` (sorted-pair keccak256, so a proof needs no left/right flags; the leaf's position is bound inside
-/// the leaf instead).
+/// as OpenZeppelin's `EIP712` does without its ERC-5267 view (the contract must stay under 24 KiB), OpenZeppelin's
+/// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28), and the proof
+/// walk of OpenZeppelin's `MerkleProof` (sorted-pair keccak256, so a proof needs no left/right flags; the leaf's
+/// position is bound inside the leaf instead), hashed in scratch memory as every per-entry hash of a ranking is.
 contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -733,7 +733,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
             previousIndex: 0,
             winnerCount: 0,
             maxSubmissions: b.maxSubmissionsPerContributor,
-                relayedCount: 0
+            relayedCount: 0
         });
         // One bit per submission: a listed index must be unique.
         uint256[] memory seen = new uint256[]((r.submissionCount + 255) >> 8);
