@@ -352,9 +352,9 @@ contract RelayTest is RelayFixture {
         market.proposeResultsWithProofs(other, _one(_relayedEntry(otherBatch, 0, c, 950_000)), _proofsOne(paidUnsigned), REPORT);
     }
 
-    /// @dev Each packed field is read at its own width: a leaf count widened to claim an index outside the batch, or a
-    /// sequence number carried past its 16 bits (the contract reads the low 16, which the contributor did not sign
-    /// over the limit), are caught.
+    /// @dev Each packed field is read at its own width and each is bound by the batch hash or the digest: a leaf count
+    /// widened to claim an index outside the batch, or a sequence carried past its 16 bits into the deadline, is
+    /// refused; a bit above the layout changes nothing (a field read wider than its width would take it in).
     function test_relayed_packedFieldsAreReadAtTheirWidths() public {
         Signed memory a = _sign(id, ALICE_KEY, "a", 0);
         Batch memory batch = _post(id, _signedOne(a));
@@ -367,7 +367,7 @@ contract RelayTest is RelayFixture {
             abi.encodeWithSelector(IBountyMarket.InvalidInclusionProof.selector, 1)
         );
         p = _relay(0, batch, 0, a);
-        p.fields ^= uint256(1) << 136; // a sequence of 2^16 spills into the deadline: another digest, another leaf
+        p.fields ^= uint256(1) << 136; // a sequence of 2^16 would spill here: the deadline moves, so does the digest
         _expectProposeRevert(
             _one(_relayedEntry(batch, 0, a, 950_000)),
             _proofsOne(p),
