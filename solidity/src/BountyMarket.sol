@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IBountyMarket} from "./IBountyMarket.sol";
 
@@ -16,10 +15,10 @@ import {IBountyMarket} from "./IBountyMarket.sol";
 /// ranks are kept as one hash (`winnersHash`), which `finalize` checks against the addresses it is given.
 /// Requires an EVM with Cancun (EIP-1153 transient storage for the reentrancy guard).
 /// Relayed submissions use an EIP-712 domain separator cached at deployment and rebuilt on another chain id (a fork),
-/// as OpenZeppelin's `EIP712` does without its ERC-5267 view (the contract must stay under 24 KiB), and OpenZeppelin's
-/// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28) and
-/// `MerkleProof` (sorted-pair keccak256, so a proof needs no left/right flags; the leaf's position is bound inside
-/// the leaf instead).
+/// as OpenZeppelin's `EIP712` does without its ERC-5267 view (the contract must stay under 24 KiB), OpenZeppelin's
+/// `ECDSA.tryRecover` (rejects high-s signatures, and `ecrecover` itself rejects v other than 27 or 28), and the proof
+/// walk of OpenZeppelin's `MerkleProof` (sorted-pair keccak256, so a proof needs no left/right flags; the leaf's
+/// position is bound inside the leaf instead), hashed in scratch memory as every per-entry hash of a ranking is.
 contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -47,6 +46,14 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
     bytes32 private constant SUBMISSION_TYPEHASH = keccak256(
         "Submission(uint256 bounty,bytes32 commitment,address contributor,uint16 sequence,uint64 deadline)"
     );
+
+    // Bit offsets of `RelayProof.fields` (see the interface), read by shifting and masking to each field's width.
+    uint256 private constant RELAY_FIRST_SHIFT = 32;
+    uint256 private constant RELAY_LEAF_COUNT_SHIFT = 64;
+    uint256 private constant RELAY_POSTED_AT_SHIFT = 80;
+    uint256 private constant RELAY_SEQUENCE_SHIFT = 120;
+    uint256 private constant RELAY_DEADLINE_SHIFT = 136;
+    uint256 private constant RELAY_V_SHIFT = 200;
 
     // Bit offsets of the fields of a bounty's first slot, read by `submit` directly.
     uint256 private constant HEAD_DEADLINE_SHIFT = 160;
@@ -107,7 +114,6 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         uint256 winnerCount;
         uint256 maxSubmissions;
         uint256 relayedCount; // relayed entries recorded so far
-        bytes32 relayedDigest; // the signed digest of the relayed entry being recorded
     }
 
     /// @dev The sponsor's remainder of a bounty finalized with its reveal withheld, as it is handed out.
@@ -259,7 +265,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         assembly ("memory-safe") {
             sstore(b.slot, head)
         }
-        _batches[bountyId][firstIndex] = keccak256(abi.encode(root, leafCount, block.timestamp));
+        _batches[bountyId][firstIndex] = _batchHash(root, leafCount, block.timestamp);
         emit BatchPosted(bountyId, firstIndex, leafCount, root, block.timestamp);
     }
 
@@ -727,8 +733,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
             previousIndex: 0,
             winnerCount: 0,
             maxSubmissions: b.maxSubmissionsPerContributor,
-            relayedCount: 0,
-            relayedDigest: 0
+            relayedCount: 0
         });
         // One bit per submission: a listed index must be unique.
         uint256[] memory seen = new uint256[]((r.submissionCount + 255) >> 8);
@@ -760,13 +765,19 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         RelayProof[] calldata relayed
     ) private {
         uint256 next = r.relayedCount;
-        bool isRelayed = next < relayed.length && relayed[next].rank == rank;
-        if (isRelayed) _recordRelayed(r, entry, relayed[next]);
-        bool isPaid = _recordEntry(r, seen, paid, rank, entry, isRelayed);
-        // Only a paid rank moves funds, so only there must the contributor have signed within the limit.
-        if (isPaid && isRelayed) {
-            _checkSigned(r.bountyId, r.maxSubmissions, entry.submissionIndex, entry.contributor, relayed[next], r.relayedDigest);
+        if (next < relayed.length) {
+            RelayProof calldata relay = relayed[next];
+            if (uint32(relay.fields) == rank) {
+                r.relayedCount = next + 1;
+                bytes32 digest = _checkIncluded(r.bountyId, r.submissionCount, entry, relay);
+                // Only a paid rank moves funds, so only there must the contributor have signed within the limit.
+                if (_recordEntry(r, seen, paid, rank, entry, true)) {
+                    _checkSigned(r.bountyId, r.maxSubmissions, entry.submissionIndex, entry.contributor, relay, digest);
+                }
+                return;
+            }
         }
+        _recordEntry(r, seen, paid, rank, entry, false);
     }
 
     function _recordEntry(
@@ -789,7 +800,7 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         bytes32 modelSha256 = entry.modelSha256;
         // A relayed entry was checked against its batch; a direct one opens its stored commitment (an index
         // reserved by a batch has none, so a direct entry cannot claim a leaf's place).
-        if (!isRelayed && _commitments[r.bountyId][index] != keccak256(abi.encode(modelSha256, contributor))) {
+        if (!isRelayed && _commitments[r.bountyId][index] != _commitmentOf(modelSha256, contributor)) {
             revert CommitmentMismatch(index);
         }
 
@@ -811,40 +822,40 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         emit ResultRanked(r.bountyId, rank, index, contributor, modelSha256, score, qualified, isPaid);
     }
 
-    function _commitmentOf(ResultEntry calldata entry) private pure returns (bytes32) {
-        return keccak256(abi.encode(entry.modelSha256, entry.contributor));
-    }
-
-    /// @dev Checks that a relayed entry opens a posted leaf (its index is checked against the count here, before
-    /// `_recordEntry` does); keeps its digest in `r`. A signed submission listed twice (a replay, in two batches or
-    /// twice in one) cannot be paid twice: a contributor holds at most one paid rank (`DuplicateWinner`).
-    function _recordRelayed(Ranking memory r, ResultEntry calldata entry, RelayProof calldata relay) private view {
-        uint256 index = entry.submissionIndex;
-        if (index >= r.submissionCount) revert UnknownSubmission(index);
-        r.relayedDigest = _checkIncluded(r.bountyId, index, _commitmentOf(entry), entry.contributor, relay);
-        r.relayedCount++;
-    }
-
-    /// @dev The leaf lies inside the named batch, the proof leads from it to that batch's root, and the batch was
-    /// posted before the signed deadline. Returns the signed digest.
-    function _checkIncluded(
-        uint256 bountyId,
-        uint256 index,
-        bytes32 commitment,
-        address contributor,
-        RelayProof calldata relay
-    ) private view returns (bytes32 digest) {
-        uint256 first = relay.batchFirstIndex;
-        uint256 postedAt = relay.batchPostedAt;
-        uint256 deadline = relay.deadline;
-        if (index < first || index - first >= relay.batchLeafCount) revert LeafOutOfBatch(index);
-        if (postedAt >= deadline) revert SignatureExpired(index, deadline);
-        // A sequence or deadline beyond its signed type (uint16, uint64) gives a digest no wallet signs.
-        digest = _submissionDigest(bountyId, commitment, contributor, relay.sequence, deadline);
-        bytes32 root = MerkleProof.processProofCalldata(relay.proof, _leaf(index - first, digest));
-        if (_batches[bountyId][first] != keccak256(abi.encode(root, relay.batchLeafCount, postedAt))) {
-            revert InvalidInclusionProof(index);
+    /// @dev keccak256(abi.encode(modelSha256, contributor)), hashed in scratch memory.
+    function _commitmentOf(bytes32 modelSha256, address contributor) private pure returns (bytes32 commitment) {
+        assembly ("memory-safe") {
+            mstore(0x00, modelSha256)
+            mstore(0x20, contributor)
+            commitment := keccak256(0x00, 0x40)
         }
+    }
+
+    /// @dev A relayed entry opens a posted leaf: its index exists (checked here, before `_recordEntry` does) and lies
+    /// inside the named batch, the proof leads from the leaf to that batch's root, and the batch was posted before the
+    /// signed deadline. Returns the signed digest. A signed submission listed twice (a replay, in two batches or twice
+    /// in one) cannot be paid twice: a contributor holds at most one paid rank (`DuplicateWinner`).
+    function _checkIncluded(uint256 bountyId, uint256 submissionCount, ResultEntry calldata entry, RelayProof calldata relay)
+        private
+        view
+        returns (bytes32 digest)
+    {
+        uint256 index = entry.submissionIndex;
+        if (index >= submissionCount) revert UnknownSubmission(index);
+        uint256 fields = relay.fields;
+        uint256 first = uint32(fields >> RELAY_FIRST_SHIFT);
+        uint256 leafCount = uint16(fields >> RELAY_LEAF_COUNT_SHIFT);
+        uint256 postedAt = uint40(fields >> RELAY_POSTED_AT_SHIFT);
+        uint256 deadline = uint64(fields >> RELAY_DEADLINE_SHIFT);
+        if (index < first || index - first >= leafCount) revert LeafOutOfBatch(index);
+        if (postedAt >= deadline) revert SignatureExpired(index, deadline);
+        address contributor = entry.contributor;
+        digest = _submissionDigest(
+            bountyId, _commitmentOf(entry.modelSha256, contributor), contributor, uint16(fields >> RELAY_SEQUENCE_SHIFT),
+            deadline
+        );
+        bytes32 root = _processProof(relay.proof, _leaf(index - first, digest));
+        if (_batches[bountyId][first] != _batchHash(root, leafCount, postedAt)) revert InvalidInclusionProof(index);
     }
 
     /// @dev The contributor signed the digest (`ecrecover`'s 3,000 gas, so only for paid ranks), and its sequence
@@ -857,34 +868,83 @@ contract BountyMarket is IBountyMarket, ReentrancyGuardTransient {
         RelayProof calldata relay,
         bytes32 digest
     ) private view {
-        uint256 v = relay.sigV;
-        if (v > type(uint8).max) revert InvalidSignature(index);
-        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, uint8(v), relay.sigR, relay.sigS);
+        uint256 fields = relay.fields;
+        (address signer, ECDSA.RecoverError error,) =
+            ECDSA.tryRecover(digest, uint8(fields >> RELAY_V_SHIFT), relay.sigR, relay.sigS);
         if (error != ECDSA.RecoverError.NoError || signer != contributor) revert InvalidSignature(index);
         uint256 relayedLimit = limit - _submissionsBy[bountyId][contributor]; // direct ones never exceed the limit
-        uint256 sequence = relay.sequence;
+        uint256 sequence = uint16(fields >> RELAY_SEQUENCE_SHIFT);
         if (sequence >= relayedLimit) revert SequenceOutOfRange(index, sequence, relayedLimit);
     }
 
+    /// @dev The EIP-712 digest, hashed in scratch memory (nothing allocated: a ranking hashes one per relayed entry).
     function _submissionDigest(
         uint256 bountyId,
         bytes32 commitment,
         address contributor,
         uint256 sequence,
         uint256 deadline
-    ) private view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(SUBMISSION_TYPEHASH, bountyId, commitment, contributor, sequence, deadline));
+    ) private view returns (bytes32 digest) {
         bytes32 domainSeparator = block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
-        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+        bytes32 typeHash = SUBMISSION_TYPEHASH;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), bountyId)
+            mstore(add(m, 0x40), commitment)
+            mstore(add(m, 0x60), contributor)
+            mstore(add(m, 0x80), sequence)
+            mstore(add(m, 0xa0), deadline)
+            let structHash := keccak256(m, 0xc0)
+            // "\x19\x01" ‖ domainSeparator ‖ structHash, as OpenZeppelin's MessageHashUtils.toTypedDataHash
+            mstore(0x00, 0x1901)
+            mstore(0x20, domainSeparator)
+            mstore(0x40, structHash)
+            digest := keccak256(0x1e, 0x42)
+            mstore(0x40, m) // the free memory pointer, overwritten by structHash
+        }
     }
 
     function _buildDomainSeparator() private view returns (bytes32) {
         return keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
     }
 
-    /// @dev Hashed twice (as OpenZeppelin's Merkle trees do) so no 64-byte inner node can pass for a leaf.
-    function _leaf(uint256 leafIndex, bytes32 digest) private pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(leafIndex, digest))));
+    /// @dev keccak256(bytes.concat(keccak256(abi.encode(leafIndex, digest)))): hashed twice (as OpenZeppelin's Merkle
+    /// trees do) so no 64-byte inner node can pass for a leaf.
+    function _leaf(uint256 leafIndex, bytes32 digest) private pure returns (bytes32 leaf) {
+        assembly ("memory-safe") {
+            mstore(0x00, leafIndex)
+            mstore(0x20, digest)
+            mstore(0x00, keccak256(0x00, 0x40))
+            leaf := keccak256(0x00, 0x20)
+        }
+    }
+
+    /// @dev OpenZeppelin's `MerkleProof.processProofCalldata` (each pair hashed sorted), in scratch memory.
+    function _processProof(bytes32[] calldata proof, bytes32 leaf) private pure returns (bytes32 node) {
+        assembly ("memory-safe") {
+            node := leaf
+            let end := add(proof.offset, shl(5, proof.length))
+            for { let p := proof.offset } lt(p, end) { p := add(p, 0x20) } {
+                let sibling := calldataload(p)
+                // the smaller of the two first: the node goes to 0x20 when it is the greater, else to 0x00 (as Solady)
+                let at := shl(5, gt(node, sibling))
+                mstore(at, node)
+                mstore(xor(at, 0x20), sibling)
+                node := keccak256(0x00, 0x40)
+            }
+        }
+    }
+
+    /// @dev keccak256(abi.encode(root, leafCount, postedAt)): what `_batches` holds for a batch.
+    function _batchHash(bytes32 root, uint256 leafCount, uint256 postedAt) private pure returns (bytes32 batchHash) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, root)
+            mstore(add(m, 0x20), leafCount)
+            mstore(add(m, 0x40), postedAt)
+            batchHash := keccak256(m, 0x60)
+        }
     }
 
     /// @dev An empty calldata array for the overloads without relayed entries.

@@ -147,24 +147,17 @@ interface IBountyMarket {
 
     /// @notice What a ranked entry of a relayed submission carries: where its leaf is, the signed fields that are
     /// not already in the entry, the signature and the inclusion proof.
-    /// @param rank The rank (position in `entries`) this proof belongs to; proofs are listed by increasing rank.
-    /// @param batchFirstIndex First submission index of the leaf's batch (the batch's key, see `BatchPosted`).
-    /// @param batchLeafCount Leaves (reserved indexes) of that batch.
-    /// @param batchPostedAt Block timestamp of the batch (of its `BatchPosted` event).
-    /// @param sequence The contributor's signed per-bounty sequence number.
-    /// @param deadline The signed deadline: the batch must have been posted before it.
-    /// @param sigV @param sigR @param sigS The contributor's signature of the EIP-712 digest (v 27 or 28, low s).
+    /// @param fields The small fields packed in one word (one calldata word instead of seven), from the lowest bit:
+    /// `rank` (32 bits, the rank this proof belongs to; proofs are listed by increasing rank), `batchFirstIndex` (32,
+    /// first submission index of the leaf's batch, see `BatchPosted`), `batchLeafCount` (16, leaves of that batch),
+    /// `batchPostedAt` (40, block timestamp of its `BatchPosted`), `sequence` (16, the contributor's signed per-bounty
+    /// sequence number), `deadline` (64, the signed deadline: the batch must have been posted before it) and `sigV`
+    /// (8); the bits above 208 are ignored. Each width is the field's signed or stored width, so no value is lost.
+    /// @param sigR @param sigS The contributor's signature of the EIP-712 digest (with `sigV` 27 or 28, low s); only
+    /// a paid rank's is checked, so an unpaid entry may carry zeros (4 gas per byte instead of 16).
     /// @param proof Sibling hashes from the leaf up to the batch's root.
-    /// @dev Whole words (no narrower types): each field is range-checked where it matters, and the contract stays
-    /// under the 24 KiB code size limit without the per-access checks of narrow calldata types.
     struct RelayProof {
-        uint256 rank;
-        uint256 batchFirstIndex;
-        uint256 batchLeafCount;
-        uint256 batchPostedAt;
-        uint256 sequence;
-        uint256 deadline;
-        uint256 sigV;
+        uint256 fields;
         bytes32 sigR;
         bytes32 sigS;
         bytes32[] proof;

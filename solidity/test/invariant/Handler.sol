@@ -6,6 +6,7 @@ import {Vm} from "../utils/Vm.sol";
 import {MockERC20, FeeOnTransferToken, BlacklistToken, RevertingReceiver, ExpensiveReceiver} from "../utils/Mocks.sol";
 import {BountyMarket} from "../../src/BountyMarket.sol";
 import {IBountyMarket} from "../../src/IBountyMarket.sol";
+import {relayFields} from "../utils/RelayFixture.sol";
 
 /// @notice Drives the market through random but meaningful sequences (each action checks its own
 /// preconditions, so most calls do something) and keeps ghost accounts of what went in and out.
@@ -475,13 +476,7 @@ contract Handler is Test {
                 Sub storage sub = subs[i];
                 if (sub.index != entries[rank].submissionIndex || !sub.relayed) continue;
                 all[n++] = IBountyMarket.RelayProof({
-                    rank: uint32(rank),
-                    batchFirstIndex: sub.index,
-                    batchLeafCount: 1,
-                    batchPostedAt: sub.postedAt,
-                    sequence: sub.sequence,
-                    deadline: sub.deadline,
-                    sigV: sub.v,
+                    fields: relayFields(rank, sub.index, 1, sub.postedAt, sub.sequence, sub.deadline, sub.v),
                     sigR: sub.r,
                     sigS: sub.s,
                     proof: new bytes32[](0)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {RelayFixture} from "../utils/RelayFixture.sol";
+import {RelayFixture, relayFields} from "../utils/RelayFixture.sol";
 import {IBountyMarket} from "../../src/IBountyMarket.sol";
 
 /// @notice Relayed, batched submissions: the relayer posts one root per batch; a ranked relayed entry carries its
@@ -226,7 +226,7 @@ contract RelayTest is RelayFixture {
         Batch memory batchA = _post(id, _signedOne(a));
         Batch memory batchB = _post(id, _signedOne(b));
         IBountyMarket.RelayProof memory p = _relay(0, batchA, 0, a);
-        p.batchFirstIndex = uint32(batchB.firstIndex); // claims batch B's root
+        p.fields = relayFields(0, batchB.firstIndex, 1, batchA.postedAt, a.sequence, a.deadline, a.v); // batch B's root
         _expectProposeRevert(
             _one(_entry(batchB.firstIndex, aliceSigner, a.modelSha256, 950_000)),
             _proofsOne(p),
@@ -317,6 +317,65 @@ contract RelayTest is RelayFixture {
             _proofsTwo(_relay(0, batch, 0, a), _relay(5, batch, 0, a)),
             abi.encodeWithSelector(IBountyMarket.RelayProofOutOfOrder.selector, 1)
         );
+    }
+
+    /// @dev Only a paid rank moves funds, so an unpaid relayed entry may carry no signature; its proof still counts.
+    function test_relayed_unpaidEntryNeedsNoSignatureButItsProof() public {
+        Signed memory a = _sign(id, ALICE_KEY, "a", 0);
+        Signed memory b = _sign(id, BOB_KEY, "b", 0);
+        Batch memory batch = _post(id, _signedTwo(a, b));
+        IBountyMarket.RelayProof memory unsigned = _relay(1, batch, 1, b);
+        unsigned.sigR = 0;
+        unsigned.sigS = 0;
+        IBountyMarket.ResultEntry[] memory entries =
+            _two(_relayedEntry(batch, 0, a, 950_000), _relayedEntry(batch, 1, b, 700_000)); // bob below the threshold
+        IBountyMarket.RelayProof memory forged = _relay(1, batch, 1, b);
+        forged.proof[0] = keccak256("not alice's leaf");
+        _expectProposeRevert(
+            entries,
+            _proofsTwo(_relay(0, batch, 0, a), forged),
+            abi.encodeWithSelector(IBountyMarket.InvalidInclusionProof.selector, 1)
+        );
+        _proposeWithProofs(id, entries, _proofsTwo(_relay(0, batch, 0, a), unsigned));
+        vm.assertEq(_getWinners(id).length, 1, "alice alone is paid");
+
+        // The same zeros on a paid rank are refused.
+        uint256 other = _createDefault();
+        Signed memory c = _sign(other, BOB_KEY, "c", 0);
+        Batch memory otherBatch = _post(other, _signedOne(c));
+        IBountyMarket.RelayProof memory paidUnsigned = _relay(0, otherBatch, 0, c);
+        paidUnsigned.sigR = 0;
+        paidUnsigned.sigS = 0;
+        _warpToSubmissionDeadline(other);
+        vm.expectRevert(abi.encodeWithSelector(IBountyMarket.InvalidSignature.selector, 0));
+        vm.prank(evaluator);
+        market.proposeResultsWithProofs(other, _one(_relayedEntry(otherBatch, 0, c, 950_000)), _proofsOne(paidUnsigned), REPORT);
+    }
+
+    /// @dev Each packed field is read at its own width and each is bound by the batch hash or the digest: a leaf count
+    /// widened to claim an index outside the batch, or a sequence carried past its 16 bits into the deadline, is
+    /// refused; a bit above the layout changes nothing (a field read wider than its width would take it in).
+    function test_relayed_packedFieldsAreReadAtTheirWidths() public {
+        Signed memory a = _sign(id, ALICE_KEY, "a", 0);
+        Batch memory batch = _post(id, _signedOne(a));
+        _submit(id, bob, _model("bob"));
+        IBountyMarket.RelayProof memory p = _relay(0, batch, 0, a);
+        p.fields = relayFields(0, batch.firstIndex, 2, batch.postedAt, a.sequence, a.deadline, a.v); // claims index 1
+        _expectProposeRevert(
+            _one(_entry(1, aliceSigner, a.modelSha256, 950_000)),
+            _proofsOne(p),
+            abi.encodeWithSelector(IBountyMarket.InvalidInclusionProof.selector, 1)
+        );
+        p = _relay(0, batch, 0, a);
+        p.fields ^= uint256(1) << 136; // a sequence of 2^16 would spill here: the deadline moves, so does the digest
+        _expectProposeRevert(
+            _one(_relayedEntry(batch, 0, a, 950_000)),
+            _proofsOne(p),
+            abi.encodeWithSelector(IBountyMarket.InvalidInclusionProof.selector, 0)
+        );
+        p = _relay(0, batch, 0, a);
+        p.fields |= uint256(1) << 255; // bits above the layout are ignored
+        _proposeWithProofs(id, _one(_relayedEntry(batch, 0, a, 950_000)), _proofsOne(p));
     }
 
     function test_relayed_revertsOnTamperedScoreFieldsOfTheLeaf() public {

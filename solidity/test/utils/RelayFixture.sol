@@ -4,6 +4,26 @@ pragma solidity 0.8.28;
 import {MarketFixture} from "./MarketFixture.sol";
 import {IBountyMarket} from "../../src/IBountyMarket.sol";
 
+/// @dev `RelayProof.fields` as the interface lays it out, each value checked to fit its width (as RelayService does).
+function relayFields(
+    uint256 rank,
+    uint256 batchFirstIndex,
+    uint256 batchLeafCount,
+    uint256 batchPostedAt,
+    uint256 sequence,
+    uint256 deadline,
+    uint256 v
+) pure returns (uint256) {
+    require(
+        rank <= type(uint32).max && batchFirstIndex <= type(uint32).max && batchLeafCount <= type(uint16).max
+            && batchPostedAt <= type(uint40).max && sequence <= type(uint16).max && deadline <= type(uint64).max
+            && v <= type(uint8).max,
+        "a RelayProof field does not fit its width"
+    );
+    return rank | batchFirstIndex << 32 | batchLeafCount << 64 | batchPostedAt << 80 | sequence << 120 | deadline << 136
+        | v << 200;
+}
+
 /// @notice Signed submissions, batches and proofs as the server's relayer builds them (backend
 /// `submission/relay/RelayTree` builds the same tree): leaf i = keccak256(keccak256(abi.encode(i, digest))), inner
 /// nodes hash their two children sorted, an odd node at the end of a level moves up unchanged.
@@ -97,8 +117,9 @@ abstract contract RelayFixture is MarketFixture {
         for (uint256 i; i < p.proof.length; ++i) {
             node = _hashPair(node, p.proof[i]);
         }
-        return market.getBatch(id, p.batchFirstIndex)
-            == keccak256(abi.encode(node, uint256(p.batchLeafCount), uint256(p.batchPostedAt)));
+        uint256 fields = p.fields;
+        return market.getBatch(id, uint32(fields >> 32))
+            == keccak256(abi.encode(node, uint256(uint16(fields >> 64)), uint256(uint40(fields >> 80))));
     }
 
     function _post(uint256 id, Signed[] memory leaves) internal returns (Batch memory batch) {
@@ -163,13 +184,9 @@ abstract contract RelayFixture is MarketFixture {
         pure
         returns (IBountyMarket.RelayProof memory p)
     {
-        p.rank = uint32(rank);
-        p.batchFirstIndex = uint32(batch.firstIndex);
-        p.batchLeafCount = uint32(batch.leaves.length);
-        p.batchPostedAt = uint40(batch.postedAt);
-        p.sequence = signed.sequence;
-        p.deadline = signed.deadline;
-        p.sigV = signed.v;
+        p.fields = relayFields(
+            rank, batch.firstIndex, batch.leaves.length, batch.postedAt, signed.sequence, signed.deadline, signed.v
+        );
         p.sigR = signed.r;
         p.sigS = signed.s;
         p.proof = _proof(batch.leaves, leafIndex);

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.SignatureException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -245,7 +246,9 @@ public class RelayService {
 
     /**
      * The relay proofs of a ranking's relayed entries, by rank (what {@code proposeResultsWithProofs} takes); empty when
-     * no entry is relayed.
+     * no entry is relayed. An entry that cannot be paid carries no signature (zeros, a quarter of the calldata gas): the
+     * contract checks signatures on paid ranks only, and the ranking lists no judge's entry and one entry per
+     * contributor, so the paid ranks are the first {@code shares} qualifying entries.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<BountyMarket.RelayProof> proofsFor(long bountyId, List<BountyMarket.ResultEntry> entries) {
@@ -253,7 +256,8 @@ public class RelayService {
         Map<Long, RelayTree> trees = new HashMap<>();
         List<BountyMarket.RelayProof> proofs = new ArrayList<>();
         for (int rank = 0; rank < entries.size(); rank++) {
-            int index = entries.get(rank).submissionIndex.intValueExact();
+            BountyMarket.ResultEntry entry = entries.get(rank);
+            int index = entry.submissionIndex.intValueExact();
             Submission s = Submission.findByIndex(bountyId, index).orElseThrow();
             if (!s.relayed() || s.relayBatchId == null) {
                 continue;
@@ -261,13 +265,47 @@ public class RelayService {
             RelayBatch batch = RelayBatch.findById(s.relayBatchId);
             RelayTree tree = trees.computeIfAbsent(batch.id, id -> new RelayTree(digests(bounty, batch.leaves())));
             byte[] signature = Numeric.hexStringToByteArray(s.relaySignature);
-            proofs.add(new BountyMarket.RelayProof(BigInteger.valueOf(rank), BigInteger.valueOf(batch.firstIndex),
-                    BigInteger.valueOf(batch.leafCount), BigInteger.valueOf(batch.postedAt.getEpochSecond()),
-                    BigInteger.valueOf(s.relaySequence), BigInteger.valueOf(s.relayDeadline.getEpochSecond()),
-                    BigInteger.valueOf(signature[64] & 0xff), java.util.Arrays.copyOfRange(signature, 0, 32),
-                    java.util.Arrays.copyOfRange(signature, 32, 64), tree.proof(s.relayLeaf)));
+            BigInteger fields = relayFields(rank, batch.firstIndex, batch.leafCount, batch.postedAt.getEpochSecond(),
+                    s.relaySequence, s.relayDeadline.getEpochSecond(), signature[64] & 0xff);
+            boolean unpaid = bounty.shares != null && (rank >= bounty.shares.length || !qualifies(bounty, entry.score));
+            proofs.add(new BountyMarket.RelayProof(fields,
+                    unpaid ? new byte[32] : Arrays.copyOfRange(signature, 0, 32),
+                    unpaid ? new byte[32] : Arrays.copyOfRange(signature, 32, 64), tree.proof(s.relayLeaf)));
         }
         return proofs;
+    }
+
+    /**
+     * {@code RelayProof.fields}: rank, batch first index, batch leaf count, batch time, sequence, deadline and v packed
+     * from the lowest bit in 32, 32, 16, 40, 16, 64 and 8 bits (IBountyMarket.sol).
+     */
+    static BigInteger relayFields(long rank, long batchFirstIndex, long batchLeafCount, long batchPostedAt,
+            long sequence, long deadline, int v) {
+        return fit(rank, 32, "rank")
+                .or(fit(batchFirstIndex, 32, "batch first index").shiftLeft(32))
+                .or(fit(batchLeafCount, 16, "batch leaf count").shiftLeft(64))
+                .or(fit(batchPostedAt, 40, "batch time").shiftLeft(80))
+                .or(fit(sequence, 16, "sequence").shiftLeft(120))
+                .or(fit(deadline, 64, "deadline").shiftLeft(136))
+                .or(fit(v, 8, "signature v").shiftLeft(200));
+    }
+
+    private static BigInteger fit(long value, int bits, String name) {
+        BigInteger big = BigInteger.valueOf(value);
+        if (value < 0 || big.bitLength() > bits) {
+            throw new IllegalStateException("A relay proof's " + name + " " + value + " does not fit its " + bits
+                    + " bits (IBountyMarket.RelayProof)");
+        }
+        return big;
+    }
+
+    /** Whether the score passes the bounty's threshold as the contract compares it; true when the terms are unknown. */
+    private static boolean qualifies(Bounty bounty, BigInteger score) {
+        if (bounty.threshold == null || bounty.higherIsBetter == null) {
+            return true;
+        }
+        int order = score.compareTo(BigInteger.valueOf(bounty.threshold));
+        return bounty.higherIsBetter ? order >= 0 : order <= 0;
     }
 
     // ------------------------------------------------------------------------------------------------
