@@ -40,6 +40,8 @@ public final class Isolation {
     static final Path SCRATCH = ROOT.resolve("work");
     static final Path MODEL_FOLDER = SCRATCH.resolve("model");
     static final Path INPUT_FOLDER = ROOT.resolve("input");
+    /** The natives and class archive prepared once per worker ({@link ChildRuntime}), read-only. */
+    static final Path RUNTIME = ROOT.resolve("runtime");
 
     private static final List<String> SYSTEM_FOLDERS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64");
     private static final String INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
@@ -83,10 +85,11 @@ public final class Isolation {
     /**
      * The bubblewrap command line that runs {@code command} (a java command line using the in-sandbox paths) with
      * {@code scratch} at {@link #SCRATCH} (writable), {@code modelFolder} at {@link #MODEL_FOLDER} (read-only) and the
-     * test-set file read-only at {@link #INPUT_FOLDER}/its name.
+     * test-set file read-only at {@link #INPUT_FOLDER}/its name, and the prepared {@code runtime} folder (if not null)
+     * read-only at {@link #RUNTIME}.
      */
     List<String> wrap(List<String> command, Path javaCommand, String classpath, Path scratch, Path modelFolder,
-            Path testSet) {
+            Path testSet, Path runtime) {
         List<String> args = new ArrayList<>(List.of(bwrap.toString(), "--unshare-all", "--die-with-parent",
                 "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "TMPDIR", SCRATCH.resolve("tmp").toString()));
@@ -104,8 +107,11 @@ public final class Isolation {
         args.addAll(List.of(
                 "--bind", scratch.toString(), SCRATCH.toString(),
                 "--ro-bind", modelFolder.toString(), MODEL_FOLDER.toString(),
-                "--ro-bind", testSet.toString(), INPUT_FOLDER.resolve(testSet.getFileName()).toString(),
-                "--chdir", SCRATCH.toString(), "--"));
+                "--ro-bind", testSet.toString(), INPUT_FOLDER.resolve(testSet.getFileName()).toString()));
+        if (runtime != null) {
+            args.addAll(List.of("--ro-bind", runtime.toString(), RUNTIME.toString()));
+        }
+        args.addAll(List.of("--chdir", SCRATCH.toString(), "--"));
         args.addAll(command);
         return args;
     }
@@ -169,7 +175,7 @@ public final class Isolation {
     }
 
     /** The files a jar's manifest adds to the class path (a test runner's launcher jar lists the real ones there). */
-    private static List<Path> manifestClassPath(Path jar) {
+    static List<Path> manifestClassPath(Path jar) {
         List<Path> listed = new ArrayList<>();
         if (!Files.isRegularFile(jar) || !jar.toString().endsWith(".jar")) {
             return listed;

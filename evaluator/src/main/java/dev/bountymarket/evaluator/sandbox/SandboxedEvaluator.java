@@ -126,10 +126,13 @@ public final class SandboxedEvaluator {
                             : request.testSet().toAbsolutePath(),
                     request.options(), request.rows());
             ChildProtocol.writeRequest(work.resolve("request.json"), childRequest);
-            List<String> command = command(childWork);
+            ChildRuntime.Prepared runtime = limits.warmStart()
+                    ? ChildRuntime.of(limits).prepare(limits.heapBytes()) : ChildRuntime.Prepared.NOTHING;
+            Path childRuntime = isolation.sandboxed() ? Isolation.RUNTIME : runtime.folder();
+            List<String> command = command(childWork, runtime, childRuntime);
             if (isolation.sandboxed()) {
                 command = isolation.wrap(command, limits.javaCommand(), limits.classpath(), work, modelFolder,
-                        request.testSet().toAbsolutePath());
+                        request.testSet().toAbsolutePath(), runtime.folder());
             }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(work.resolve("stdout.txt").toFile())
@@ -182,7 +185,11 @@ public final class SandboxedEvaluator {
         ModelFiles.check(model, limits.maxModelBytes(), String.valueOf(model.getFileName()));
     }
 
-    private List<String> command(Path work) {
+    /**
+     * The child's command line; {@code childRuntime} is where it sees the prepared natives and class archive (when
+     * {@code runtime} has them).
+     */
+    private List<String> command(Path work, ChildRuntime.Prepared runtime, Path childRuntime) {
         Path tmp = work.resolve("tmp");
         List<String> command = new ArrayList<>();
         command.add(limits.javaCommand().toString());
@@ -194,6 +201,14 @@ public final class SandboxedEvaluator {
         command.add("-Djava.awt.headless=true");
         command.add("-DDJL_CACHE_DIR=" + work.resolve("djl"));
         command.add("-Doffline=true");
+        // no hsperfdata file: nothing reads the child's counters, and it is one file fewer to create at start
+        command.add("-XX:-UsePerfData");
+        if (runtime.natives()) {
+            command.add("-Donnxruntime.native.path=" + childRuntime.resolve(ChildRuntime.NATIVES));
+        }
+        if (runtime.archive()) {
+            command.add("-XX:SharedArchiveFile=" + childRuntime.resolve(ChildRuntime.ARCHIVE));
+        }
         command.addAll(limits.extraJvmArgs());
         command.add("-cp");
         command.add(limits.classpath());
