@@ -266,6 +266,7 @@ final class ChildRuntime {
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/bin:/bin");
         builder.environment().put("TMPDIR", tmp.toString());
+        builder.environment().putAll(Isolation.CHILD_ENVIRONMENT);
         Process process = builder.start();
         try {
             if (!process.waitFor(WARM_UP_SECONDS, TimeUnit.SECONDS)) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -42,6 +43,13 @@ public final class Isolation {
     static final Path INPUT_FOLDER = ROOT.resolve("input");
     /** The natives and class archive prepared once per worker ({@link ChildRuntime}), read-only. */
     static final Path RUNTIME = ROOT.resolve("runtime");
+
+    /**
+     * Set in every child's environment. ONNX Runtime 1.29 starts a telemetry client in each process unless told not
+     * to: it runs a shell ({@code blkid; hostname}) for a device id, looks for CA bundles, and tries to upload at exit.
+     * None of it can work in the sandbox (no network) and all of it is start-up time.
+     */
+    static final Map<String, String> CHILD_ENVIRONMENT = Map.of("ORT_DISABLE_TELEMETRY", "1");
 
     private static final List<String> SYSTEM_FOLDERS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64");
     private static final String INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
@@ -93,6 +101,7 @@ public final class Isolation {
         List<String> args = new ArrayList<>(List.of(bwrap.toString(), "--unshare-all", "--die-with-parent",
                 "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "TMPDIR", SCRATCH.resolve("tmp").toString()));
+        CHILD_ENVIRONMENT.forEach((name, value) -> args.addAll(List.of("--setenv", name, value)));
         systemFolders(args);
         // The private /tmp first: a JDK or class path that lives under /tmp (a checkout there) is bound over it.
         args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));

@@ -74,10 +74,42 @@ public final class SandboxCostBenchmark {
                 + " (%.2f of the cold fixed cost); its first call, which prepares it, took %d ms%n",
                 median(on, 0) - median(warmed, 0), median(on, 1) - median(warmed, 1),
                 (double) median(warmed, 1) / median(on, 1), preparing);
+        int bigRows = Integer.getInteger("bench.bigRows", 200_000);
+        if (bigRows > 0) {
+            c1Only(dir, limits.withIsolation(Isolation.Mode.BWRAP), bigRows, Math.max(3, runs / 3));
+        }
         System.out.printf(Locale.ROOT, "machine: %d processors, load average %.2f%n",
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
+    /**
+     * Whether stopping the child's JIT at C1 ({@code -XX:TieredStopAtLevel=1}, a faster start) pays on a big set, where
+     * the child's own Java code (parsing, metrics) runs long enough for C2 to matter: whole-evaluation wall time with
+     * and without it, interleaved, on a 50-feature set of {@code rows} rows.
+     */
+    private static void c1Only(Path dir, SandboxLimits limits, int rows, int runs) throws Exception {
+        TabularData data = new TabularData(TabularData.Kind.REGRESSION, 50, 0, 7);
+        Path model = Files.write(dir.resolve("model50.onnx"), HostileModels.embedded(50));
+        Path testSet = dir.resolve("test-" + rows + "x50.csv");
+        if (!Files.exists(testSet)) {
+            data.writeCsv(testSet, rows, 1, List.of());
+        }
+        EvaluationRequest request = new EvaluationRequest(Specs.regression(data.featureNames()), model, testSet);
+        SandboxedEvaluator tiered = new SandboxedEvaluator(limits.withHeapBytes(1L << 30));
+        SandboxedEvaluator c1 = new SandboxedEvaluator(limits.withHeapBytes(1L << 30)
+                .withExtraJvmArgs(List.of("-XX:TieredStopAtLevel=1")));
+        measure(tiered, request);
+        List<long[]> full = new ArrayList<>();
+        List<long[]> stopped = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            full.add(measure(tiered, request));
+            stopped.add(measure(c1, request));
+        }
+        System.out.printf(Locale.ROOT, "%,d x 50 rows, warm start: wall ms median %d with C2, %d with"
+                + " -XX:TieredStopAtLevel=1 (%.2f); fixed cost ms %d and %d%n", rows, median(full, 0),
+                median(stopped, 0), (double) median(stopped, 0) / median(full, 0), median(full, 1), median(stopped, 1));
+    }
+
     private static long[] measure(SandboxedEvaluator evaluator, EvaluationRequest request) throws Exception {
         long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
