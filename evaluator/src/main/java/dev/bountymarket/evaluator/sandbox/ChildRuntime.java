@@ -107,7 +107,7 @@ final class ChildRuntime {
         prepared = Prepared.NOTHING;
         try {
             prepared = build(current);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not prepare the child JVM's natives and class archive; each evaluation"
                     + " extracts the natives itself and starts without the archive: " + e.getMessage(), e);
         }
@@ -121,17 +121,26 @@ final class ChildRuntime {
 
     private static boolean stillThere(Prepared prepared) {
         return prepared.folder() == null
-                || (!prepared.natives() || Files.isDirectory(prepared.folder().resolve(NATIVES)))
+                || (!prepared.natives() || Files.isRegularFile(library(prepared.folder())))
                 && (!prepared.archive() || Files.isRegularFile(prepared.folder().resolve(ARCHIVE)));
+    }
+
+    private static Path library(Path folder) {
+        return folder.resolve(NATIVES).resolve(System.mapLibraryName("onnxruntime"));
     }
 
     private Prepared build(String current) throws IOException {
         long started = System.nanoTime();
         Path target = ownFolder().resolve(current.substring(0, 16));
-        if (Files.exists(target)) {
-            deleteTree(target);
+        if (Files.isDirectory(target)) {
+            // made earlier for this same class path (it changed and changed back): children may still run on it
+            return new Prepared(target, Files.isRegularFile(library(target)), Files.isRegularFile(target.resolve(ARCHIVE)));
         }
-        Path staging = Files.createDirectories(target.resolveSibling(target.getFileName() + ".new"));
+        Path staging = target.resolveSibling(target.getFileName() + ".new");
+        if (Files.exists(staging)) {
+            deleteTree(staging); // a preparation that failed half-way
+        }
+        Files.createDirectories(staging);
         Path natives = Files.createDirectories(staging.resolve(NATIVES));
         boolean haveNatives = copyNatives(natives) > 0;
         if (!haveNatives) {

@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -53,6 +55,7 @@ public final class Isolation {
 
     private static final List<String> SYSTEM_FOLDERS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64");
     private static final String INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
+    private static final Map<Path, Set<Path>> JDK_PATHS = new ConcurrentHashMap<>();
     private static volatile String bwrapProblem;
     private static volatile Path bwrap;
 
@@ -155,20 +158,7 @@ public final class Isolation {
      * of the class path, outside the system folders.
      */
     private static Set<Path> readOnlyPaths(Path javaCommand, String classpath) {
-        Set<Path> paths = new LinkedHashSet<>();
-        Path home = javaHome(javaCommand);
-        addOutsideSystem(paths, home);
-        try (Stream<Path> files = Files.walk(home, 6)) {
-            files.filter(Files::isSymbolicLink).forEach(link -> {
-                try {
-                    addOutsideSystem(paths, link.toRealPath());
-                } catch (IOException e) {
-                    // a dangling link (e.g. src.zip) is not needed
-                }
-            });
-        } catch (IOException e) {
-            // the JDK's own folder is bound; links we cannot walk stay dangling
-        }
+        Set<Path> paths = new LinkedHashSet<>(jdkPaths(javaCommand));
         for (String entry : classpath.split(File.pathSeparator)) {
             if (entry.isBlank()) {
                 continue;
@@ -181,6 +171,34 @@ public final class Isolation {
             }
         }
         return paths;
+    }
+
+    /**
+     * The JDK's folder and the targets of its links outside the system folders. Walking the JDK takes 50-500 ms, so it
+     * is done once per JDK and process, and again only when one of the paths found is gone (a JDK upgraded in place).
+     */
+    private static Set<Path> jdkPaths(Path javaCommand) {
+        Path home = javaHome(javaCommand);
+        Set<Path> known = JDK_PATHS.get(home);
+        if (known != null && known.stream().allMatch(Files::exists)) {
+            return known;
+        }
+        Set<Path> paths = new LinkedHashSet<>();
+        addOutsideSystem(paths, home);
+        try (Stream<Path> files = Files.walk(home, 6)) {
+            files.filter(Files::isSymbolicLink).forEach(link -> {
+                try {
+                    addOutsideSystem(paths, link.toRealPath());
+                } catch (IOException e) {
+                    // a dangling link (e.g. src.zip) is not needed
+                }
+            });
+        } catch (IOException e) {
+            // the JDK's own folder is bound; links we cannot walk stay dangling
+        }
+        Set<Path> found = Collections.unmodifiableSet(paths);
+        JDK_PATHS.put(home, found);
+        return found;
     }
 
     /** The files a jar's manifest adds to the class path (a test runner's launcher jar lists the real ones there). */
