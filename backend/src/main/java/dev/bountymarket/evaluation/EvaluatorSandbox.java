@@ -36,6 +36,10 @@ public class EvaluatorSandbox {
         } else {
             Log.warnf("Evaluation isolation: %s", evaluator.isolation().description());
         }
+        // the children's natives and class archive, made once here rather than in the first upload check's wait
+        Thread warmUp = new Thread(evaluator::prepare, "evaluator-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         return evaluator;
     }
 

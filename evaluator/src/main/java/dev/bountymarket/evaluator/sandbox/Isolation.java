@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -40,9 +43,19 @@ public final class Isolation {
     static final Path SCRATCH = ROOT.resolve("work");
     static final Path MODEL_FOLDER = SCRATCH.resolve("model");
     static final Path INPUT_FOLDER = ROOT.resolve("input");
+    /** The natives and class archive prepared once per worker ({@link ChildRuntime}), read-only. */
+    static final Path RUNTIME = ROOT.resolve("runtime");
+
+    /**
+     * Set in every child's environment. ONNX Runtime 1.29 starts a telemetry client in each process unless told not
+     * to: it runs a shell ({@code blkid; hostname}) for a device id, looks for CA bundles, and tries to upload at exit.
+     * None of it can work in the sandbox (no network) and all of it is start-up time.
+     */
+    static final Map<String, String> CHILD_ENVIRONMENT = Map.of("ORT_DISABLE_TELEMETRY", "1");
 
     private static final List<String> SYSTEM_FOLDERS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64");
     private static final String INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
+    private static final Map<Path, Set<Path>> JDK_PATHS = new ConcurrentHashMap<>();
     private static volatile String bwrapProblem;
     private static volatile Path bwrap;
 
@@ -83,13 +96,15 @@ public final class Isolation {
     /**
      * The bubblewrap command line that runs {@code command} (a java command line using the in-sandbox paths) with
      * {@code scratch} at {@link #SCRATCH} (writable), {@code modelFolder} at {@link #MODEL_FOLDER} (read-only) and the
-     * test-set file read-only at {@link #INPUT_FOLDER}/its name.
+     * test-set file read-only at {@link #INPUT_FOLDER}/its name, and the prepared {@code runtime} folder (if not null)
+     * read-only at {@link #RUNTIME}.
      */
     List<String> wrap(List<String> command, Path javaCommand, String classpath, Path scratch, Path modelFolder,
-            Path testSet) {
+            Path testSet, Path runtime) {
         List<String> args = new ArrayList<>(List.of(bwrap.toString(), "--unshare-all", "--die-with-parent",
                 "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "TMPDIR", SCRATCH.resolve("tmp").toString()));
+        CHILD_ENVIRONMENT.forEach((name, value) -> args.addAll(List.of("--setenv", name, value)));
         systemFolders(args);
         // The private /tmp first: a JDK or class path that lives under /tmp (a checkout there) is bound over it.
         args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
@@ -104,8 +119,11 @@ public final class Isolation {
         args.addAll(List.of(
                 "--bind", scratch.toString(), SCRATCH.toString(),
                 "--ro-bind", modelFolder.toString(), MODEL_FOLDER.toString(),
-                "--ro-bind", testSet.toString(), INPUT_FOLDER.resolve(testSet.getFileName()).toString(),
-                "--chdir", SCRATCH.toString(), "--"));
+                "--ro-bind", testSet.toString(), INPUT_FOLDER.resolve(testSet.getFileName()).toString()));
+        if (runtime != null) {
+            args.addAll(List.of("--ro-bind", runtime.toString(), RUNTIME.toString()));
+        }
+        args.addAll(List.of("--chdir", SCRATCH.toString(), "--"));
         args.addAll(command);
         return args;
     }
@@ -140,20 +158,7 @@ public final class Isolation {
      * of the class path, outside the system folders.
      */
     private static Set<Path> readOnlyPaths(Path javaCommand, String classpath) {
-        Set<Path> paths = new LinkedHashSet<>();
-        Path home = javaHome(javaCommand);
-        addOutsideSystem(paths, home);
-        try (Stream<Path> files = Files.walk(home, 6)) {
-            files.filter(Files::isSymbolicLink).forEach(link -> {
-                try {
-                    addOutsideSystem(paths, link.toRealPath());
-                } catch (IOException e) {
-                    // a dangling link (e.g. src.zip) is not needed
-                }
-            });
-        } catch (IOException e) {
-            // the JDK's own folder is bound; links we cannot walk stay dangling
-        }
+        Set<Path> paths = new LinkedHashSet<>(jdkPaths(javaCommand));
         for (String entry : classpath.split(File.pathSeparator)) {
             if (entry.isBlank()) {
                 continue;
@@ -168,8 +173,36 @@ public final class Isolation {
         return paths;
     }
 
+    /**
+     * The JDK's folder and the targets of its links outside the system folders. Walking the JDK takes 50-500 ms, so it
+     * is done once per JDK and process, and again only when one of the paths found is gone (a JDK upgraded in place).
+     */
+    private static Set<Path> jdkPaths(Path javaCommand) {
+        Path home = javaHome(javaCommand);
+        Set<Path> known = JDK_PATHS.get(home);
+        if (known != null && known.stream().allMatch(Files::exists)) {
+            return known;
+        }
+        Set<Path> paths = new LinkedHashSet<>();
+        addOutsideSystem(paths, home);
+        try (Stream<Path> files = Files.walk(home, 6)) {
+            files.filter(Files::isSymbolicLink).forEach(link -> {
+                try {
+                    addOutsideSystem(paths, link.toRealPath());
+                } catch (IOException e) {
+                    // a dangling link (e.g. src.zip) is not needed
+                }
+            });
+        } catch (IOException e) {
+            // the JDK's own folder is bound; links we cannot walk stay dangling
+        }
+        Set<Path> found = Collections.unmodifiableSet(paths);
+        JDK_PATHS.put(home, found);
+        return found;
+    }
+
     /** The files a jar's manifest adds to the class path (a test runner's launcher jar lists the real ones there). */
-    private static List<Path> manifestClassPath(Path jar) {
+    static List<Path> manifestClassPath(Path jar) {
         List<Path> listed = new ArrayList<>();
         if (!Files.isRegularFile(jar) || !jar.toString().endsWith(".jar")) {
             return listed;

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param workRoot where per-evaluation scratch folders go (default: java.io.tmpdir)
  * @param isolation how the operating system isolates the child (default {@link Isolation.Mode#AUTO}: bubblewrap
  *     where it works, else none)
+ * @param warmStart whether children start from files prepared once per process ({@link ChildRuntime}: the natives
+ *     extracted, a class-data sharing archive) rather than each extracting the natives itself (default true; the
+ *     benchmark turns it off to measure the difference)
  */
 public record SandboxLimits(
         long maxModelBytes,
@@ -34,7 +37,8 @@ public record SandboxLimits(
         String childMainClass,
         List<String> extraJvmArgs,
         Path workRoot,
-        Isolation.Mode isolation) {
+        Isolation.Mode isolation,
+        boolean warmStart) {
 
     public static final long GIB = 1L << 30;
 
@@ -61,58 +65,64 @@ public record SandboxLimits(
                 ChildMain.class.getName(),
                 List.of(),
                 Path.of(System.getProperty("java.io.tmpdir")),
-                Isolation.Mode.AUTO);
+                Isolation.Mode.AUTO,
+                true);
     }
 
     public SandboxLimits withTimeout(Duration value) {
         return new SandboxLimits(maxModelBytes, value, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation, warmStart);
     }
 
     public SandboxLimits withValidationTimeout(Duration value) {
         return new SandboxLimits(maxModelBytes, timeout, value, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation, warmStart);
     }
 
     /** Sets the heap and moves the resident-memory limit along (heap + 4 GiB). */
     public SandboxLimits withHeapBytes(long value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, value,
                 maxResidentBytes == 0 ? 0 : value + 4 * GIB, javaCommand, classpath, childMainClass,
-                extraJvmArgs, workRoot, isolation);
+                extraJvmArgs, workRoot, isolation, warmStart);
     }
 
     public SandboxLimits withMaxResidentBytes(long value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, value,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation, warmStart);
     }
 
     public SandboxLimits withMaxModelBytes(long value) {
         return new SandboxLimits(value, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation, warmStart);
     }
 
     public SandboxLimits withClasspath(String value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, value, childMainClass, extraJvmArgs, workRoot, isolation);
+                javaCommand, value, childMainClass, extraJvmArgs, workRoot, isolation, warmStart);
     }
 
     public SandboxLimits withChildMainClass(String value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, value, extraJvmArgs, workRoot, isolation);
+                javaCommand, classpath, value, extraJvmArgs, workRoot, isolation, warmStart);
     }
 
     public SandboxLimits withExtraJvmArgs(List<String> value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, value, workRoot, isolation);
+                javaCommand, classpath, childMainClass, value, workRoot, isolation, warmStart);
     }
 
     public SandboxLimits withWorkRoot(Path value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, value, isolation);
+                javaCommand, classpath, childMainClass, extraJvmArgs, value, isolation, warmStart);
     }
 
     public SandboxLimits withIsolation(Isolation.Mode value) {
         return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
-                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, value);
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, value, warmStart);
+    }
+
+    public SandboxLimits withWarmStart(boolean value) {
+        return new SandboxLimits(maxModelBytes, timeout, validationTimeout, heapBytes, maxResidentBytes,
+                javaCommand, classpath, childMainClass, extraJvmArgs, workRoot, isolation, value);
     }
 }

@@ -73,6 +73,16 @@ public final class SandboxedEvaluator {
         return isolation;
     }
 
+    /**
+     * Prepares what children start from (see {@link SandboxLimits#warmStart}) now, rather than in the first evaluation,
+     * which would otherwise wait a few seconds for it. Safe to call from any thread, at any time; never fails.
+     */
+    public void prepare() {
+        if (limits.warmStart()) {
+            ChildRuntime.of(limits).prepare(limits.heapBytes());
+        }
+    }
+
     /** Scores a model on a (hidden) test set under the full limits. */
     public EvaluationOutcome evaluate(EvaluationRequest request) {
         return run(request, limits.timeout(), () -> true);
@@ -126,10 +136,13 @@ public final class SandboxedEvaluator {
                             : request.testSet().toAbsolutePath(),
                     request.options(), request.rows());
             ChildProtocol.writeRequest(work.resolve("request.json"), childRequest);
-            List<String> command = command(childWork);
+            ChildRuntime.Prepared runtime = limits.warmStart()
+                    ? ChildRuntime.of(limits).prepare(limits.heapBytes()) : ChildRuntime.Prepared.NOTHING;
+            Path childRuntime = isolation.sandboxed() ? Isolation.RUNTIME : runtime.folder();
+            List<String> command = command(childWork, runtime, childRuntime);
             if (isolation.sandboxed()) {
                 command = isolation.wrap(command, limits.javaCommand(), limits.classpath(), work, modelFolder,
-                        request.testSet().toAbsolutePath());
+                        request.testSet().toAbsolutePath(), runtime.folder());
             }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(work.resolve("stdout.txt").toFile())
@@ -139,6 +152,7 @@ public final class SandboxedEvaluator {
             builder.environment().clear();
             builder.environment().put("PATH", "/usr/bin:/bin");
             builder.environment().put("TMPDIR", childWork.resolve("tmp").toString());
+            builder.environment().putAll(Isolation.CHILD_ENVIRONMENT);
             long started = System.nanoTime();
             Process process = builder.start();
             LOG.fine(() -> "child " + process.pid() + " started for " + request.model().getFileName());
@@ -182,7 +196,11 @@ public final class SandboxedEvaluator {
         ModelFiles.check(model, limits.maxModelBytes(), String.valueOf(model.getFileName()));
     }
 
-    private List<String> command(Path work) {
+    /**
+     * The child's command line; {@code childRuntime} is where it sees the prepared natives and class archive (when
+     * {@code runtime} has them).
+     */
+    private List<String> command(Path work, ChildRuntime.Prepared runtime, Path childRuntime) {
         Path tmp = work.resolve("tmp");
         List<String> command = new ArrayList<>();
         command.add(limits.javaCommand().toString());
@@ -194,6 +212,14 @@ public final class SandboxedEvaluator {
         command.add("-Djava.awt.headless=true");
         command.add("-DDJL_CACHE_DIR=" + work.resolve("djl"));
         command.add("-Doffline=true");
+        // no hsperfdata file: nothing reads the child's counters, and it is one file fewer to create at start
+        command.add("-XX:-UsePerfData");
+        if (runtime.natives()) {
+            command.add("-Donnxruntime.native.path=" + childRuntime.resolve(ChildRuntime.NATIVES));
+        }
+        if (runtime.archive()) {
+            command.add("-XX:SharedArchiveFile=" + childRuntime.resolve(ChildRuntime.ARCHIVE));
+        }
         command.addAll(limits.extraJvmArgs());
         command.add("-cp");
         command.add(limits.classpath());
