@@ -124,7 +124,7 @@ public final class SandboxedEvaluator {
                     childWork.resolve("model").resolve(model.getFileName()),
                     isolation.sandboxed() ? Isolation.INPUT_FOLDER.resolve(request.testSet().getFileName())
                             : request.testSet().toAbsolutePath(),
-                    request.options(), request.rows());
+                    request.options(), request.rows(), request.decoded());
             ChildProtocol.writeRequest(work.resolve("request.json"), childRequest);
             List<String> command = command(childWork);
             if (isolation.sandboxed()) {
