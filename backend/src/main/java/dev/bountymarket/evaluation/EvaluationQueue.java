@@ -19,8 +19,9 @@ import jakarta.transaction.Transactional;
 import dev.bountymarket.evaluation.EvaluationJob.Kind;
 
 /**
- * Evaluation jobs in PostgreSQL. A worker leases the oldest ready job with {@code FOR UPDATE SKIP LOCKED}, so
- * workers in any number of processes never take the same job; a lease that is not renewed expires and the job is
+ * Evaluation jobs in PostgreSQL. A worker leases the oldest ready job with {@code FOR UPDATE SKIP LOCKED} (and with a
+ * private evaluation, more of the same bounty's: {@link #leaseGroup}), so workers in any number of processes never take
+ * the same job; a lease that is not renewed expires and the job is
  * taken again. A lease is identified by its owner and attempt number: a worker whose lease was taken over can no
  * longer renew it or record a result (fencing), so a submission gets exactly one score of each kind.
  * Leases are timed by the database's clock, so machines with skewed clocks agree on when one expired.
