@@ -32,8 +32,8 @@ import java.util.concurrent.Future;
  * then each child maps it and only runs the model and the metrics), in the same run. A program, not a test.
  *
  * <p>Prints per case: the decode's time, each path's total wall time for its models and the marginal cost of one more
- * model (total minus the decode, over the models), the CPU seconds each child used (a figure the machine's other load
- * barely moves) and whether every report hash is the same on both paths. Children
+ * model (total minus the decode, over the models), the decode's CPU seconds, and whether every report hash is the same
+ * on both paths. Children
  * run {@code parallel} at a time (the processors by default, as a server's workers would), under the sandbox the
  * machine has (bubblewrap where it works). Arguments after the work folder, {@code name=value} (defaults, the issue's
  * full size): {@code rows=1000000 models=100 images=10000 image-models=20 plain-models=<models>
@@ -49,8 +49,7 @@ public final class ManyModelsBenchmark {
     private ManyModelsBenchmark() {}
 
     record Result(String name, int models, double decodeSeconds, double decodeCpu, double decodedTotal,
-            double decodedChildCpu, int plainTimed, double plainTotalTimed, double plainChildCpu, int sameHashes,
-            String loadStart, String loadEnd) {
+            int plainTimed, double plainTotalTimed, int sameHashes, String loadStart, String loadEnd) {
 
         double decodedMarginal() {
             return (decodedTotal - decodeSeconds) / models;
@@ -120,16 +119,15 @@ public final class ManyModelsBenchmark {
 
         System.out.println();
         System.out.println("| test set | models | decode once s (CPU s) | decode-once total s | decode-once marginal s/model"
-                + " | plain s/model | plain total s | speed-up | child CPU s/model, decode-once | child CPU s/model, plain"
-                + " | same report hashes | load average (start-end) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                + " | plain s/model | plain total s | speed-up | same report hashes | load average (start-end) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (Result r : results) {
             double plainTotal = r.plainPerModel() * r.models();
-            System.out.printf(Locale.ROOT, "| %s | %d | %.2f (%.2f) | %.1f | %.3f | %.3f | %.1f%s | %.1fx | %.2f | %.2f | %d of %d"
+            System.out.printf(Locale.ROOT, "| %s | %d | %.2f (%.2f) | %.1f | %.3f | %.3f | %.1f%s | %.1fx | %d of %d"
                     + " | %s-%s |%n", r.name(), r.models(), r.decodeSeconds(), r.decodeCpu(), r.decodedTotal(),
                     r.decodedMarginal(), r.plainPerModel(), plainTotal,
                     r.plainTimed() < r.models() ? " (" + r.plainTimed() + " timed)" : "", plainTotal / r.decodedTotal(),
-                    r.decodedChildCpu() / r.models(), r.plainChildCpu() / r.plainTimed(), r.sameHashes(),
+                    r.sameHashes(),
                     r.plainTimed(), r.loadStart(), r.loadEnd());
         }
     }
@@ -149,30 +147,26 @@ public final class ManyModelsBenchmark {
                 new EvaluationRequest(spec, models.get(0), testSet).part(SALT, LiveSplit.Part.PRIVATE).rows(), decoded);
         double decodeSeconds = (System.nanoTime() - start) / 1e9;
         double decodeCpu = (os.getProcessCpuTime() - cpuBefore) / 1e9;
-        double childrenBefore = childrenCpuSeconds();
         List<String> decodedHashes = evaluateAll(models, model -> new EvaluationRequest(spec, model, testSet, options)
                 .part(SALT, LiveSplit.Part.PRIVATE).withDecodedTestSet(decoded), sandbox, parallel);
         double decodedTotal = (System.nanoTime() - start) / 1e9;
-        double decodedChildCpu = childrenCpuSeconds() - childrenBefore;
         Files.delete(decoded);
         System.out.printf(Locale.ROOT, "%s: decode-once path %.1f s for %d models (decode %.2f s), load %s%n", name,
                 decodedTotal, models.size(), decodeSeconds, loadAverage());
         // the plain path: every child reads, parses and hashes the file
         List<Path> timed = models.subList(0, Math.min(plainModels, models.size()));
-        childrenBefore = childrenCpuSeconds();
         start = System.nanoTime();
         List<String> plainHashes = evaluateAll(timed, model -> new EvaluationRequest(spec, model, testSet, options)
                 .part(SALT, LiveSplit.Part.PRIVATE), sandbox, parallel);
         double plainTotal = (System.nanoTime() - start) / 1e9;
-        double plainChildCpu = childrenCpuSeconds() - childrenBefore;
         System.out.printf(Locale.ROOT, "%s: plain path %.1f s for %d models, load %s%n", name, plainTotal, timed.size(),
                 loadAverage());
         int same = 0;
         for (int i = 0; i < timed.size(); i++) {
             same += plainHashes.get(i).equals(decodedHashes.get(i)) ? 1 : 0;
         }
-        return new Result(name, models.size(), decodeSeconds, decodeCpu, decodedTotal, decodedChildCpu, timed.size(),
-                plainTotal, plainChildCpu, same, loadStart, loadAverage());
+        return new Result(name, models.size(), decodeSeconds, decodeCpu, decodedTotal, timed.size(), plainTotal, same,
+                loadStart, loadAverage());
     }
 
     interface RequestFor {
@@ -195,21 +189,6 @@ public final class ManyModelsBenchmark {
             return hashes;
         } finally {
             pool.shutdown();
-        }
-    }
-
-    /**
-     * CPU seconds (user and system) of this JVM's finished children and their waited-for descendants (the kernel's
-     * cutime and cstime): the children's own work, whatever else the machine runs meanwhile.
-     */
-    private static double childrenCpuSeconds() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after the command: state is field 3, so cutime (16) and cstime (17) are at 13 and 14
-            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
-        } catch (Exception e) {
-            return Double.NaN;
         }
     }
 
