@@ -22,6 +22,14 @@ public interface EvaluationConfig {
     @WithDefault("1")
     int workers();
 
+    /**
+     * The most private evaluations of one bounty that a worker leases together at its deadline: they share one
+     * decoding of the hidden test set (see {@link DecodedTestSets}) and run one after another, in job order; the
+     * next worker takes the next group. 1 leases one job at a time, each reading the plain test set.
+     */
+    @WithDefault("32")
+    int groupSize();
+
     /** How long a lease lasts without a heartbeat; a worker renews it every third of this while it evaluates. */
     @WithDefault("60s")
     Duration lease();

@@ -3,6 +3,8 @@ package dev.bountymarket.evaluation;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +19,9 @@ import jakarta.transaction.Transactional;
 import dev.bountymarket.evaluation.EvaluationJob.Kind;
 
 /**
- * Evaluation jobs in PostgreSQL. A worker leases the oldest ready job with {@code FOR UPDATE SKIP LOCKED}, so
- * workers in any number of processes never take the same job; a lease that is not renewed expires and the job is
+ * Evaluation jobs in PostgreSQL. A worker leases the oldest ready job with {@code FOR UPDATE SKIP LOCKED} (and with a
+ * private evaluation, more of the same bounty's: {@link #leaseGroup}), so workers in any number of processes never take
+ * the same job; a lease that is not renewed expires and the job is
  * taken again. A lease is identified by its owner and attempt number: a worker whose lease was taken over can no
  * longer renew it or record a result (fencing), so a submission gets exactly one score of each kind.
  * Leases are timed by the database's clock, so machines with skewed clocks agree on when one expired.
@@ -114,6 +117,16 @@ public class EvaluationQueue {
     /** Takes the oldest ready job, or one whose worker stopped renewing its lease. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<Lease> lease(String owner) {
+        return leaseGroup(owner, 1).stream().findFirst();
+    }
+
+    /**
+     * Takes the oldest ready job, or one whose worker stopped renewing its lease; when it is a private evaluation, also
+     * up to {@code max - 1} more ready private evaluations of the same bounty, so that one worker decodes that
+     * bounty's test set once for all of them. Each job has its own lease (renew each; record each), in job order.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<Lease> leaseGroup(String owner, int max) {
         failAbandoned();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
@@ -126,13 +139,43 @@ public class EvaluationQueue {
                               ORDER BY run_after, id
                               LIMIT 1
                               FOR UPDATE SKIP LOCKED)
-                RETURNING id, attempts""")
-                .setParameter(1, owner).setParameter(2, (double) config.lease().toMillis() / 1000).getResultList();
+                RETURNING id, attempts, kind, submission_id""")
+                .setParameter(1, owner).setParameter(2, leaseSeconds()).getResultList();
         if (rows.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
-        Object[] row = rows.get(0);
-        return Optional.of(new Lease(((Number) row[0]).longValue(), owner, ((Number) row[1]).intValue()));
+        Object[] first = rows.get(0);
+        List<Lease> leases = new ArrayList<>();
+        leases.add(new Lease(((Number) first[0]).longValue(), owner, ((Number) first[1]).intValue()));
+        if (max > 1 && Kind.PRIVATE.name().equals(first[2])) {
+            @SuppressWarnings("unchecked")
+            List<Object[]> more = em.createNativeQuery("""
+                    UPDATE evaluation_job
+                       SET status = 'RUNNING', lease_owner = ?1, attempts = attempts + 1,
+                           lease_expires_at = now() + make_interval(secs => ?2)
+                     WHERE id IN (SELECT j.id FROM evaluation_job j JOIN submission s ON s.id = j.submission_id
+                                   WHERE j.kind = 'PRIVATE' AND j.id <> ?3
+                                     AND s.bounty_id = (SELECT bounty_id FROM submission WHERE id = ?4)
+                                     AND ((j.status = 'QUEUED' AND j.run_after <= now())
+                                       OR (j.status = 'RUNNING' AND j.lease_expires_at < now()
+                                           AND j.attempts < ?6))
+                                   ORDER BY j.id
+                                   LIMIT ?5
+                                   FOR UPDATE OF j SKIP LOCKED)
+                    RETURNING id, attempts""")
+                    .setParameter(1, owner).setParameter(2, leaseSeconds()).setParameter(3, leases.get(0).jobId())
+                    .setParameter(4, ((Number) first[3]).longValue()).setParameter(5, max - 1)
+                    .setParameter(6, config.maxAttempts()).getResultList();
+            for (Object[] row : more) {
+                leases.add(new Lease(((Number) row[0]).longValue(), owner, ((Number) row[1]).intValue()));
+            }
+            leases.sort(Comparator.comparingLong(Lease::jobId));
+        }
+        return leases;
+    }
+
+    private double leaseSeconds() {
+        return (double) config.lease().toMillis() / 1000;
     }
 
     /** Extends a lease. @return false when the lease was lost: the worker must drop the job. */

@@ -3,7 +3,10 @@ package dev.bountymarket.evaluation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +39,10 @@ import dev.bountymarket.storage.StoredObject;
 import dev.bountymarket.submission.Submission;
 
 /**
- * Runs one leased evaluation: copies the model and the test set (decrypted, for a private evaluation) into a scratch
+ * Runs leased evaluations: copies the model and the test set (decrypted, for a private evaluation) into a scratch
  * folder, scores the model in the sandbox while renewing the lease, and records the outcome if the lease is still
- * held. A model's fault or a sponsor's fault fails the job at once with the evaluator's message; the platform's
+ * held. A group of one bounty's private evaluations reads the test set decoded once instead of the plain file; the
+ * reports are the same byte for byte. A model's fault or a sponsor's fault fails the job at once with the evaluator's message; the platform's
  * faults are retried with backoff.
  */
 @ApplicationScoped
@@ -65,68 +69,129 @@ public class EvaluationRunner {
     @Inject
     EvaluationSlots slots;
 
+    @Inject
+    DecodedTestSets decodedSets;
+
     /** What a job needs, read in one transaction. */
     record Inputs(Kind kind, String specJson, StoredObject model, StoredObject testSet, String testSetSalt) {
     }
 
-    /** Leases one ready job and runs it. @return whether there was one */
+    /**
+     * Leases ready work and runs it: one job, or a group of one bounty's private evaluations that share one decoding
+     * of its test set. @return whether there was any
+     */
     public boolean workOnce(String owner) {
-        Optional<Lease> lease = queue.lease(owner);
-        lease.ifPresent(this::run);
-        return lease.isPresent();
+        List<Lease> leases = queue.leaseGroup(owner, config.groupSize());
+        if (leases.size() == 1) {
+            run(leases.get(0));
+        } else if (!leases.isEmpty()) {
+            runGroup(leases);
+        }
+        return !leases.isEmpty();
     }
 
     void run(Lease lease) {
-        Inputs inputs;
-        try {
-            inputs = inputs(lease);
-        } catch (MissingInput e) {
-            record(lease, null, e.getMessage());
-            return;
-        }
+        runGroup(List.of(lease));
+    }
+
+    /**
+     * Runs leased jobs one after another in job order, renewing every lease not yet recorded. A group's private
+     * evaluations read the bounty's test set decoded once ({@link DecodedTestSets}), taken at the first evaluation and
+     * let go after the last; a job whose lease is lost before its turn is skipped (its new holder runs it).
+     */
+    private void runGroup(List<Lease> leases) {
+        Map<Lease, AtomicBoolean> pending = new ConcurrentHashMap<>();
+        leases.forEach(lease -> pending.put(lease, new AtomicBoolean(true)));
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lease-" + lease.jobId());
+            Thread t = new Thread(r, "lease-" + leases.get(0).jobId());
             t.setDaemon(true);
             return t;
         });
-        AtomicBoolean held = new AtomicBoolean(true);
         long every = Math.max(1, config.lease().toMillis() / 3);
-        heartbeat.scheduleAtFixedRate(() -> {
+        heartbeat.scheduleAtFixedRate(() -> pending.forEach((lease, held) -> {
             if (held.get() && !queue.renew(lease)) {
                 // another worker owns the job now: stop our child rather than run it to the end for nothing
                 held.set(false);
                 Log.warnf("Evaluation job %d: lease lost; its evaluation is stopped", lease.jobId());
             }
-        }, every, every, TimeUnit.MILLISECONDS);
-        EvaluationOutcome outcome;
+        }), every, every, TimeUnit.MILLISECONDS);
+        DecodedTestSets.Handle[] decoded = new DecodedTestSets.Handle[1];
         try {
-            outcome = slots.call(lease, () -> evaluate(lease, inputs, held));
-        } catch (Exception e) {
-            outcome = new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
-                    "The evaluation could not be run: " + HostPaths.remove(e.getMessage()), e));
+            for (Lease lease : leases) {
+                AtomicBoolean held = pending.get(lease);
+                Inputs inputs;
+                try {
+                    inputs = inputs(lease);
+                } catch (MissingInput e) {
+                    record(lease, null, e.getMessage());
+                    pending.remove(lease);
+                    continue;
+                }
+                if (!held.get()) {
+                    pending.remove(lease);
+                    continue;
+                }
+                EvaluationOutcome outcome;
+                try {
+                    outcome = slots.call(lease, () -> {
+                        if (leases.size() > 1 && decoded[0] == null) {
+                            decoded[0] = decodedSets.acquire(inputs.testSet(), inputs.specJson(), inputs.testSetSalt(),
+                                    part(inputs.kind()));
+                        }
+                        return evaluate(lease, inputs, held, decoded[0] == null ? null : decoded[0].file().orElse(null));
+                    });
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    outcome = new EvaluationOutcome.Failure(new EvaluationException(ErrorCode.INTERNAL_ERROR,
+                            "The evaluation could not be run: " + HostPaths.remove(e.getMessage()), e));
+                }
+                pending.remove(lease);
+                record(lease, outcome, null);
+                if (Thread.currentThread().isInterrupted()) {
+                    // shutting down: the group's other leases expire and other workers take their jobs
+                    break;
+                }
+            }
         } finally {
             heartbeat.shutdownNow();
+            if (decoded[0] != null) {
+                decoded[0].close();
+            }
         }
-        record(lease, outcome, null);
+    }
+
+    /** The name a test set is copied under; the evaluator's messages name it. */
+    static String testSetName(BountySpec spec) {
+        return spec.input() instanceof ImageInput ? "test-set.zip" : "test-set.csv";
+    }
+
+    private static LiveSplit.Part part(Kind kind) {
+        return kind == Kind.LIVE ? LiveSplit.Part.LIVE : LiveSplit.Part.PRIVATE;
     }
 
     /**
-     * The model and the test set go to separate folders (the model alone in its own), then the sandbox scores the model
-     * with a heap sized for the test set, stopped early if the lease is lost.
+     * The model goes to a folder of its own, the test set (unless {@code decoded} holds it already) to another, then the
+     * sandbox scores the model with a heap sized for the test set, stopped early if the lease is lost.
      */
-    private EvaluationOutcome evaluate(Lease lease, Inputs inputs, AtomicBoolean held) {
+    private EvaluationOutcome evaluate(Lease lease, Inputs inputs, AtomicBoolean held, Path decoded) {
         try (ScratchFolder work = ScratchFolder.create("eval-" + lease.jobId())) {
             BountySpec spec = BountySpec.parse(inputs.specJson());
             Path model = work.folder("model").resolve("model.onnx");
-            Path testSet = work.folder("test-set").resolve(spec.input() instanceof ImageInput ? "test-set.zip"
-                    : "test-set.csv");
             store.copyTo(inputs.model(), model);
-            store.copyTo(inputs.testSet(), testSet);
+            Path testSet = decoded;
+            if (testSet == null) {
+                testSet = work.folder("test-set").resolve(testSetName(spec));
+                store.copyTo(inputs.testSet(), testSet);
+            }
             EvaluationRequest request = new EvaluationRequest(spec, model, testSet);
             if (inputs.kind() != Kind.PUBLIC) {
                 // the live board and the results score disjoint parts of the hidden test set (docs/protocol.md)
-                request = request.part(Numeric.hexStringToByteArray(inputs.testSetSalt()),
-                        inputs.kind() == Kind.LIVE ? LiveSplit.Part.LIVE : LiveSplit.Part.PRIVATE);
+                request = request.part(Numeric.hexStringToByteArray(inputs.testSetSalt()), part(inputs.kind()));
+            }
+            if (decoded != null) {
+                request = request.withDecodedTestSet(decoded);
             }
             return work.scrub(evaluator.sizedFor(spec, inputs.testSet().size()).evaluate(request, held::get));
         } catch (EvaluationException e) {

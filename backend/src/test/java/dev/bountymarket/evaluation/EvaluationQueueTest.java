@@ -79,6 +79,38 @@ class EvaluationQueueTest {
     }
 
     @Test
+    void leaseGroup_takesOneBountysPrivateJobsTogetherAndLeavesOtherBountiesToOtherWorkers() {
+        MlFixtures files = MlFixtures.write(dir);
+        long a1 = queuedJob(submission(files, false));
+        long b1 = queuedJob(submission(files, false));
+        long a2 = queuedJob(addSubmission(bountyOf(a1), files.weakModel(), 1));
+        long b2 = queuedJob(addSubmission(bountyOf(b1), files.weakModel(), 1));
+        long a3 = queuedJob(addSubmission(bountyOf(a1), files.goodModel(), 2));
+
+        List<Lease> first = queue.leaseGroup("worker-a", 32);
+        assertEquals(List.of(a1, a2, a3), first.stream().map(Lease::jobId).toList(), "bounty A's jobs, in job order");
+        List<Lease> second = queue.leaseGroup("worker-b", 32);
+        assertEquals(List.of(b1, b2), second.stream().map(Lease::jobId).toList(), "bounty B's, for the other worker");
+        assertTrue(queue.leaseGroup("worker-c", 32).isEmpty());
+        // each job has a lease of its own: renewing one leaves the others as they were
+        assertTrue(first.stream().allMatch(queue::renew));
+    }
+
+    @Test
+    void leaseGroup_takesNoMoreThanItsSizeNorAnyJobButAPrivateOne() {
+        MlFixtures files = MlFixtures.write(dir);
+        long a1 = queuedJob(submission(files, false));
+        long a2 = queuedJob(addSubmission(bountyOf(a1), files.weakModel(), 1));
+        long a3 = queuedJob(addSubmission(bountyOf(a1), files.goodModel(), 2));
+
+        assertEquals(List.of(a1, a2), queue.leaseGroup("worker-a", 2).stream().map(Lease::jobId).toList());
+        assertEquals(List.of(a3), queue.leaseGroup("worker-b", 2).stream().map(Lease::jobId).toList());
+        long sub = QuarkusTransaction.requiringNew().call(() -> EvaluationJob.<EvaluationJob>findById(a1).submissionId);
+        QuarkusTransaction.requiringNew().run(() -> queue.enqueue(sub, Kind.PUBLIC));
+        assertEquals(1, queue.leaseGroup("worker-c", 32).size(), "an upload check is leased alone");
+    }
+
+    @Test
     void workOnce_afterAWorkerDiedMidEvaluation_leasesTheJobAgainAndScoresItExactlyOnce() throws Exception {
         long submission = submission(MlFixtures.write(dir), false);
         long job = queuedJob(submission);
@@ -226,6 +258,30 @@ class EvaluationQueueTest {
             s.modelSize = model.size();
             s.commitment = SubmissionService.commitment(model.sha256(), alice.getAddress());
             s.chainIndex = 0;
+            s.createdAt = Instant.now();
+            s.persist();
+            return s.id;
+        });
+    }
+
+    private long bountyOf(long job) {
+        return QuarkusTransaction.requiringNew().call(() -> Submission.<Submission>findById(
+                EvaluationJob.<EvaluationJob>findById(job).submissionId).bountyId);
+    }
+
+    /** Another committed submission of {@code bounty}, the {@code index}-th. */
+    private long addSubmission(long bounty, Path modelFile, int index) {
+        StoredObject model = put(modelFile, false);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Submission s = new Submission();
+            s.bountyId = bounty;
+            String contributor = DevAccounts.account(4 + index).getAddress();
+            s.contributor = contributor;
+            s.modelKey = model.key();
+            s.modelSha256 = model.sha256();
+            s.modelSize = model.size();
+            s.commitment = SubmissionService.commitment(model.sha256(), contributor);
+            s.chainIndex = index;
             s.createdAt = Instant.now();
             s.persist();
             return s.id;

@@ -4,6 +4,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.bountymarket.evaluator.dataset.Batch;
+import dev.bountymarket.evaluator.dataset.DecodedTestSet;
 import dev.bountymarket.evaluator.dataset.PrefetchingReader;
 import dev.bountymarket.evaluator.dataset.TestSets;
 import dev.bountymarket.evaluator.metric.ClassificationMetrics;
@@ -50,8 +51,7 @@ public final class Evaluation {
         try (ModelFiles.Prepared files = ModelFiles.prepare(request.model(), scratch(), modelName);
                 OnnxModel model = OnnxModel.load(files.onnx(), modelName, spec, request.options());
                 Predictor<Batch, double[]> predictor = model.newPredictor();
-                PrefetchingReader reader = TestSets.openPrefetching(request.testSet(), spec, request.rows(),
-                        model.rowsPerCall(Batch.rowsFor(spec.input().rowWidth())))) {
+                PrefetchingReader reader = open(request, model.rowsPerCall(Batch.rowsFor(spec.input().rowWidth())))) {
             LOG.fine(() -> "evaluating " + model);
             // A part of the hidden test set: a failure names no row and no value (see checkOutputs).
             boolean hidden = request.rows() != null;
@@ -101,6 +101,13 @@ public final class Evaluation {
      */
     public static EvaluationResult validate(BountySpec spec, Path model, Path publicSample) throws EvaluationException {
         return evaluate(new EvaluationRequest(spec, model, publicSample));
+    }
+
+    /** The request's test set, read from the plain file or mapped from its decoded form. */
+    private static PrefetchingReader open(EvaluationRequest request, int rowsPerBatch) throws EvaluationException {
+        return request.decoded()
+                ? DecodedTestSet.openPrefetching(request.testSet(), request.spec(), request.rows(), rowsPerBatch)
+                : TestSets.openPrefetching(request.testSet(), request.spec(), request.rows(), rowsPerBatch);
     }
 
     /** Where a model bundle is extracted: this JVM's temporary folder (the sandbox's scratch folder in a child). */

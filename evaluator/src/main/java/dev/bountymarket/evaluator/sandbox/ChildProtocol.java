@@ -37,6 +37,9 @@ final class ChildProtocol {
         root.put("testSet", request.testSet().toAbsolutePath().toString());
         root.put("threads", request.options().threads());
         root.put("device", request.options().device().name());
+        if (request.decoded()) {
+            root.put("decoded", true);
+        }
         if (request.rows() != null) {
             ObjectNode split = root.putObject("split");
             split.put("salt", request.rows().split().saltHex());
@@ -55,7 +58,7 @@ final class ChildProtocol {
                 LiveSplit.Part.fromWire(split.get("part").asText()));
         return new EvaluationRequest(spec, Path.of(root.get("model").asText()), Path.of(root.get("testSet").asText()),
                 new ModelOptions(root.path("threads").asInt(0), DevicePreference.valueOf(root.path("device").asText("AUTO"))),
-                rows);
+                rows, root.path("decoded").asBoolean(false));
     }
 
     static void writeError(Path file, EvaluationException error) throws IOException {

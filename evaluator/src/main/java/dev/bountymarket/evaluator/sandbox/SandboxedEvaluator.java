@@ -134,7 +134,7 @@ public final class SandboxedEvaluator {
                     childWork.resolve("model").resolve(model.getFileName()),
                     isolation.sandboxed() ? Isolation.INPUT_FOLDER.resolve(request.testSet().getFileName())
                             : request.testSet().toAbsolutePath(),
-                    request.options(), request.rows());
+                    request.options(), request.rows(), request.decoded());
             ChildProtocol.writeRequest(work.resolve("request.json"), childRequest);
             ChildRuntime.Prepared runtime = limits.warmStart()
                     ? ChildRuntime.of(limits).prepare(limits.heapBytes()) : ChildRuntime.Prepared.NOTHING;

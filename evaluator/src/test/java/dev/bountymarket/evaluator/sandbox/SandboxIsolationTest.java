@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bountymarket.evaluator.EvaluationRequest;
+import dev.bountymarket.evaluator.dataset.DecodedTestSet;
 import dev.bountymarket.evaluator.examples.HostileModels;
 import dev.bountymarket.evaluator.examples.Specs;
 import dev.bountymarket.evaluator.examples.TabularData;
@@ -72,6 +73,33 @@ class SandboxIsolationTest {
         }
         assertFalse(Files.exists(outside.resolve("written-by-probe.txt")));
         assertFalse(Files.exists(Path.of("/tmp", tmpName)), "the child's /tmp is its own");
+    }
+
+    /**
+     * A worker keeps each bounty's decoded test set in its own scratch folder while that bounty's evaluations run. A
+     * model evaluated on bounty B's decoded set reads B's (bound read-only as its test set) but neither A's decoded
+     * set nor A's folder, though both sit in the same work root on the same machine.
+     */
+    @Test
+    void aChildReadsItsOwnDecodedTestSetButNotAnotherBountys() throws Exception {
+        Path bountyA = Files.createDirectories(dir.resolve("decoded-bounty-a"));
+        Path bountyB = Files.createDirectories(dir.resolve("decoded-bounty-b"));
+        Path decodedA = bountyA.resolve("test-set.decoded");
+        Path decodedB = bountyB.resolve("test-set.decoded");
+        DecodedTestSet.decode(testSet, "test.csv", spec, null, decodedA);
+        DecodedTestSet.decode(testSet, "test.csv", spec, null, decodedB);
+        String tmpName = "probe-" + UUID.randomUUID() + ".txt";
+        SandboxedEvaluator evaluator = new SandboxedEvaluator(SandboxLimits.defaults().withWorkRoot(dir)
+                .withHeapBytes(256L << 20).withIsolation(Isolation.Mode.BWRAP)
+                .withChildMainClass(SandboxProbe.class.getName())
+                .withExtraJvmArgs(List.of("-Dprobe.secret=" + secret, "-Dprobe.storage=" + storage,
+                        "-Dprobe.ports=5432", "-Dprobe.outside=" + outside, "-Dprobe.tmpName=" + tmpName,
+                        "-Dprobe.other=" + decodedA)));
+        EvaluationOutcome outcome = evaluator.evaluate(new EvaluationRequest(spec, model, testSet)
+                .withDecodedTestSet(decodedB));
+        String findings = ((EvaluationOutcome.Failure) outcome).error().getMessage();
+        assertTrue(findings.endsWith("testset=ok other=denied otherFolder=denied"), findings);
+        assertTrue(Files.isReadable(decodedA), "the probe really looked at a file that exists");
     }
 
     @Test

@@ -38,6 +38,15 @@ public final class SandboxProbe {
         findings.add("scratch=" + attempt(() -> Files.writeString(Path.of(System.getProperty("java.io.tmpdir"),
                 "scratch.txt"), "x")));
         findings.add("testset=" + attempt(() -> Files.readAllBytes(ChildProtocol.readRequest(Path.of(args[0])).testSet())));
+        String other = System.getProperty("probe.other");
+        if (other != null) {
+            findings.add("other=" + attempt(() -> Files.readAllBytes(Path.of(other))));
+            findings.add("otherFolder=" + attempt(() -> {
+                try (var files = Files.list(Path.of(other).getParent())) {
+                    files.count();
+                }
+            }));
+        }
         ChildProtocol.writeError(Path.of(args[1]), new EvaluationException(ErrorCode.INTERNAL_ERROR,
                 String.join(" ", findings)));
         System.exit(ChildProtocol.EXIT_TYPED_FAILURE);
