@@ -214,7 +214,8 @@ public class BountyService {
             requireArbiterDuringDispute(bounty, viewer);
             ArbiterRelease.record(bounty.id, viewer.orElseThrow(), ArbiterRelease.What.TEST_SET_SALT, null);
         }
-        return bounty.testSetSalt;
+        // stored without 0x (DraftService); answered as on-chain values are, 0x and lower case
+        return "0x" + bounty.testSetSalt.replaceFirst("^0x", "").toLowerCase(Locale.ROOT);
     }
 
     /** Refuses anyone but the bounty's arbiter, while the bounty is disputed, saying who may read it and when. */
@@ -229,7 +230,7 @@ public class BountyService {
                         + " may download it, while the results are disputed";
         String who = viewer.isEmpty() ? " (you are not signed in)"
                 : viewer.get().equalsIgnoreCase(bounty.arbiter) ? " (the bounty is "
-                        + bounty.status.name().toLowerCase(java.util.Locale.ROOT) + ", not disputed)" : "";
+                        + bounty.status.name().toLowerCase(Locale.ROOT) + ", not disputed)" : "";
         throw new BountyException(Code.FORBIDDEN, "The hidden test set of bounty " + bounty.id + " is not revealed on-chain;"
                 + " " + rule + who);
     }
