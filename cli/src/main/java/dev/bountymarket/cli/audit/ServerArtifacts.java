@@ -52,8 +52,8 @@ public final class ServerArtifacts implements Artifacts {
         }
         Optional<String> salt = api.getTextIfAllowed("/api/bounties/" + serverId + "/test-set/salt").map(text -> {
             try {
-                String salt = JSON.readTree(text).path("salt").asText("").strip().toLowerCase(java.util.Locale.ROOT);
-                return salt.startsWith("0x") ? salt : "0x" + salt;
+                String hex = JSON.readTree(text).path("salt").asText("").strip().toLowerCase(java.util.Locale.ROOT);
+                return hex.startsWith("0x") ? hex : "0x" + hex;
             } catch (java.io.IOException e) {
                 return "";
             }
