@@ -17,7 +17,7 @@ const testSet = required('TEST_SET');
 const corrected = required('CORRECTED_RESULTS');
 
 const browser = await launch();
-const desk = await trackedPage(await walletContext(browser, arbiter));
+const desk = await trackedPage((await walletContext(browser, arbiter)).context);
 
 const ok = await run([
   ['the arbiter signs in and finds the challenge on the desk', async () => {
@@ -39,7 +39,7 @@ const ok = await run([
   }],
 
   ['a contributor is refused the test set', async () => {
-    const page = await trackedPage(await walletContext(browser, contributor));
+    const page = await trackedPage((await walletContext(browser, contributor)).context);
     await page.goto(url(`/bounties/${bounty}`));
     await signIn(page, contributor);
     const answer = await page.request.get(url(`/api/bounties/${bounty}/test-set`));
@@ -49,7 +49,7 @@ const ok = await run([
   }],
 
   ['the challenger\'s page says what happens next and when', async () => {
-    const page = await trackedPage(await walletContext(browser, challenger));
+    const page = await trackedPage((await walletContext(browser, challenger)).context);
     await page.goto(url(`/bounties/${bounty}`));
     const ruling = page.locator('.step', { hasText: 'Arbiter\'s ruling' });
     const text = await ruling.innerText();
