@@ -182,6 +182,26 @@ document.addEventListener('submit', (event) => {
   });
 });
 
+// The arbiter's desk: overturn with the corrected results document that `bountymarket audit` wrote.
+document.addEventListener('submit', (event) => {
+  const form = event.target.closest('[data-overturn-form]');
+  if (!form) return;
+  event.preventDefault();
+  const input = form.querySelector('[name="results"]');
+  const button = form.querySelector('[type="submit"]');
+  guarded(button, async () => {
+    const file = input.files && input.files[0];
+    if (!file) throw new Error('Choose the corrected results document (the JSON file bountymarket audit wrote)');
+    let document_;
+    try {
+      document_ = JSON.parse(await file.text());
+    } catch (error) {
+      throw new Error(`${file.name} is not JSON: ${error.message}`);
+    }
+    await transact(form.dataset.overturnForm, document_).catch(() => {}); // transact shows its own errors
+  });
+});
+
 /** A token's name for people: its symbol, else its short address. */
 function tokenName(token) {
   return token.symbol || shortAddress(token.address);

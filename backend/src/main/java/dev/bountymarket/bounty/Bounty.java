@@ -148,6 +148,13 @@ public class Bounty extends PanacheEntity {
     @Column(name = "results_json")
     public String resultsJson;
 
+    /**
+     * The corrected results document the arbiter's overturnResults was prepared with: the results document once a
+     * ResultsOverturned with its keccak256 as reportHash is indexed.
+     */
+    @Column(name = "overturn_results_json")
+    public String overturnResultsJson;
+
     @Column(name = "challenge_deadline")
     public Instant challengeDeadline;
 
@@ -217,6 +224,15 @@ public class Bounty extends PanacheEntity {
             io.quarkus.logging.Log.warnf("The stored spec of bounty %d does not parse: %s", id, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether {@code viewer} is this bounty's arbiter and the bounty is disputed: the one person who may then read what
+     * is not published yet (a confidential test set, unpublished models), to rule on the challenge.
+     */
+    public boolean arbiterDuringDispute(Optional<String> viewer) {
+        return status == BountyStatus.DISPUTED && arbiter != null && viewer.isPresent()
+                && viewer.get().equalsIgnoreCase(arbiter);
     }
 
     public Optional<StoredObject> hiddenTestSet() {

@@ -185,6 +185,14 @@ public class BountyProjection {
                 bounty.status = BountyStatus.RESOLVED;
                 bounty.resultsOverturned = true;
                 bounty.reportHash = Numeric.toHexString(e.reportHash);
+                // The arbiter's corrected document, if this overturn is the one prepared with it, is now the results.
+                if (bounty.overturnResultsJson != null && java.util.Arrays.equals(e.reportHash, org.web3j.crypto.Hash
+                        .sha3(bounty.overturnResultsJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+                    bounty.resultsJson = bounty.overturnResultsJson;
+                } else {
+                    // an overturn sent with another document: serving the replaced one would contradict the chain
+                    bounty.resultsJson = null;
+                }
                 if (e.entryCount.signum() == 0) {
                     // An empty ranking has no rank-0 ResultRanked to clear the replaced one.
                     Submission.<Submission>list("bountyId", bounty.id).forEach(BountyProjection::clearRank);

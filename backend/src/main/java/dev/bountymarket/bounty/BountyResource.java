@@ -91,13 +91,27 @@ public class BountyResource {
         return Downloads.attachment(store, bounties.publicSample(id, currentUser.address()), "public-sample-" + id, range);
     }
 
-    /** The hidden test set: 403 for everyone until the reveal transaction; then anyone may re-run the evaluation. */
+    /**
+     * The hidden test set: 403 for everyone until the reveal transaction, but for the bounty's arbiter while it is
+     * disputed (each such download recorded and shown on the bounty's timeline); once revealed anyone may re-run the
+     * evaluation.
+     */
     @GET
     @Path("/{id}/test-set")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response testSet(@PathParam("id") long id, @HeaderParam("Range") String range) {
         return Downloads.attachment(store, bounties.revealedTestSet(id, currentUser.address()), "test-set-" + id,
                 range);
+    }
+
+    /** The salt of the test-set commitment ({@code salt}, 0x hex), under the test set's own rule. */
+    @GET
+    @Path("/{id}/test-set/salt")
+    public TestSetSalt testSetSalt(@PathParam("id") long id) {
+        return new TestSetSalt(bounties.testSetSalt(id, currentUser.address()));
+    }
+
+    public record TestSetSalt(String salt) {
     }
 
     /** The proposed results document (its keccak256 is the reportHash on-chain). */

@@ -181,16 +181,58 @@ public class BountyService {
                 "Bounty " + id + " has no public sample here"));
     }
 
-    /** The hidden test set, once its reveal transaction has opened the on-chain commitment; never before. */
+    /**
+     * The hidden test set, once its reveal transaction has opened the on-chain commitment; before that, only to the
+     * bounty's arbiter while it is disputed (a confidential bounty is never revealed, and its arbiter must re-run the
+     * evaluation to rule), and every such download is recorded before it is served.
+     */
+    @Transactional
     public StoredObject revealedTestSet(long id, Optional<String> viewer) {
         Bounty bounty = visible(id, viewer);
         if (!bounty.testSetRevealed) {
-            throw new BountyException(Code.FORBIDDEN, "The hidden test set is released to nobody until it is revealed"
-                    + " on-chain" + ("confidential".equals(bounty.revealPolicy) ? "; this bounty keeps it confidential"
-                            : ", which happens once results are proposed"));
+            requireArbiterDuringDispute(bounty, viewer);
+            StoredObject file = bounty.hiddenTestSet().orElseThrow(() -> new BountyException(Code.NOT_NOW,
+                    "Bounty " + id + " has no test set stored here"));
+            ArbiterRelease.record(bounty.id, viewer.orElseThrow(), ArbiterRelease.What.TEST_SET, null);
+            return file;
         }
         return bounty.hiddenTestSet().orElseThrow(() -> new BountyException(Code.NOT_NOW,
                 "Bounty " + id + " has no test set stored here"));
+    }
+
+    /**
+     * The salt of the test-set commitment, which the audit needs to check the file and to split it as the evaluator
+     * did: public once revealed on-chain, before that only for the arbiter during a dispute (recorded).
+     */
+    @Transactional
+    public String testSetSalt(long id, Optional<String> viewer) {
+        Bounty bounty = visible(id, viewer);
+        if (bounty.testSetSalt == null) {
+            throw new BountyException(Code.NOT_NOW, "Bounty " + id + " has no test set stored here");
+        }
+        if (!bounty.testSetRevealed) {
+            requireArbiterDuringDispute(bounty, viewer);
+            ArbiterRelease.record(bounty.id, viewer.orElseThrow(), ArbiterRelease.What.TEST_SET_SALT, null);
+        }
+        // stored without 0x (DraftService); answered as on-chain values are, 0x and lower case
+        return "0x" + bounty.testSetSalt.replaceFirst("^0x", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** Refuses anyone but the bounty's arbiter, while the bounty is disputed, saying who may read it and when. */
+    static void requireArbiterDuringDispute(Bounty bounty, Optional<String> viewer) {
+        if (bounty.arbiterDuringDispute(viewer)) {
+            return;
+        }
+        boolean confidential = "confidential".equals(bounty.revealPolicy);
+        String rule = confidential ? "this bounty keeps it confidential: only its arbiter " + bounty.arbiter
+                + " may download it, and only while the results are disputed"
+                : "it is revealed once results are proposed; before that only the arbiter " + bounty.arbiter
+                        + " may download it, while the results are disputed";
+        String who = viewer.isEmpty() ? " (you are not signed in)"
+                : viewer.get().equalsIgnoreCase(bounty.arbiter) ? " (the bounty is "
+                        + bounty.status.name().toLowerCase(Locale.ROOT) + ", not disputed)" : "";
+        throw new BountyException(Code.FORBIDDEN, "The hidden test set of bounty " + bounty.id + " is not revealed on-chain;"
+                + " " + rule + who);
     }
 
     /** The results document the keeper proposed: its keccak256 is the reportHash on-chain. */

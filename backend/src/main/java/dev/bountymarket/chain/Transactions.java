@@ -82,6 +82,18 @@ public class Transactions {
                 "Uphold the results of bounty #" + bountyId + ": every challenger's bond goes to the treasury");
     }
 
+    /**
+     * Replaces the disputed results with the arbiter's corrected ranking; {@code proofs}: the relay proofs of its
+     * relayed entries (none: plain overturnResults).
+     */
+    public WalletTransaction overturnResults(BigInteger bountyId, List<BountyMarket.ResultEntry> entries,
+            List<BountyMarket.RelayProof> proofs, byte[] reportHash, String reportHashHex) {
+        RemoteFunctionCall<?> call = proofs.isEmpty() ? market().overturnResults(bountyId, entries, reportHash)
+                : market().overturnResultsWithProofs(bountyId, entries, proofs, reportHash);
+        return wallet(call, BigInteger.ZERO, "Overturn the results of bounty #" + bountyId + " with your corrected"
+                + " ranking (report hash " + reportHashHex + "): every challenger gets its bond back");
+    }
+
     public WalletTransaction withdraw(String token) {
         return wallet(market().withdraw(token), BigInteger.ZERO, "Withdraw your credit");
     }

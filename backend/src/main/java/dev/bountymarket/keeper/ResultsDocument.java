@@ -193,7 +193,8 @@ public class ResultsDocument {
         return CanonicalJson.string(root);
     }
 
-    static Proposal proposal(String resultsJson) {
+    /** The entries and reportHash of a results document (canonical JSON), as proposeResults and overturnResults take them. */
+    public static Proposal proposal(String resultsJson) {
         JsonNode root;
         try {
             root = MAPPER.readTree(resultsJson);

@@ -32,6 +32,7 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
+import dev.bountymarket.bounty.ArbiterRelease;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.process.ProcessConfig;
 import dev.bountymarket.process.ProcessRoles;
@@ -404,21 +405,28 @@ public class SubmissionService {
     }
 
     /**
-     * The model file, to its contributor at any time and to anyone once the bounty is paid out and the model won a
-     * prize, so that anyone can re-run the evaluation.
+     * The model file, to its contributor at any time, to anyone once the bounty is paid out and the model won a
+     * prize, so that anyone can re-run the evaluation, and to the bounty's arbiter while it is disputed (a committed
+     * model, recorded), who re-runs every entry to rule.
      */
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional
     public StoredObject model(long id, Optional<String> caller) {
         Submission s = find(id);
         Bounty bounty = Bounty.findById(s.bountyId);
         boolean own = caller.isPresent() && caller.get().equals(s.contributor);
         boolean publishedWinner = bounty.status == BountyStatus.FINALIZED && Boolean.TRUE.equals(s.paid);
-        if (!own && !publishedWinner) {
+        boolean toArbiter = !own && !publishedWinner && s.chainIndex != null && bounty.arbiterDuringDispute(caller);
+        if (!own && !publishedWinner && !toArbiter) {
             throw new BountyException(Code.FORBIDDEN, "Models are published once their bounty is paid out, and only"
-                    + " the winners'");
+                    + " the winners' (and to the bounty's arbiter while its results are disputed)");
         }
-        return s.model().orElseThrow(() -> new BountyException(Code.BOUNTY_NOT_FOUND,
+        StoredObject model = s.model().orElseThrow(() -> new BountyException(Code.BOUNTY_NOT_FOUND,
                 "This model was committed on-chain but never uploaded here"));
+        if (toArbiter) {
+            ArbiterRelease.record(bounty.id, caller.get(),
+                    ArbiterRelease.What.MODEL, s.id);
+        }
+        return model;
     }
 
     /**

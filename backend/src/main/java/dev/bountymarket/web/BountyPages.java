@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.bountymarket.bounty.ArbiterRelease;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyData;
 import dev.bountymarket.bounty.BountyException;
@@ -300,11 +301,28 @@ public class BountyPages {
                 tx(first, "Challenged"), !proposed ? "upcoming"
                         : status.equals("PROPOSED") && now.isBefore(b.challengeDeadline()) ? "current" : "done"));
         if (challenged) {
+            for (ArbiterRelease release : ArbiterRelease.ofBounty(entity.id)) {
+                steps.add(new Step(switch (release.what) {
+                    case "TEST_SET" -> "Test set handed to the arbiter";
+                    case "TEST_SET_SALT" -> "Test-set salt handed to the arbiter";
+                    default -> "Model handed to the arbiter";
+                }, "Downloaded by the arbiter " + TemplateExtensions.shortAddress(release.recipient)
+                        + (release.submissionId == null ? "" : " (submission " + release.submissionId + ")")
+                        + " to rule on the challenge", release.releasedAt, null, "done"));
+            }
             String ruling = first.containsKey("ResultsUpheld") ? "ResultsUpheld"
                     : first.containsKey("ResultsOverturned") ? "ResultsOverturned" : null;
+            Instant arbitrationDeadline = b.challengeDeadline().plus(ArbiterResource.ARBITRATION_PERIOD);
+            String pending = "The arbiter " + TemplateExtensions.shortAddress(entity.arbiter) + " checks the results"
+                    + ("confidential".equals(b.revealPolicy()) ? " (only the arbiter may download this confidential"
+                            + " test set, and every download shows here)" : "")
+                    + " and rules before this deadline: overturned, the corrected ranking is paid and every challenger"
+                    + " gets its bond back; upheld, the results stand and the bonds go to the treasury. If the arbiter"
+                    + " lets the deadline pass, the dispute lapses: the proposed results stand and every bond is"
+                    + " forfeited, as if upheld.";
             steps.add(new Step(ruling == null ? "Arbiter's ruling" : ruling.equals("ResultsUpheld") ? "Results upheld"
-                    : "Results overturned", ruling == null ? "Pending" : "The arbiter ruled", null, tx(first, ruling),
-                    ruling != null ? "done" : "current"));
+                    : "Results overturned", ruling == null ? pending : "The arbiter ruled", ruling == null
+                            ? arbitrationDeadline : null, tx(first, ruling), ruling != null ? "done" : "current"));
         }
         steps.add(new Step("Paid", finalized ? "Prizes paid; the remainder returned to the sponsor"
                 : "Paid out when the challenge window ends", null, tx(first, "BountyFinalized"),

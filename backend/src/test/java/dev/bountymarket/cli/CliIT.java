@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluator.report.CanonicalJson;
 import dev.bountymarket.evaluator.report.Hashes;
 import dev.bountymarket.local.DevAccounts;
@@ -45,7 +47,8 @@ import dev.bountymarket.testing.TestChain;
  * The bountymarket command as a user runs it: a separate process (cli/target/bountymarket.jar) against the packaged
  * server with its local stack (a real anvil and PostgreSQL). A sponsor drafts and funds a bounty, two contributors
  * sign in, download, check and submit, and follow their entries to a score; after the payout {@code audit} matches
- * every entry, and fails, naming the file, when an artifact is tampered with or a server lies about the results.
+ * every entry, and fails, naming the file, when an artifact is tampered with or a server lies about the results. Then a
+ * confidential bounty with a wrong posted ranking is challenged and settled by its arbiter through the command line.
  */
 class CliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -188,6 +191,10 @@ class CliIT {
                 liar.stop(0);
             }
 
+            Dispute dispute = disputeOfAConfidentialBounty(app, log, chain, market, ml, spec, sponsor, alice, bob,
+                    arbiter);
+            overturnFromTheCommandLine(app, log, chain, market, dispute, alice);
+
             // A token file that other users can read is refused, not used.
             Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-r--r--"));
             Run loose = expect(77, cli(alice, "status"));
@@ -195,6 +202,189 @@ class CliIT {
         } finally {
             ServerProcess.stop(app);
         }
+    }
+
+    /**
+     * A confidential bounty whose posted ranking is wrong (its evaluator's key, which the test holds as the keeper's,
+     * proposes it before the keeper can) is challenged and settled by its arbiter from the command line: only the
+     * arbiter, and only during the dispute, may download the test set; the audit names the mismatch and writes the
+     * corrected results. The contributors are signed in.
+     */
+    private Dispute disputeOfAConfidentialBounty(Process app, Path log, ChainDriver chain, String market, MlFixtures ml,
+            Path spec, Credentials sponsor, Credentials alice, Credentials bob, Credentials otherArbiter) throws Exception {
+        Credentials judge = DevAccounts.account(5);
+        Credentials challenger = DevAccounts.account(6);
+        Run drafted = expect(0, cli(sponsor, "--json", "draft", "--title", "Confidential churn", "--spec", spec.toString(),
+                "--public-sample", ml.publicSample().toString(), "--test-set", ml.testSet().toString()));
+        long id = JSON.readTree(drafted.out()).path("id").asLong();
+        expect(0, cli(sponsor, "fund", Long.toString(id), "--reward", "1000000000000000000", "--arbiter",
+                judge.getAddress(), "--open-for", "PT1H", "--evaluation-window", "PT1H", "--challenge-window", "PT1H",
+                "--bond", "10000000000000000", "--reveal", "confidential", "--rpc", rpc));
+        awaitBounty(app, log, id, b -> "OPEN".equals(b.path("status").asText()));
+        expect(0, cli(alice, "submit", Long.toString(id), "--model", ml.goodModel().toString(), "--rpc", rpc));
+        expect(0, cli(bob, "submit", Long.toString(id), "--model", ml.weakModel().toString(), "--rpc", rpc));
+        awaitBounty(app, log, id, b -> b.path("submissionCount").asInt() == 2);
+        BigInteger onchainId = new BigInteger(JSON.readTree(get("/api/bounties/" + id)).path("onchainId").asText());
+
+        // The weak model ranked first: the evaluator's wrong results are the first block past the deadline.
+        chain.advanceClock(3601);
+        ChainDriver.send(chain.market(market, DevAccounts.account(TestChain.KEEPER)).proposeResults(onchainId, List.of(
+                new BountyMarket.ResultEntry(BigInteger.ONE, bob.getAddress(), sha256(ml.weakModel()),
+                        BigInteger.valueOf(990_000)),
+                new BountyMarket.ResultEntry(BigInteger.ZERO, alice.getAddress(), sha256(ml.goodModel()),
+                        BigInteger.valueOf(10_000))), ChainDriver.sha256("a wrong report")));
+        awaitBounty(app, log, id, b -> "PROPOSED".equals(b.path("status").asText()));
+        expect(0, cli(judge, "login"));
+        expect(0, cli(otherArbiter, "login"));
+        String testSet = "/api/bounties/" + id + "/test-set";
+        assertRefused(judge, testSet, "not disputed");
+
+        ChainDriver.send(chain.market(market, challenger).challenge(onchainId, BigInteger.TEN.pow(16)));
+        awaitBounty(app, log, id, b -> "DISPUTED".equals(b.path("status").asText()));
+        // Nobody but this bounty's arbiter: not its sponsor, not a contributor, not another bounty's arbiter, nor anyone
+        // signed out; and not the salt either.
+        assertRefused(sponsor, testSet, "only its arbiter");
+        assertRefused(alice, testSet, "only its arbiter");
+        assertRefused(otherArbiter, testSet, "only its arbiter");
+        assertRefused(null, testSet, "not signed in");
+        assertRefused(alice, testSet + "/salt", "only its arbiter");
+        assertEquals(Files.readString(ml.testSet()), as(judge, testSet).body());
+
+        // The arbiter's audit gets the test set, its salt and the models with its token, and names the mismatch.
+        Path desk = home.resolve("arbiter-" + id);
+        Run audit = expect(1, cli(judge, "audit", Long.toString(id), "--rpc", rpc, "--market", market, "--save",
+                desk.toString()));
+        assertTrue(audit.out().lines().anyMatch(l -> l.startsWith("test set") && l.contains(" MATCH ")
+                && l.contains("salt handed over")), audit.out());
+        assertTrue(audit.out().lines().anyMatch(l -> l.startsWith("rank 0") && l.contains("MISMATCH")
+                && l.contains("990000 posted")), audit.out());
+        Path corrected = desk.resolve("corrected-results.json");
+        assertTrue(audit.out().contains("Corrected results written to " + corrected), audit.out());
+        JsonNode document = JSON.readTree(Files.readString(corrected));
+        assertEquals(alice.getAddress().toLowerCase(), document.path("entries").get(0).path("contributor").asText(),
+                "the good model wins the corrected ranking: " + document);
+        String page = get("/bounties/" + id);
+        assertTrue(page.contains("Test set handed to the arbiter"), "the download is on the bounty's timeline");
+        return new Dispute(id, onchainId, desk, corrected, judge, challenger);
+    }
+
+    /** A confidential bounty in dispute over a wrong ranking, and the corrected results its arbiter's audit wrote. */
+    record Dispute(long id, BigInteger onchainId, Path desk, Path corrected, Credentials arbiter,
+            Credentials challenger) {
+    }
+
+    /** The arbiter overturns with {@code bountymarket overturn}; the keeper pays the corrected winner. */
+    private void overturnFromTheCommandLine(Process app, Path log, ChainDriver chain, String market, Dispute dispute,
+            Credentials alice) throws Exception {
+        long id = dispute.id();
+        Path corrected = dispute.corrected();
+        Credentials judge = dispute.arbiter();
+        // Another account cannot overturn; the arbiter does, and the keeper pays the corrected winner.
+        Run notArbiter = expect(2, cli(alice, "overturn", Long.toString(id), "--results", corrected.toString(), "--rpc",
+                rpc));
+        assertTrue(notArbiter.err().contains("Only the arbiter"), notArbiter.all());
+        BigInteger aliceBefore = chain.balance(alice.getAddress());
+        Run overturned = expect(0, cli(judge, "overturn", Long.toString(id), "--results", corrected.toString(), "--rpc",
+                rpc));
+        assertTrue(overturned.out().contains(Hashes.keccak256(Files.readAllBytes(corrected))), overturned.all());
+        paidAsCorrected(app, log, chain, dispute, alice, aliceBefore);
+
+        // The arbiter's files, with the results now in force, audit offline: every entry matches the chain.
+        Path desk = dispute.desk();
+        Files.copy(corrected, desk.resolve("results.json"), StandardCopyOption.REPLACE_EXISTING);
+        Run offline = expect(0, cli(null, "audit", dispute.onchainId().toString(), "--rpc", rpc, "--market", market,
+                "--artifacts", desk.toString()));
+        assertEquals(2, offline.out().lines().filter(l -> l.startsWith("rank ") && l.contains(" MATCH ")).count(),
+                offline.out());
+    }
+
+    /** The overturned results are in force, served as the bounty's results, and the keeper paid the corrected winner. */
+    private void paidAsCorrected(Process app, Path log, ChainDriver chain, Dispute dispute, Credentials winner,
+            BigInteger winnerBefore) throws Exception {
+        String reportHash = Hashes.keccak256(Files.readAllBytes(dispute.corrected()));
+        awaitBounty(app, log, dispute.id(), b -> "FINALIZED".equals(b.path("status").asText()));
+        assertEquals(reportHash, JSON.readTree(get("/api/bounties/" + dispute.id())).path("reportHash").asText());
+        assertEquals(Files.readString(dispute.corrected()), get("/api/bounties/" + dispute.id() + "/results"),
+                "the corrected document is the bounty's results");
+        assertTrue(chain.balance(winner.getAddress()).subtract(winnerBefore).compareTo(BigInteger.TEN.pow(17)
+                .multiply(BigInteger.valueOf(9))) > 0, "the corrected winner is paid the prize");
+    }
+
+    /**
+     * The same dispute settled at the arbiter's desk in a real browser (frontend-templates/browser-tests/dispute.mjs):
+     * the arbiter downloads the test set, the challenger reads what happens next, the arbiter overturns from the
+     * wallet with the document the audit wrote, and the corrected winner is paid.
+     */
+    @Test
+    void arbitersDeskSettlesAConfidentialDisputeInABrowser() throws Exception {
+        int httpPort = TestChain.freePort();
+        int chainPort = TestChain.freePort();
+        Path log = home.resolve("server.log");
+        Process app = ServerProcess.start(Map.of("local-stack", home.resolve("stack").toString(),
+                "local-stack.chain-port", Integer.toString(chainPort), "quarkus.http.port", Integer.toString(httpPort),
+                "anvil.path", System.getProperty("anvil.path"), "demo.enabled", "false", "keeper.interval", "1s"),
+                List.of(), log);
+        try (ChainDriver chain = new ChainDriver("http://127.0.0.1:" + chainPort)) {
+            String market = ServerProcess.contract(ServerProcess.awaitReady(app, httpPort, log));
+            server = "http://127.0.0.1:" + httpPort;
+            rpc = "http://127.0.0.1:" + chainPort;
+            MlFixtures ml = MlFixtures.write(Files.createDirectories(home.resolve("ml")));
+            Path spec = Files.writeString(home.resolve("spec.json"), ml.spec());
+            Credentials sponsor = DevAccounts.account(1);
+            Credentials alice = DevAccounts.account(2);
+            Credentials bob = DevAccounts.account(4);
+            for (Credentials who : List.of(sponsor, alice, bob)) {
+                expect(0, cli(who, "login"));
+            }
+            Dispute dispute = disputeOfAConfidentialBounty(app, log, chain, market, ml, spec, sponsor, alice, bob,
+                    DevAccounts.account(3));
+            BigInteger aliceBefore = chain.balance(alice.getAddress());
+            Path screenshots = Files.createDirectories(Path.of("target", "screenshots").toAbsolutePath());
+            browserScript("dispute.mjs", Map.of("BASE_URL", server, "RPC_URL", rpc, "SCREENSHOTS", screenshots.toString(),
+                    "BOUNTY_ID", Long.toString(dispute.id()), "ARBITER", dispute.arbiter().getAddress(),
+                    "CHALLENGER", dispute.challenger().getAddress(), "CONTRIBUTOR", alice.getAddress(),
+                    "TEST_SET", ml.testSet().toString(), "CORRECTED_RESULTS", dispute.corrected().toString()), log);
+            paidAsCorrected(app, log, chain, dispute, alice, aliceBefore);
+        } finally {
+            ServerProcess.stop(app);
+        }
+    }
+
+    /** Runs one browser test script with Node, as BrowserIT does; fails with its report unless every step passed. */
+    private static void browserScript(String script, Map<String, String> env, Path serverLog) throws Exception {
+        Path output = Path.of("target", script.replace(".mjs", ".log")).toAbsolutePath();
+        ProcessBuilder node = new ProcessBuilder("node", script).directory(Path.of("../frontend-templates/browser-tests")
+                .toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+        node.environment().putAll(env);
+        Process tests = node.start();
+        if (!tests.waitFor(10, TimeUnit.MINUTES)) {
+            tests.destroyForcibly();
+            fail(script + " did not finish within 10 minutes");
+        }
+        String report = Files.readString(output);
+        System.out.println(script + ":\n" + report);
+        assertEquals(0, tests.exitValue(), script + " failed:\n" + report + "\n(server log: " + serverLog + ")");
+    }
+
+    private void assertRefused(Credentials who, String path, String why) throws Exception {
+        HttpResponse<String> answer = as(who, path);
+        assertEquals(403, answer.statusCode(), path + " as " + (who == null ? "nobody" : who.getAddress()) + ": "
+                + answer.body());
+        assertTrue(answer.body().contains(why), answer.body());
+    }
+
+    /** GET {@code path} with {@code who}'s stored API token (signed out: none). */
+    private HttpResponse<String> as(Credentials who, String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path));
+        if (who != null) {
+            JsonNode tokens = JSON.readTree(config(who).resolve("bountymarket").resolve("tokens.json").toFile());
+            request.header("Authorization", "Bearer " + tokens.path(server).path("token").asText());
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] sha256(Path file) throws Exception {
+        return java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
     }
 
     /** A copy of the downloaded folder, to spoil one file in. */

@@ -54,10 +54,13 @@ public final class Api {
         return json(send(request(path).GET(), HttpResponse.BodyHandlers.ofString(), path));
     }
 
-    /** The answer to GET {@code path}, or empty on 403 or 404 (something not published, or not there). */
+    /**
+     * The answer to GET {@code path}, or empty on 403, 404 or 409 (something not published, not there, or not there
+     * yet).
+     */
     public Optional<String> getTextIfAllowed(String path) {
         HttpResponse<String> response = sendRaw(request(path).GET(), HttpResponse.BodyHandlers.ofString(), path);
-        if (response.statusCode() == 403 || response.statusCode() == 404) {
+        if (absent(response.statusCode())) {
             return Optional.empty();
         }
         return Optional.of(checked(response, path).body());
@@ -99,11 +102,12 @@ public final class Api {
 
     /**
      * Downloads {@code path} to {@code target} (through a temporary file beside it, so a broken transfer leaves no
-     * partial file under the final name) and returns the file's sha256 (0x hex), or empty on 403/404.
+     * partial file under the final name) and returns the file's sha256 (0x hex), or empty on 403, 404 or 409 (not
+     * published, not there, or not there yet: results the server does not hold).
      */
     public Optional<String> download(String path, Path target) {
         HttpResponse<InputStream> response = sendRaw(request(path).GET(), HttpResponse.BodyHandlers.ofInputStream(), path);
-        if (response.statusCode() == 403 || response.statusCode() == 404) {
+        if (absent(response.statusCode())) {
             try (InputStream ignored = response.body()) {
                 return Optional.empty();
             } catch (IOException e) {
@@ -203,6 +207,15 @@ public final class Api {
         HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(), path);
         bar.done();
         return json(response);
+    }
+
+    private static boolean absent(int status) {
+        return status == 403 || status == 404 || status == 409;
+    }
+
+    /** Whether requests carry a stored API token (a signed-in user: the arbiter gets what others may not). */
+    public boolean signedIn() {
+        return token.isPresent();
     }
 
     private HttpRequest.Builder request(String path) {

@@ -55,6 +55,11 @@ final class AuditCommand implements Callable<Integer> {
             + " results document names; give it to pin the contract you know).")
     String market;
 
+    @Option(names = "--from-block", paramLabel = "BLOCK", defaultValue = "0", description = "The first block whose"
+            + " events are read (default: ${DEFAULT-VALUE}, the whole chain; give the contract's deployment block to a"
+            + " provider that limits eth_getLogs ranges).")
+    long fromBlock;
+
     @Option(names = "--artifacts", paramLabel = "DIR", description = "Read the files from this folder (the layout"
             + " `download` writes) instead of the server.")
     Path artifactsDir;
@@ -62,6 +67,11 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "DIR", description = "Where to keep the files downloaded from the server"
             + " (default: ./bounty-ID).")
     Path save;
+
+    @Option(names = "--corrected", paramLabel = "FILE", description = "Where to write the corrected results document"
+            + " when a re-run differs (default: corrected-results.json in the --save folder, or beside --artifacts);"
+            + " its bounty's arbiter sends it with `bountymarket overturn`.")
+    Path corrected;
 
     @Option(names = "--in-process", description = "Run models in this JVM instead of a sandboxed child JVM.")
     boolean inProcess;
@@ -81,7 +91,8 @@ final class AuditCommand implements Callable<Integer> {
             artifacts = new FolderArtifacts(artifactsDir);
             onchainId = BigInteger.valueOf(id);
         } else {
-            Api api = new Api(main.server(), Optional.empty());
+            // signed in, the bounty's arbiter gets what others may not during a dispute (a confidential test set)
+            Api api = new Api(main.server(), TokenStore.standard().find(main.server()).map(TokenStore.Entry::token));
             JsonNode bounty = api.get("/api/bounties/" + id);
             if (!bounty.hasNonNull("onchainId")) {
                 throw new CliException(ExitCodes.REMOTE, "bounty " + id + " is not on-chain yet");
@@ -96,18 +107,46 @@ final class AuditCommand implements Callable<Integer> {
         }
         Web3j web3j = Web3j.build(new HttpService(rpc));
         ChainFacts chain;
+        long chainId;
         try {
-            chain = ChainFacts.read(web3j, contract, onchainId);
+            chain = ChainFacts.read(web3j, contract, onchainId, fromBlock);
+            chainId = web3j.ethChainId().send().getChainId().longValueExact();
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.REMOTE, "cannot read the chain id from " + rpc + ": " + e.getMessage());
         } finally {
             web3j.shutdown();
         }
-        Audit.Result result = new Audit(chain, artifacts, runner()).run();
+        Audit audit = new Audit(chain, artifacts, runner());
+        Audit.Result result = audit.run();
         print(chain, artifacts, result, market == null);
+        if (result.overall() == Audit.Verdict.MISMATCH) {
+            writeCorrection(audit.corrected(chainId));
+        }
         return switch (result.overall()) {
             case MATCH -> ExitCodes.OK;
             case MISMATCH -> ExitCodes.MISMATCH;
             case UNCHECKED -> ExitCodes.INCOMPLETE;
         };
+    }
+
+    /** Writes the results the re-runs give, for the arbiter's overturn; or says why there are none. */
+    private void writeCorrection(Audit.Correction correction) {
+        if (correction.document().isEmpty()) {
+            System.err.println("No corrected results document: " + correction.why());
+            return;
+        }
+        Path file = corrected != null ? corrected : artifactsDir != null ? artifactsDir.resolve("corrected-results.json")
+                : (save != null ? save : Path.of("bounty-" + id)).resolve("corrected-results.json");
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            Files.writeString(file, correction.document().get());
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL, "cannot write the corrected results to " + file + ": " + e.getMessage());
+        }
+        (main.json() ? System.err : System.out).println("Corrected results written to " + file + " (reportHash " + correction.reportHash() + ");"
+                + " the bounty's arbiter overturns with: bountymarket overturn " + id + " --results " + file);
     }
 
     private static String contractFromDocument(Artifacts artifacts) {

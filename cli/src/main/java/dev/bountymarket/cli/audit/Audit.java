@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import org.web3j.utils.Numeric;
 
+import dev.bountymarket.contracts.relay.RelayTree;
+import dev.bountymarket.contracts.relay.RelayedSubmission;
 import dev.bountymarket.evaluator.EvaluationException;
 import dev.bountymarket.evaluator.EvaluationRequest;
 import dev.bountymarket.evaluator.EvaluationResult;
@@ -76,6 +78,12 @@ public final class Audit {
     private final ChainFacts chain;
     private final Artifacts artifacts;
     private final Runner runner;
+    /** What each re-run gave, by submission index: a score and report hash, or the error code. */
+    private final Map<Integer, Rerun> outcomes = new HashMap<>();
+    private HashStep hashStep;
+
+    private record Rerun(int index, String contributor, String modelSha256, long score, String reportHash, String errorCode) {
+    }
 
     public Audit(ChainFacts chain, Artifacts artifacts, Runner runner) {
         this.chain = chain;
@@ -86,6 +94,7 @@ public final class Audit {
     public Result run() {
         List<Check> checks = new ArrayList<>();
         HashStep hashes = checkHashes(checks);
+        hashStep = hashes;
         List<Row> rows = rerun(hashes);
         return new Result(checks, rows);
     }
@@ -94,6 +103,105 @@ public final class Audit {
     private record HashStep(Optional<BountySpec> spec, Optional<Path> testSet, Optional<byte[]> salt,
             Optional<JsonNode> document, Map<Integer, Path> models, Map<Integer, String> modelProblems) {
     }
+
+    /** The corrected results document (canonical JSON) and its keccak256, or why none can be written. */
+    public record Correction(Optional<String> document, String reportHash, String why) {
+    }
+
+    /**
+     * After {@link #run}: the results document the re-runs give, built by the evaluator's rules (docs/protocol.md,
+     * "Results document"): every committed submission scored on the private part and ranked best first, ties to the
+     * earlier commitment, each contributor's best only, the judges' entries and the failures excluded with their
+     * reason. Its keccak256 is the reportHash an arbiter overturns with. None when a submission could not be re-run
+     * (its model is not at hand) and the posted results give no reason that needs no re-run.
+     *
+     * @param chainId the chain the bounty is on (the document names it)
+     */
+    public Correction corrected(long chainId) {
+        HashStep hashes = hashStep;
+        if (hashes == null || hashes.spec().isEmpty() || hashes.salt().isEmpty()) {
+            return new Correction(Optional.empty(), null, "no spec and test set that match the chain, so nothing was"
+                    + " re-run");
+        }
+        Map<Integer, String> contributors = new HashMap<>();
+        chain.ranked().forEach(r -> contributors.put(r.submissionIndex(), r.contributor()));
+        Map<Integer, String> keptReasons = new HashMap<>();
+        hashes.document().ifPresent(d -> d.path("excluded").forEach(e -> {
+            int index = e.path("submissionIndex").asInt(-1);
+            contributors.putIfAbsent(index, e.path("contributor").asText().toLowerCase(Locale.ROOT));
+            String reason = e.path("reason").asText();
+            // reasons no re-run can give: the limit of relayed leaves, and a model never uploaded
+            if (reason.equals("RELAYED_OVER_LIMIT") || reason.equals("MODEL_NOT_UPLOADED")) {
+                keptReasons.put(index, reason);
+            }
+        }));
+        List<Rerun> scored = new ArrayList<>();
+        com.fasterxml.jackson.databind.node.ArrayNode excluded = CanonicalJson.NODES.arrayNode();
+        for (int index = 0; index < chain.commitments().size(); index++) {
+            String contributor = contributors.get(index);
+            Rerun rerun = outcomes.get(index);
+            String reason;
+            if (keptReasons.containsKey(index)) {
+                reason = keptReasons.get(index);
+            } else if (contributor != null && (contributor.equals(chain.sponsor()) || contributor.equals(chain.evaluator())
+                    || contributor.equals(chain.arbiter()))) {
+                reason = "JUDGE_OF_BOUNTY";
+            } else if (rerun == null) {
+                return new Correction(Optional.empty(), null, "submission " + index + " was not re-run (its model is"
+                        + " not at hand), so no corrected ranking can be built");
+            } else if (rerun.errorCode() != null) {
+                reason = rerun.errorCode();
+            } else {
+                scored.add(rerun);
+                continue;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode why = excluded.addObject();
+            why.put("submissionIndex", index);
+            why.put("contributor", contributor == null ? rerun.contributor() : contributor);
+            why.put("reason", reason);
+        }
+        Comparator<Rerun> best = Comparator.comparingLong((Rerun r) -> chain.higherIsBetter() ? -r.score() : r.score())
+                .thenComparingInt(Rerun::index);
+        scored.sort(best);
+        Set<String> ranked = new HashSet<>();
+        com.fasterxml.jackson.databind.node.ArrayNode entries = CanonicalJson.NODES.arrayNode();
+        for (Rerun r : scored) {
+            int index = r.index();
+            if (!ranked.add(r.contributor())) {
+                com.fasterxml.jackson.databind.node.ObjectNode why = excluded.addObject();
+                why.put("submissionIndex", index);
+                why.put("contributor", r.contributor());
+                why.put("reason", "NOT_CONTRIBUTORS_BEST");
+                continue;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode entry = entries.addObject();
+            entry.put("rank", entries.size() - 1);
+            entry.put("submissionIndex", index);
+            entry.put("contributor", r.contributor());
+            entry.put("modelSha256", r.modelSha256());
+            entry.put("score", r.score());
+            entry.put("reportHash", r.reportHash());
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode root = CanonicalJson.NODES.objectNode();
+        root.put("version", RESULTS_VERSION);
+        root.put("chainId", chainId);
+        root.put("contract", chain.market());
+        root.put("bountyId", chain.bountyId().toString());
+        root.put("specHash", chain.specHash());
+        root.put("higherIsBetter", chain.higherIsBetter());
+        com.fasterxml.jackson.databind.node.ObjectNode split = root.putObject("split");
+        split.put("rule", LiveSplit.RULE);
+        split.put("scoredPart", LiveSplit.Part.PRIVATE.wireName());
+        split.put("liveSharePercent", hashes.spec().get().liveBoard().sharePercent());
+        split.put("testSetCommitment", chain.testSetCommitment());
+        root.set("entries", entries);
+        root.set("excluded", excluded);
+        String json = CanonicalJson.string(root);
+        return new Correction(Optional.of(json), Hashes.keccak256(json.getBytes(StandardCharsets.UTF_8)), null);
+    }
+
+    /** The results document's format version, as the marketplace's keeper writes it (its ResultsDocument.VERSION). */
+    static final int RESULTS_VERSION = 2;
 
     // ---- step 1: hashes ----
 
@@ -334,6 +442,25 @@ public final class Audit {
             String commitment = ChainFacts.submissionCommitment(actual, entry.getValue());
             String onChain = index < chain.commitments().size() ? chain.commitments().get(index) : "(none)";
             String what = "model of submission " + index;
+            Optional<ChainFacts.Batch> batch = chain.batchOf(index);
+            if (batch.isPresent()) {
+                // a relayed submission: no commitment of its own on-chain, but a leaf under its batch's root
+                String problem = relayProblem(index, entry.getValue(), commitment, batch.get());
+                if (problem != null) {
+                    checks.add(new Check(what, Verdict.MISMATCH, problem));
+                    problems.put(index, "the relayed submission's proof does not hold");
+                } else if (!actual.equals(sha)) {
+                    checks.add(new Check(what, Verdict.MISMATCH, "sha256 " + actual + " is committed, but the results"
+                            + " name " + sha));
+                    problems.put(index, "the results name another model");
+                } else {
+                    checks.add(new Check(what, Verdict.MATCH, "sha256 " + actual + ": its signed leaf and inclusion proof"
+                            + " lead to the root " + batch.get().root() + " of the batch posted at index "
+                            + batch.get().firstIndex()));
+                    models.put(index, file.get());
+                }
+                continue;
+            }
             if (!commitment.equals(onChain)) {
                 checks.add(new Check(what, Verdict.MISMATCH, "the file hashes to sha256 " + actual + ", whose commitment for "
                         + entry.getValue() + " is " + commitment + ", but the chain holds " + onChain));
@@ -347,6 +474,52 @@ public final class Audit {
                 models.put(index, file.get());
             }
         }
+    }
+
+    /**
+     * Why a ranked relayed submission's proof does not hold, or null when it does: the proof the results transaction
+     * carried (read from its calldata) must name the batch posted on-chain, and the leaf of the contributor's signed
+     * submission of this model (docs/protocol.md, "Relayed submissions"), with its siblings, must lead to that batch's
+     * root, signed by the contributor, before the signed deadline.
+     */
+    private String relayProblem(int index, String contributor, String commitment, ChainFacts.Batch batch) {
+        Optional<ChainFacts.Ranked> ranked = chain.ranked().stream().filter(r -> r.submissionIndex() == index).findFirst();
+        ChainFacts.RelayProof proof = ranked.map(r -> chain.relayProofs().get(r.rank())).orElse(null);
+        if (proof == null) {
+            return "relayed in the batch posted at index " + batch.firstIndex() + ", but the results transaction on-chain"
+                    + " carries no relay proof for it";
+        }
+        if (proof.batchFirstIndex() != batch.firstIndex() || proof.batchLeafCount() != batch.leafCount()
+                || proof.batchPostedAt() != batch.postedAt()) {
+            return "its relay proof names the batch at index " + proof.batchFirstIndex() + " (" + proof.batchLeafCount()
+                    + " leaves, posted at " + proof.batchPostedAt() + "), but the batch posted on-chain is at index "
+                    + batch.firstIndex() + " (" + batch.leafCount() + " leaves, posted at " + batch.postedAt() + ")";
+        }
+        if (proof.sequence() < 0 || proof.sequence() > 0xffff || proof.deadline() <= 0) {
+            return "its relay proof's sequence " + proof.sequence() + " or deadline " + proof.deadline()
+                    + " is out of range";
+        }
+        byte[] digest = new RelayedSubmission(chain.chainId(), chain.market(), chain.bountyId(),
+                Numeric.hexStringToByteArray(commitment), contributor, proof.sequence(), proof.deadline()).digest();
+        byte[] leaf = RelayedSubmission.leaf(index - batch.firstIndex(), digest);
+        String root = ChainFacts.hex(RelayTree.rootOf(leaf, proof.proof()));
+        if (!root.equals(batch.root())) {
+            return "the leaf of this model signed by " + contributor + " (sequence " + proof.sequence() + ", deadline "
+                    + proof.deadline() + ") and its inclusion proof lead to the root " + root + ", but the batch posted"
+                    + " on-chain at index " + batch.firstIndex() + " has the root " + batch.root();
+        }
+        if (batch.postedAt() >= proof.deadline()) {
+            return "its batch was posted at " + batch.postedAt() + ", not before the signed deadline " + proof.deadline();
+        }
+        try {
+            String signer = RelayedSubmission.signer(digest, proof.signature());
+            if (!signer.equals(contributor)) {
+                return "the signature of its leaf is " + signer + "'s, not the contributor " + contributor + "'s";
+            }
+        } catch (java.security.SignatureException | RuntimeException e) {
+            return "the signature of its leaf is not valid: " + e.getMessage();
+        }
+        return null;
     }
 
     private Optional<Path> matchByCommitment(int index, String contributor) {
@@ -382,7 +555,8 @@ public final class Audit {
                         problem.startsWith("the") ? Verdict.MISMATCH : Verdict.UNCHECKED, problem));
                 continue;
             }
-            EvaluationOutcome outcome = evaluate(hashes, hashes.models().get(r.submissionIndex()));
+            EvaluationOutcome outcome = evaluate(hashes, r.submissionIndex(), r.contributor(),
+                    hashes.models().get(r.submissionIndex()));
             if (outcome instanceof EvaluationOutcome.Failure failure) {
                 rows.add(new Row(entry, r.submissionIndex(), r.contributor(), r.score(), failure.error().code().name(),
                         Verdict.MISMATCH, "ranked, but the re-run fails: " + failure.error().getMessage()));
@@ -439,7 +613,7 @@ public final class Audit {
                             + " at rank " + ranked.rank() + " counts; " + (cannotRun != null ? cannotRun
                                     : "this model is not published"));
                 }
-                EvaluationOutcome outcome = evaluate(hashes, hashes.models().get(index));
+                EvaluationOutcome outcome = evaluate(hashes, index, contributor, hashes.models().get(index));
                 if (outcome instanceof EvaluationOutcome.Failure failure) {
                     return new Row(entry, index, contributor, null, failure.error().code().name(), Verdict.MATCH,
                             "fails (" + failure.error().code().name() + "), so the ranked entry is the contributor's best");
@@ -463,7 +637,7 @@ public final class Audit {
                     return new Row(entry, index, contributor, null, reason, Verdict.UNCHECKED,
                             cannotRun != null ? cannotRun : "excluded as " + reason + "; its model is not published");
                 }
-                EvaluationOutcome outcome = evaluate(hashes, model.get());
+                EvaluationOutcome outcome = evaluate(hashes, index, contributor, model.get());
                 if (outcome instanceof EvaluationOutcome.Failure failure) {
                     boolean same = failure.error().code().name().equals(reason);
                     return new Row(entry, index, contributor, null, failure.error().code().name(),
@@ -476,6 +650,19 @@ public final class Audit {
                         "excluded as " + reason + ", but the re-run scores " + score);
             }
         }
+    }
+
+    /** Runs one submission's model and keeps what it gave, for {@link #corrected}. */
+    private EvaluationOutcome evaluate(HashStep hashes, int index, String contributor, Path model) {
+        EvaluationOutcome outcome = evaluate(hashes, model);
+        if (outcome instanceof EvaluationOutcome.Success success) {
+            outcomes.put(index, new Rerun(index, contributor, sha256(model), success.result().report().score(),
+                    success.result().report().hash(), null));
+        } else {
+            outcomes.put(index, new Rerun(index, contributor, null, 0, null,
+                    ((EvaluationOutcome.Failure) outcome).error().code().name()));
+        }
+        return outcome;
     }
 
     private EvaluationOutcome evaluate(HashStep hashes, Path model) {

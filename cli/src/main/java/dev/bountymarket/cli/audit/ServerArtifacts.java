@@ -16,6 +16,7 @@ import dev.bountymarket.cli.Api;
  * test set) is simply absent.
  */
 public final class ServerArtifacts implements Artifacts {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Api api;
     private final long serverId;
     private final Path dir;
@@ -37,6 +38,36 @@ public final class ServerArtifacts implements Artifacts {
     public Optional<Path> testSet(boolean imageSpec) {
         Path file = dir.resolve(Artifacts.testSetName(imageSpec));
         return api.download("/api/bounties/" + serverId + "/test-set", file).map(sha -> file);
+    }
+
+    /**
+     * A confidential bounty's salt, which its server hands only to the arbiter during a dispute (the call carries the
+     * stored token): kept as {@code test-set.salt} beside the test set, so the folder audits offline too. Checked like
+     * the file, against the commitment on-chain.
+     */
+    @Override
+    public Optional<String> unrevealedSalt() {
+        if (!api.signedIn()) {
+            return Optional.empty();
+        }
+        Optional<String> salt = api.getTextIfAllowed("/api/bounties/" + serverId + "/test-set/salt").map(text -> {
+            try {
+                String hex = JSON.readTree(text).path("salt").asText("").strip().toLowerCase(java.util.Locale.ROOT);
+                return hex.startsWith("0x") ? hex : "0x" + hex;
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }).filter(s -> s.matches("0x[0-9a-f]{64}"));
+        salt.ifPresent(s -> {
+            try {
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("test-set.salt"), s + "\n");
+            } catch (java.io.IOException e) {
+                throw new dev.bountymarket.cli.CliException(dev.bountymarket.cli.ExitCodes.LOCAL, "cannot write "
+                        + dir.resolve("test-set.salt") + ": " + e.getMessage());
+            }
+        });
+        return salt;
     }
 
     @Override
@@ -85,6 +116,6 @@ public final class ServerArtifacts implements Artifacts {
 
     @Override
     public String describe() {
-        return api.base() + " (bounty " + serverId + "), saved in " + dir;
+        return api.base() + " (bounty " + serverId + (api.signedIn() ? ", signed in" : "") + "), saved in " + dir;
     }
 }

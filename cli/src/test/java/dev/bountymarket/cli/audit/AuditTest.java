@@ -264,6 +264,99 @@ class AuditTest {
                 .findFirst().orElseThrow().verdict());
     }
 
+    @Test
+    void audit_ofAWrongRankingWritesTheCorrectedDocument_whichThenMatches() throws Exception {
+        // the weak model posted first with an inflated score, the good one second
+        ObjectNode wrong = document(goodReport, weakReport, chain.testSetCommitment(), split -> { });
+        ArrayNode entries = (ArrayNode) wrong.get("entries");
+        ((ObjectNode) entries.get(0)).put("submissionIndex", 1).put("contributor", BOB).put("modelSha256", weak)
+                .put("score", 990_000).put("reportHash", weakReport.hash());
+        ((ObjectNode) entries.get(1)).put("submissionIndex", 0).put("contributor", ALICE).put("modelSha256", good)
+                .put("score", 10_000).put("reportHash", goodReport.hash());
+        Path copy = copy("wrong-ranking");
+        Files.write(copy.resolve("results.json"), CanonicalJson.bytes(wrong));
+        ChainFacts posted = new ChainFacts(chain.market(), chain.bountyId(), 4, chain.sponsor(), chain.evaluator(),
+                chain.arbiter(), true, false, chain.specHash(), chain.testSetCommitment(),
+                Hashes.keccak256(CanonicalJson.bytes(wrong)), chain.commitments(), chain.reveal(), List.of(
+                        new ChainFacts.Ranked(0, 1, BOB, weak, 990_000, true),
+                        new ChainFacts.Ranked(1, 0, ALICE, good, 10_000, true)));
+        Audit audit = new Audit(posted, new FolderArtifacts(copy), AuditTest::evaluate);
+        Audit.Result result = audit.run();
+        assertEquals(Audit.Verdict.MISMATCH, result.overall());
+        assertTrue(result.rows().get(0).reason().contains("990000 posted"), result.rows().get(0).reason());
+
+        Audit.Correction correction = audit.corrected(31337);
+        String corrected = correction.document().orElseThrow(() -> new AssertionError(correction.why()));
+        ObjectNode document = (ObjectNode) CanonicalJson.NODES.objectNode().setAll((ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(corrected));
+        assertEquals(corrected, CanonicalJson.string(document), "written in canonical form");
+        assertEquals(Hashes.keccak256(corrected.getBytes(java.nio.charset.StandardCharsets.UTF_8)), correction.reportHash());
+        ObjectNode right = document(goodReport, weakReport, chain.testSetCommitment(), split -> { });
+        assertEquals(CanonicalJson.string(right.get("entries")), CanonicalJson.string(document.get("entries")));
+        assertEquals(java.util.Set.of("2 NOT_CONTRIBUTORS_BEST", "3 MODEL_UNREADABLE"), java.util.stream.StreamSupport
+                .stream(document.get("excluded").spliterator(), false).map(e -> e.get("submissionIndex").asInt() + " "
+                        + e.get("reason").asText()).collect(java.util.stream.Collectors.toSet()));
+        // posted as the overturned results, the corrected document passes the audit it came from
+        assertEquals(Audit.Verdict.MATCH, auditPosted("corrected", document).overall());
+    }
+
+    /** Anvil's dev account 4: Bob, who signs his relayed submission. */
+    private static final String BOB_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
+
+    @Test
+    void audit_checksARelayedEntrysLeafAndProofAgainstItsBatchRootOnChain() throws Exception {
+        org.web3j.crypto.Credentials bob = org.web3j.crypto.Credentials.create(BOB_KEY);
+        assertEquals(BOB, bob.getAddress());
+        long deadline = 4_000_000_000L;
+        long postedAt = 1_700_000_000L;
+        byte[] digest = new dev.bountymarket.contracts.relay.RelayedSubmission(31337, chain.market(), chain.bountyId(),
+                Numeric.hexStringToByteArray(ChainFacts.submissionCommitment(weak, BOB)), BOB, 0, deadline).digest();
+        var signed = org.web3j.crypto.Sign.signMessage(digest, bob.getEcKeyPair(), false);
+        byte[] signature = new byte[65];
+        System.arraycopy(signed.getR(), 0, signature, 0, 32);
+        System.arraycopy(signed.getS(), 0, signature, 32, 32);
+        signature[64] = signed.getV()[0];
+        // Bob's submission 1 went through the relayer: a one-leaf batch at index 1, no commitment of its own on-chain
+        var tree = new dev.bountymarket.contracts.relay.RelayTree(List.of(digest));
+        ChainFacts.Batch batch = new ChainFacts.Batch(1, 1, Numeric.toHexString(tree.root()), postedAt);
+        List<String> commitments = new ArrayList<>(chain.commitments());
+        commitments.set(1, "0x" + "0".repeat(64));
+
+        ChainFacts.RelayProof proof = new ChainFacts.RelayProof(1, 1, 1, postedAt, 0, deadline, signature, List.of());
+        assertEquals(Audit.Verdict.MATCH, relayed(commitments, batch, java.util.Map.of(1, proof)).overall());
+
+        // the same proof with another sequence number: its leaf is not the one under the root
+        ChainFacts.RelayProof otherSequence = new ChainFacts.RelayProof(1, 1, 1, postedAt, 1, deadline, signature,
+                List.of());
+        Audit.Check check = modelCheck(relayed(commitments, batch, java.util.Map.of(1, otherSequence)), 1);
+        assertEquals(Audit.Verdict.MISMATCH, check.verdict());
+        assertTrue(check.detail().contains("inclusion proof lead to the root"), check.detail());
+
+        // no proof in the results transaction at all
+        check = modelCheck(relayed(commitments, batch, java.util.Map.of()), 1);
+        assertEquals(Audit.Verdict.MISMATCH, check.verdict());
+        assertTrue(check.detail().contains("carries no relay proof"), check.detail());
+
+        // a proof whose sibling the batch does not have
+        ChainFacts.RelayProof extraSibling = new ChainFacts.RelayProof(1, 1, 1, postedAt, 0, deadline, signature,
+                List.of(new byte[32]));
+        assertEquals(Audit.Verdict.MISMATCH, modelCheck(relayed(commitments, batch, java.util.Map.of(1, extraSibling)), 1)
+                .verdict());
+    }
+
+    private static Audit.Result relayed(List<String> commitments, ChainFacts.Batch batch,
+            java.util.Map<Integer, ChainFacts.RelayProof> proofs) {
+        ChainFacts facts = new ChainFacts(chain.market(), chain.bountyId(), chain.status(), chain.sponsor(),
+                chain.evaluator(), chain.arbiter(), true, false, chain.specHash(), chain.testSetCommitment(),
+                chain.reportHash(), commitments, chain.reveal(), chain.ranked(), 31337, List.of(batch), proofs);
+        return new Audit(facts, new FolderArtifacts(files), AuditTest::evaluate).run();
+    }
+
+    private static Audit.Check modelCheck(Audit.Result result, int submission) {
+        return result.checks().stream().filter(c -> c.what().equals("model of submission " + submission)).findFirst()
+                .orElseThrow(() -> new AssertionError(result.toString()));
+    }
+
     private static Path copy(String name) throws Exception {
         Path copy = files.resolveSibling(files.getFileName() + "-" + name);
         try (var all = Files.walk(files)) {
