@@ -104,6 +104,7 @@ public class RelayService {
             throw new BountyException(Code.INVALID_REQUEST, "You already signed sequence number " + sequence
                     + " for this bounty; sign with " + nextSequence(bounty, caller));
         }
+        submissions.requireLiveScoringLeft(bounty, caller);
         Instant now = clock.now();
         if (deadline < now.plus(config.batchInterval()).getEpochSecond()) {
             throw new BountyException(Code.INVALID_REQUEST, "The signed deadline " + Instant.ofEpochSecond(deadline)

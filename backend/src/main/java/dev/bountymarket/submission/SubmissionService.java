@@ -300,12 +300,12 @@ public class SubmissionService {
     }
 
     /**
-     * Refuses a commit once the contributor's live-board scorings for today (UTC) on this bounty are used up: each
+     * Refuses a commit (or a signature for the relayer) once the contributor's live-board scorings for today (UTC) on this bounty are used up: each
      * committed model is scored once on the live part, and the spec limits those per day to curb probing the hidden
      * test set. A commitment sent to the contract some other way is still accepted; its live scoring then waits for
      * the first day with room ({@link EvaluationQueue#enqueueLive}).
      */
-    private void requireLiveScoringLeft(Bounty bounty, String contributor) {
+    void requireLiveScoringLeft(Bounty bounty, String contributor) {
         Optional<LiveBoardSpec> terms = bounty.liveBoard();
         if (terms.isEmpty()) {
             return;
