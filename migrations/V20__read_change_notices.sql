@@ -21,6 +21,14 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- Inserts and deletes come in runs (the indexer writes a thousand submissions in one step): once per statement and
+-- bounty, not per row.
+CREATE FUNCTION notify_boards_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('bountymarket_reads', 'board:' || bounty_id) FROM (SELECT DISTINCT bounty_id FROM changed) b;
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION notify_events_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('bountymarket_reads', 'events');
@@ -31,8 +39,10 @@ CREATE TRIGGER bounty_read_change AFTER INSERT OR UPDATE OR DELETE ON bounty
     FOR EACH ROW EXECUTE FUNCTION notify_bounty_change();
 
 -- Only what a board shows or ranks by: a model's check or its report changes no board.
-CREATE TRIGGER submission_read_change_insert_delete AFTER INSERT OR DELETE ON submission
-    FOR EACH ROW EXECUTE FUNCTION notify_board_change();
+CREATE TRIGGER submission_read_change_insert AFTER INSERT ON submission
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_boards_changed();
+CREATE TRIGGER submission_read_change_delete AFTER DELETE ON submission
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_boards_changed();
 CREATE TRIGGER submission_read_change_update AFTER UPDATE ON submission
     FOR EACH ROW WHEN (OLD.bounty_id IS DISTINCT FROM NEW.bounty_id
                        OR OLD.contributor IS DISTINCT FROM NEW.contributor
