@@ -222,16 +222,19 @@ public class BountyService {
     public Page<LeaderboardEntry> leaderboard(long id, String board, int page, int size, Optional<String> viewer) {
         Summary bounty = summary(id, viewer);
         requireReachable(page, size);
+        boolean hashesPublic = bounty.submissionDeadline() != null && !clock.now().isBefore(bounty.submissionDeadline());
+        // Until submissions close, a model's hash is its contributor's alone (docs/protocol.md): a visitor signed out
+        // gets the page kept without hashes, a signed-in one the page with theirs alone.
+        boolean hidden = !hashesPublic && viewer.isEmpty();
         Page<LeaderboardEntry> entries = switch (board) {
-            case "public", "live" -> publicBoard(id, bounty, page, size);
+            case "public", "live" -> publicBoard(id, bounty, page, size, hidden);
             case "private" -> privateBoard(id, page, size);
             default -> throw new BountyException(Code.INVALID_REQUEST, "board must be public (the live board) or private,"
                     + " not '" + board + "'");
         };
-        if (bounty.submissionDeadline() != null && !clock.now().isBefore(bounty.submissionDeadline())) {
+        if (hashesPublic || (hidden && !"private".equals(board))) {
             return entries;
         }
-        // Until submissions close, a model's hash is its contributor's alone (docs/protocol.md).
         return new Page<>(entries.items().stream().map(e -> viewer.isPresent() && viewer.get().equalsIgnoreCase(e.contributor()) ? e
                 : e.withoutModelSha256()).toList(), entries.page(), entries.size(), entries.total());
     }
@@ -245,9 +248,8 @@ public class BountyService {
     }
 
     /** The page cut from the board {@link PublicBoards} keeps. */
-    private Page<LeaderboardEntry> publicBoard(long id, Summary bounty, int page, int size) {
-        PublicBoards.Slice slice = publicBoards.page(id, bounty.higherIsBetter(), page, size);
-        return new Page<>(slice.entries(), page, size, slice.total());
+    private Page<LeaderboardEntry> publicBoard(long id, Summary bounty, int page, int size, boolean withoutHashes) {
+        return publicBoards.page(id, bounty.higherIsBetter(), page, size, withoutHashes);
     }
 
     private Page<LeaderboardEntry> privateBoard(long id, int page, int size) {

@@ -20,12 +20,15 @@ import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
 
 import dev.bountymarket.submission.LeaderboardEntry;
+import dev.bountymarket.web.Page;
 
 /**
  * The public (live) leaderboards: a bounty's committed submissions scored on the hidden test set's live part, best
  * first (score in the bounty's direction, then earlier commitment, then id). A board is read whole, in index order
- * (submission_live_board_desc or _asc, migration V12), with the columns it shows, and kept in memory: a page of it costs
- * no database query. It is read again after a change to its bounty's submissions ({@link ReadChanges}), at most once per
+ * (submission_live_board_desc or _asc, migration V12), with the columns it shows, and kept in memory with the pages
+ * asked of it (and, by {@link dev.bountymarket.web.PageJson}, their JSON): a page costs no database query. A
+ * 100,000-entry board takes about 20 MB, and about 40 MB more for each variant (with or without the model hashes) of
+ * which every page is asked for; it is dropped after a change or a minute unasked. It is read again after a change to its bounty's submissions ({@link ReadChanges}), at most once per
  * {@code leaderboard.refresh} (1 s): a new live score shows up to that much later (plus the time to read the board
  * again, while the other requests are served the previous board), and a page's ranks and total always come from one
  * consistent read. While this process cannot confirm that it hears every change, a board is read again every
@@ -35,32 +38,42 @@ import dev.bountymarket.submission.LeaderboardEntry;
 @ApplicationScoped
 public class PublicBoards {
 
-    /** One page of a board, in board order, and how many entries the whole board has. */
-    public record Slice(List<LeaderboardEntry> entries, long total) {
-    }
-
     /**
      * A board's rows, one array per column (about 200 bytes per entry, most of it the model hash; contributors are
      * shared), read under {@code stamp} at {@code readAt} (System.nanoTime).
      */
     private record Board(boolean higherIsBetter, long[] ids, int[] chainIndexes, String[] contributors,
-            String[] modelSha256s, long[] scores, Instant[] committedAt, long stamp, long readAt, AtomicBoolean reading) {
+            String[] modelSha256s, long[] scores, Instant[] committedAt, long stamp, long readAt, AtomicBoolean reading,
+            ConcurrentHashMap<PageKey, Page<LeaderboardEntry>> pages) {
 
-        int size() {
-            return ids.length;
-        }
-
-        Slice slice(long offset, int size) {
+        /** Page {@code page} of {@code size} entries, kept with the board (the same page object, whose JSON is kept too). */
+        Page<LeaderboardEntry> page(int page, int size, boolean withoutHashes) {
+            PageKey key = new PageKey(page, size, withoutHashes);
+            Page<LeaderboardEntry> kept = pages.get(key);
+            if (kept != null) {
+                return kept;
+            }
+            long offset = (long) page * size;
             int from = (int) Math.min(offset, ids.length);
             int to = (int) Math.min(offset + size, ids.length);
             List<LeaderboardEntry> entries = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                entries.add(new LeaderboardEntry(i + 1, ids[i], chainIndexes[i], contributors[i], modelSha256s[i],
-                        scores[i], null, null, committedAt[i]));
+                entries.add(new LeaderboardEntry(i + 1, ids[i], chainIndexes[i], contributors[i],
+                        withoutHashes ? null : modelSha256s[i], scores[i], null, null, committedAt[i]));
             }
-            return new Slice(entries, ids.length);
+            Page<LeaderboardEntry> read = new Page<>(List.copyOf(entries), page, size, ids.length);
+            if (pages.size() < MAX_PAGES_KEPT) {
+                pages.put(key, read);
+            }
+            return read;
         }
     }
+
+    private record PageKey(int page, int size, boolean withoutHashes) {
+    }
+
+    /** Pages kept per board: 2,000 pages of 50 is a 100,000-entry board twice (with and without hashes). */
+    private static final int MAX_PAGES_KEPT = 4_000;
 
     @Inject
     LeaderboardConfig config;
@@ -78,17 +91,17 @@ public class PublicBoards {
     private final ConcurrentHashMap<Long, Board> boards = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Long> askedAt = new ConcurrentHashMap<>();
 
-    public Slice page(long bountyId, boolean higherIsBetter, int page, int size) {
-        long offset = (long) page * size;
+    public Page<LeaderboardEntry> page(long bountyId, boolean higherIsBetter, int page, int size, boolean withoutHashes) {
         if (config.refresh().isZero()) {
-            Board read = read(bountyId, higherIsBetter, offset, size, 0);
-            List<LeaderboardEntry> entries = read.slice(0, size).entries().stream()
+            long offset = (long) page * size;
+            Page<LeaderboardEntry> read = read(bountyId, higherIsBetter, offset, size, 0).page(0, size, withoutHashes);
+            List<LeaderboardEntry> entries = read.items().stream()
                     .map(e -> new LeaderboardEntry((int) offset + e.rank(), e.submissionId(), e.chainIndex(),
                             e.contributor(), e.modelSha256(), e.score(), null, null, e.committedAt()))
                     .toList();
-            return new Slice(entries, count(bountyId));
+            return new Page<>(entries, page, size, count(bountyId));
         }
-        return current(bountyId, higherIsBetter).slice(offset, size);
+        return current(bountyId, higherIsBetter).page(page, size, withoutHashes);
     }
 
     private Board current(long bountyId, boolean higherIsBetter) {
@@ -163,7 +176,7 @@ public class PublicBoards {
                 }
                 return new Board(higherIsBetter, Arrays.copyOf(ids, n), Arrays.copyOf(chainIndexes, n),
                         Arrays.copyOf(contributors, n), Arrays.copyOf(modelSha256s, n), Arrays.copyOf(scores, n),
-                        Arrays.copyOf(committedAt, n), stamp, readAt, new AtomicBoolean());
+                        Arrays.copyOf(committedAt, n), stamp, readAt, new AtomicBoolean(), new ConcurrentHashMap<>());
             }
         });
     }
