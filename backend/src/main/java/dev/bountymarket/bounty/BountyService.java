@@ -2,7 +2,6 @@ package dev.bountymarket.bounty;
 
 import java.math.BigInteger;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import dev.bountymarket.bounty.BountyException.Code;
@@ -20,6 +18,7 @@ import dev.bountymarket.chain.ChainClock;
 import dev.bountymarket.chain.ResultEvents;
 import dev.bountymarket.chain.Transactions;
 import dev.bountymarket.chain.WalletTransaction;
+import dev.bountymarket.evaluator.spec.LiveBoardSpec;
 import dev.bountymarket.storage.StoredObject;
 import dev.bountymarket.submission.LeaderboardEntry;
 import dev.bountymarket.submission.Submission;
@@ -40,19 +39,103 @@ public class BountyService {
     @Inject
     PublicBoards publicBoards;
 
+    @Inject
+    ReadChanges changes;
+
+    @Inject
+    ReadsConfig readsConfig;
+
+    /** Answers of the list by query, the tokens paid in, bounties by id, and private board pages (see ReadChanges). */
+    private StampedCache<Query, Page<BountyView>> lists;
+    private final StampedCache<Boolean, List<String>> tokens = new StampedCache<>(1);
+    private final StampedCache<Long, Summary> summaries = new StampedCache<>(100_000);
+    private final StampedCache<PrivatePage, Page<LeaderboardEntry>> privatePages = new StampedCache<>(10_000);
+
+    /** What a bounty's reads need of it, without its row: who may see it, its board's direction, its view. */
+    private record Summary(boolean draft, String sponsor, boolean higherIsBetter, Instant submissionDeadline,
+            BountyView view, LiveBoardSpec liveBoard) {
+    }
+
+    private record PrivatePage(long bountyId, int page, int size) {
+    }
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        lists = new StampedCache<>(readsConfig.listEntries());
+    }
+
     /** What the browse page and GET /api/bounties ask for. */
     public record Query(String status, String task, String token, String search, String sort, int page, int size) {
     }
 
+    /**
+     * A page of bounties. Answers are kept per query until a bounty changes ({@link ReadChanges}) or, at chain time,
+     * a bounty shown (or, filtering by open or closed, any open bounty) reaches a deadline that changes what is shown.
+     */
     public Page<BountyView> list(Query query) {
         requireReachable(query.page(), query.size());
+        Instant now = clock.now();
+        boolean cached = changes.fresh();
+        long stamp = changes.listStamp();
+        Page<BountyView> kept = cached ? lists.get(query, stamp, now) : null;
+        if (kept != null) {
+            return kept;
+        }
+        Page<BountyView> read = readList(query, now);
+        if (cached) {
+            Instant until = read.items().stream().map(b -> changesAt(b, now)).filter(java.util.Objects::nonNull)
+                    .min(Instant::compareTo).orElse(null);
+            if ("open".equalsIgnoreCase(query.status()) || "closed".equalsIgnoreCase(query.status())) {
+                // which bounties match changes when any open one closes
+                Instant nextClose = Bounty.getEntityManager().createQuery("select min(b.submissionDeadline) from Bounty b"
+                        + " where b.status = :open and b.submissionDeadline > :now", Instant.class)
+                        .setParameter("open", BountyStatus.OPEN).setParameter("now", now).getSingleResult();
+                until = nextClose != null && (until == null || nextClose.isBefore(until)) ? nextClose : until;
+            }
+            lists.put(query, read, stamp, now, until);
+        }
+        return read;
+    }
+
+    /** The next chain time at which {@code view}, shown at {@code now}, would be shown differently; null if none. */
+    private static Instant changesAt(BountyView view, Instant now) {
+        Instant at = null;
+        if (BountyStatus.OPEN.name().equals(view.status()) && view.submissionDeadline() != null
+                && now.isBefore(view.submissionDeadline())) {
+            at = view.submissionDeadline();
+        }
+        Instant reveal = view.trust().revealDeadline();
+        if (reveal != null && now.isBefore(reveal) && (at == null || reveal.isBefore(at))) {
+            at = reveal;
+        }
+        return at;
+    }
+
+    /** The token addresses bounties are paid in (a list filter's options), kept like the list. */
+    public List<String> tokens() {
+        Instant now = clock.now();
+        boolean cached = changes.fresh();
+        long stamp = changes.listStamp();
+        List<String> kept = cached ? tokens.get(Boolean.TRUE, stamp, now) : null;
+        if (kept != null) {
+            return kept;
+        }
+        List<String> read = Bounty.getEntityManager().createQuery(
+                "select distinct b.token from Bounty b where b.token is not null and b.status <> :draft order by b.token",
+                String.class).setParameter("draft", BountyStatus.DRAFT).getResultList();
+        if (cached) {
+            tokens.put(Boolean.TRUE, read, stamp, now, null);
+        }
+        return read;
+    }
+
+    private Page<BountyView> readList(Query query, Instant now) {
         for (String text : new String[] {query.status(), query.task(), query.token(), query.search(), query.sort()}) {
             if (text != null && text.indexOf('\0') >= 0) {
                 throw new BountyException(Code.INVALID_REQUEST, "A search or filter cannot contain the NUL character;"
                         + " remove it and search again");
             }
         }
-        Instant now = clock.now();
         StringBuilder where = new StringBuilder("status <> :draft");
         Map<String, Object> params = new HashMap<>();
         params.put("draft", BountyStatus.DRAFT);
@@ -96,7 +179,38 @@ public class BountyService {
 
     /** A bounty as {@code viewer} may see it: a draft only by its sponsor (to anyone else it does not exist). */
     public BountyView get(long id, Optional<String> viewer) {
-        return BountyView.of(visible(id, viewer), clock.now());
+        return summary(id, viewer).view();
+    }
+
+    /** The live board's terms from the bounty's spec; empty when its spec is not known here. */
+    public Optional<LiveBoardSpec> liveBoard(long id, Optional<String> viewer) {
+        return Optional.ofNullable(summary(id, viewer).liveBoard());
+    }
+
+    /**
+     * The bounty's {@link Summary}, unless it is a draft and the viewer is not its sponsor; kept until the bounty, its
+     * submissions or the chain's events change, or its view's next deadline.
+     */
+    private Summary summary(long id, Optional<String> viewer) {
+        Instant now = clock.now();
+        boolean cached = changes.fresh();
+        long stamp = changes.bountyStamp(id);
+        Summary kept = cached ? summaries.get(id, stamp, now) : null;
+        if (kept == null) {
+            Bounty bounty = bounty(id);
+            BountyView view = BountyView.of(bounty, now);
+            kept = new Summary(bounty.status == BountyStatus.DRAFT, bounty.sponsor,
+                    bounty.higherIsBetter == null || bounty.higherIsBetter, bounty.submissionDeadline, view,
+                    bounty.liveBoard().orElse(null));
+            if (cached) {
+                summaries.put(id, kept, stamp, now, changesAt(view, now));
+            }
+        }
+        Summary summary = kept;
+        if (summary.draft() && !viewer.map(v -> v.equalsIgnoreCase(summary.sponsor())).orElse(false)) {
+            throw new BountyException(Code.BOUNTY_NOT_FOUND, "There is no bounty " + id);
+        }
+        return summary;
     }
 
     /**
@@ -106,18 +220,21 @@ public class BountyService {
      * the rest of the test set.
      */
     public Page<LeaderboardEntry> leaderboard(long id, String board, int page, int size, Optional<String> viewer) {
-        Bounty bounty = visible(id, viewer);
+        Summary bounty = summary(id, viewer);
         requireReachable(page, size);
+        boolean hashesPublic = bounty.submissionDeadline() != null && !clock.now().isBefore(bounty.submissionDeadline());
+        // Until submissions close, a model's hash is its contributor's alone (docs/protocol.md): a visitor signed out
+        // gets the page kept without hashes, a signed-in one the page with theirs alone.
+        boolean hidden = !hashesPublic && viewer.isEmpty();
         Page<LeaderboardEntry> entries = switch (board) {
-            case "public", "live" -> publicBoard(bounty, page, size);
-            case "private" -> privateBoard(bounty, page, size);
+            case "public", "live" -> publicBoard(id, bounty, page, size, hidden);
+            case "private" -> privateBoard(id, page, size);
             default -> throw new BountyException(Code.INVALID_REQUEST, "board must be public (the live board) or private,"
                     + " not '" + board + "'");
         };
-        if (Submission.hashesPublic(bounty, clock.now())) {
+        if (hashesPublic || (hidden && !"private".equals(board))) {
             return entries;
         }
-        // Until submissions close, a model's hash is its contributor's alone (docs/protocol.md).
         return new Page<>(entries.items().stream().map(e -> viewer.isPresent() && viewer.get().equalsIgnoreCase(e.contributor()) ? e
                 : e.withoutModelSha256()).toList(), entries.page(), entries.size(), entries.total());
     }
@@ -130,38 +247,30 @@ public class BountyService {
         }
     }
 
-    /** Ids in board order from {@link PublicBoards}, then just the columns the board shows, by id. */
-    private Page<LeaderboardEntry> publicBoard(Bounty bounty, int page, int size) {
-        boolean higherIsBetter = bounty.higherIsBetter == null || bounty.higherIsBetter;
-        PublicBoards.Slice slice = publicBoards.page(bounty.id, higherIsBetter, page, size);
-        Map<Long, Tuple> byId = new HashMap<>();
-        if (!slice.ids().isEmpty()) {
-            Submission.getEntityManager().createQuery("""
-                    select s.id as id, s.chainIndex as chainIndex, s.contributor as contributor,
-                           s.modelSha256 as modelSha256, s.liveScore as score, s.committedAt as committedAt
-                      from Submission s where s.id in ?1""", Tuple.class)
-                    .setParameter(1, slice.ids()).getResultList().forEach(row -> byId.put(row.get("id", Long.class), row));
-        }
-        List<LeaderboardEntry> entries = new ArrayList<>(slice.ids().size());
-        for (int i = 0; i < slice.ids().size(); i++) {
-            Tuple s = byId.get(slice.ids().get(i));
-            if (s != null) { // gone since the board's order was read (a reorg)
-                entries.add(new LeaderboardEntry(page * size + i + 1, s.get("id", Long.class),
-                        s.get("chainIndex", Integer.class), s.get("contributor", String.class),
-                        s.get("modelSha256", String.class), s.get("score", Long.class), null, null,
-                        s.get("committedAt", Instant.class)));
-            }
-        }
-        return new Page<>(entries, page, size, slice.total());
+    /** The page cut from the board {@link PublicBoards} keeps. */
+    private Page<LeaderboardEntry> publicBoard(long id, Summary bounty, int page, int size, boolean withoutHashes) {
+        return publicBoards.page(id, bounty.higherIsBetter(), page, size, withoutHashes);
     }
 
-    private Page<LeaderboardEntry> privateBoard(Bounty bounty, int page, int size) {
-        var query = Submission.<Submission>find("bountyId = ?1 and rank is not null", Sort.ascending("rank"), bounty.id);
+    private Page<LeaderboardEntry> privateBoard(long id, int page, int size) {
+        Instant now = clock.now();
+        boolean cached = changes.fresh();
+        long stamp = changes.boardStamp(id);
+        PrivatePage key = new PrivatePage(id, page, size);
+        Page<LeaderboardEntry> kept = cached ? privatePages.get(key, stamp, now) : null;
+        if (kept != null) {
+            return kept;
+        }
+        var query = Submission.<Submission>find("bountyId = ?1 and rank is not null", Sort.ascending("rank"), id);
         List<LeaderboardEntry> entries = query.page(page, size).list().stream()
                 .map(s -> new LeaderboardEntry(s.rank + 1, s.id, s.chainIndex, s.contributor, s.modelSha256,
                         s.privateScore, s.qualified, s.paid, s.committedAt))
                 .toList();
-        return new Page<>(entries, page, size, query.count());
+        Page<LeaderboardEntry> read = new Page<>(entries, page, size, entries.isEmpty() && page == 0 ? 0 : query.count());
+        if (cached) {
+            privatePages.put(key, read, stamp, now, null);
+        }
+        return read;
     }
 
     // ---- files anyone may read to re-check the results ----

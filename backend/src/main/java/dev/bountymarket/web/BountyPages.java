@@ -231,7 +231,7 @@ public class BountyPages {
                 higherIsBetter, bounty.metric());
         boolean open = BountyStatus.OPEN.name().equals(bounty.status());
         boolean closed = bounty.submissionDeadline() != null && !now.isBefore(bounty.submissionDeadline());
-        Optional<LiveBoardSpec> terms = Bounty.<Bounty>findByIdOptional(bounty.id()).flatMap(Bounty::liveBoard);
+        Optional<LiveBoardSpec> terms = bounties.liveBoard(bounty.id(), Optional.ofNullable(site.viewer()));
         return new Boards(publicBoard.items(), publicBoard.total(), privateBoard.items(), chart,
                 hasPrivate ? "private" : "public", open, closed, terms.map(LiveBoardSpec::sharePercent).orElse(null),
                 terms.map(LiveBoardSpec::scoringsPerDay).orElse(null));

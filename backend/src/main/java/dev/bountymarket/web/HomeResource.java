@@ -19,10 +19,8 @@ import jakarta.ws.rs.core.Response.Status;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
-import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.bounty.BountyException;
 import dev.bountymarket.bounty.BountyService;
-import dev.bountymarket.bounty.BountyStatus;
 import dev.bountymarket.bounty.BountyView;
 import dev.bountymarket.chain.Amounts;
 import io.quarkus.qute.CheckedTemplate;
@@ -108,10 +106,8 @@ public class HomeResource {
     }
 
     /** The tokens bounties are paid in, for the token filter. */
-    private static List<Choice> tokens() {
-        return Bounty.getEntityManager().createQuery(
-                "select distinct b.token from Bounty b where b.token is not null and b.status <> :draft order by b.token",
-                String.class).setParameter("draft", BountyStatus.DRAFT).getResultStream()
+    private List<Choice> tokens() {
+        return bounties.tokens().stream()
                 .map(token -> TemplateExtensions.ETH.equalsIgnoreCase(token) ? new Choice("ETH", "ETH")
                         : new Choice(token, Amounts.tokenName(token)))
                 .toList();

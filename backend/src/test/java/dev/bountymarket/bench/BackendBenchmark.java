@@ -65,17 +65,21 @@ import dev.bountymarket.testing.Wallet;
  * (target/quarkus-app) against a fresh database and anvil, posts one bounty through the API and the chain, bulk-loads
  * bounties and submissions straight into the schema, then measures:
  * <ol>
- * <li>GET /api/bounties (the browse list, first page) and GET /api/bounties/{id}/leaderboard (a random page of 50 of
- * a board of {@code board} entries) over {@code connections} connections: saturated, and paced at
- * {@code rate} requests per second;</li>
+ * <li>the reads, over {@code connections} connections, each beside a trivial endpoint of the same server in the same
+ * run (GET /q/health/live, the anchor of the ratios): GET /api/bounties (the list, first page), GET
+ * /api/bounties/{id}/leaderboard (a random page of 50 of a board of {@code board} entries), the browse page and the
+ * bounty's leaderboard fragment; each saturated, then paced at {@code paced-share} (0.7) of its own saturated rate
+ * (p99); then the database's own time (EXPLAIN ANALYZE) for the queries those pages run when not cached;</li>
  * <li>uploading a {@code upload-mib} MiB model, and the server's live heap (after a full GC) meanwhile;</li>
  * <li>the indexer: {@code events} submit transactions put on the chain, and the time until the server has stored
  * and applied them all.</li>
  * </ol>
  * Arguments: a work folder, then any of {@code bounties=10000 submissions=1000000 board=100000 events=10000
- * upload-mib=1024 connections=64 rate=1000 seconds=15 warm-up=10 server-heap=1g servers=1 storage=local}, and server
+ * upload-mib=1024 connections=64 paced-share=0.7 rate=1000 seconds=15 warm-up=10 server-heap=1g servers=1
+ * storage=local}, and server
  * settings (a name with a dot, e.g. {@code leaderboard.refresh=0s}). With {@code servers=2} two identical servers
- * share the database: the reads load both at once (half the connections each, one row per server), the upload goes
+ * share the database: the reads load both at once (half the connections each, one row per server, paced at {@code rate}
+ * in all), the upload goes
  * to the second (its heap is measured). With {@code storage=s3} the servers keep files in a bucket of s3proxy (on disk,
  * in the work folder) instead of a folder. Run with -Danvil.path (see docs/performance.md).
  */
@@ -110,7 +114,7 @@ public final class BackendBenchmark {
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: BackendBenchmark <work folder> [bounties=10000] [submissions=1000000] [board=100000]"
-                    + " [events=10000] [upload-mib=1024] [connections=64] [rate=1000] [seconds=15] [warm-up=10]"
+                    + " [events=10000] [upload-mib=1024] [connections=64] [paced-share=0.7] [rate=1000] [seconds=15] [warm-up=10]"
                     + " [server-heap=1g] [servers=1] [storage=local|s3]");
             System.exit(2);
         }
@@ -386,30 +390,104 @@ public final class BackendBenchmark {
         URI base = URI.create(baseUrl);
         LoadGenerator load = new LoadGenerator(new InetSocketAddress(base.getHost(), base.getPort()), connections);
         Map<String, IntFunction<URI>> endpoints = new LinkedHashMap<>();
+        String trivial = "trivial endpoint (GET /q/health/live)";
+        endpoints.put(trivial, r -> URI.create(baseUrl + "/q/health/live"));
         endpoints.put("bounty list (GET /api/bounties, first page of 20)", r -> URI.create(baseUrl + "/api/bounties"));
         endpoints.put("leaderboard (GET /api/bounties/" + boardBounty + "/leaderboard, random page of 50 of " + board + ")",
                 r -> URI.create(baseUrl + "/api/bounties/" + boardBounty + "/leaderboard?page="
                         + Math.floorMod(r, Math.max(1, board / 50)) + "&size=50"));
-        System.out.printf("%nreads: %d connections, %d s per run after a %d s warm-up; CPU per request of the server"
-                + " process, of PostgreSQL (all its processes) and of this load generator; machine busy: all processes,"
-                + " both cores; other processes: CPU the rest of the machine used meanwhile, in cores%n",
-                connections, measured.toSeconds(), warmUp.toSeconds());
+        endpoints.put("browse page (GET /, first page of 12)", r -> URI.create(baseUrl + "/"));
+        endpoints.put("leaderboard page (GET /bounties/" + boardBounty + "/leaderboard, both boards' first 50)",
+                r -> URI.create(baseUrl + "/bounties/" + boardBounty + "/leaderboard"));
+        double share = Double.parseDouble(options.getOrDefault("paced-share", "0.7"));
+        System.out.printf("%nreads: %d connections, %d s per run after a %d s warm-up; each endpoint saturated, then"
+                + " paced at %.0f%% of its own saturated rate (the trivial endpoint anchors the ratio); CPU per request"
+                + " of the server process, of PostgreSQL (all its processes) and of this load generator; machine busy:"
+                + " all processes, both cores; other processes: CPU the rest of the machine used meanwhile, in cores%n",
+                connections, measured.toSeconds(), warmUp.toSeconds(), share * 100);
         System.out.println("| endpoint | load | requests/s | p50 ms | p99 ms | max ms | errors | server CPU ms/req"
                 + " | PostgreSQL CPU ms/req | load generator CPU ms/req | machine busy | other processes, cores"
                 + " | load average |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         if (servers.size() > 1) {
+            endpoints.remove(trivial);
             measureReadsOnEachServer(endpoints, connections, rate, measured, warmUp);
             return;
         }
+        Map<String, double[]> summary = new LinkedHashMap<>();
         for (var endpoint : endpoints.entrySet()) {
             load.saturate(endpoint.getValue(), warmUp);
             Cpu before = Cpu.now(server.pid());
             LoadGenerator.Result saturated = load.saturate(endpoint.getValue(), measured);
             print(endpoint.getKey(), "saturated", saturated, before, Cpu.now(server.pid()));
+            int pacedRate = (int) Math.max(1, Math.round(saturated.perSecond() * share));
             before = Cpu.now(server.pid());
-            LoadGenerator.Result paced = load.paced(endpoint.getValue(), measured, rate);
-            print(endpoint.getKey(), "paced " + rate + "/s", paced, before, Cpu.now(server.pid()));
+            LoadGenerator.Result paced = load.paced(endpoint.getValue(), measured, pacedRate);
+            print(endpoint.getKey(), "paced " + pacedRate + "/s (" + Math.round(share * 100) + "%)", paced, before,
+                    Cpu.now(server.pid()));
+            summary.put(endpoint.getKey(), new double[] {saturated.perSecond(), pacedRate, paced.perSecond(), paced.p99()});
+        }
+        double anchor = summary.get(trivial)[0];
+        System.out.printf(Locale.ROOT, "%nreads against the trivial endpoint in the same run (targets: at least 0.5 of its"
+                + " saturated rate; p99 under 50 ms at %.0f%% of the read's own saturated rate); load average %.2f%n",
+                share * 100, loadAverage());
+        System.out.println("| endpoint | saturated requests/s | ratio to trivial | paced requests/s (achieved) | p99 ms paced |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        summary.forEach((name, f) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f (%,.0f) | %.1f |%n",
+                name, f[0], f[0] / anchor, f[1], f[2], f[3]));
+        explainReadQueries(boardBounty, board);
+    }
+
+    /**
+     * The database's own time for what a page reads when it is not cached (EXPLAIN ANALYZE, median of 5 after one
+     * warm-up; planning excluded): the same statements the server sends, with this run's ids.
+     */
+    private void explainReadQueries(long boardBounty, int board) throws SQLException {
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("bounty list: first page of 20 (newest)", "SELECT * FROM bounty WHERE status <> 'DRAFT'"
+                + " ORDER BY id DESC LIMIT 20");
+        queries.put("bounty list: the total", "SELECT count(*) FROM bounty WHERE status <> 'DRAFT'");
+        queries.put("browse page: the tokens", "SELECT DISTINCT token FROM bounty WHERE token IS NOT NULL"
+                + " AND status <> 'DRAFT' ORDER BY token");
+        queries.put("bounty by id", "SELECT * FROM bounty WHERE id = " + boardBounty);
+        queries.put("leaderboard: the whole board of " + board + ", read after a change",
+                "SELECT id, chain_index, contributor, model_sha256, live_score, committed_at FROM submission"
+                        + " WHERE bounty_id = " + boardBounty + " AND live_score IS NOT NULL AND chain_index IS NOT NULL"
+                        + " ORDER BY live_score DESC, chain_index, id");
+        queries.put("leaderboard without the cache (leaderboard.refresh=0s): a page deep in the board",
+                "SELECT id, chain_index, contributor, model_sha256, live_score, committed_at FROM submission"
+                        + " WHERE bounty_id = " + boardBounty + " AND live_score IS NOT NULL AND chain_index IS NOT NULL"
+                        + " ORDER BY live_score DESC, chain_index, id OFFSET " + (board / 2) + " LIMIT 50");
+        queries.put("leaderboard without the cache: the total", "SELECT count(*) FROM submission WHERE bounty_id = "
+                + boardBounty + " AND live_score IS NOT NULL AND chain_index IS NOT NULL");
+        queries.put("private board: first page of 50", "SELECT * FROM submission WHERE bounty_id = " + boardBounty
+                + " AND rank IS NOT NULL ORDER BY rank LIMIT 50");
+        System.out.println("\nthe database's own time for a page's queries when they run (a cached page runs none):"
+                + " EXPLAIN ANALYZE execution time, median of 5");
+        System.out.println("| query | ms | plan |");
+        System.out.println("|---|---:|---|");
+        try (Connection db = database(); Statement sql = db.createStatement()) {
+            for (var query : queries.entrySet()) {
+                double[] times = new double[5];
+                String plan = "";
+                for (int i = -1; i < times.length; i++) {
+                    StringBuilder lines = new StringBuilder();
+                    try (ResultSet rows = sql.executeQuery("EXPLAIN (ANALYZE, TIMING OFF) " + query.getValue())) {
+                        while (rows.next()) {
+                            lines.append(rows.getString(1)).append('\n');
+                        }
+                    }
+                    Matcher time = Pattern.compile("Execution Time: ([0-9.]+) ms").matcher(lines);
+                    if (i >= 0 && time.find()) {
+                        times[i] = Double.parseDouble(time.group(1));
+                    }
+                    plan = lines.toString().lines().map(String::strip).filter(l -> l.contains("Scan") || l.contains("Sort")
+                            || l.contains("Aggregate")).map(l -> l.replaceAll("\\s*\\(.*", "").replace("->", "").strip())
+                            .reduce((a, b) -> a + "; " + b).orElse("");
+                }
+                java.util.Arrays.sort(times);
+                System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", query.getKey(), times[2], plan);
+            }
         }
     }
 

@@ -159,7 +159,8 @@ final class LoadGenerator {
         void send(URI uri) throws IOException {
             String path = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
             ByteBuffer request = ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":"
-                    + server.getPort() + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + server.getPort() + "\r\nAccept: " + (path.startsWith("/api/") || path.startsWith("/q/")
+                            ? "application/json" : "text/html") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             while (request.hasRemaining()) {
                 channel.write(request); // a few hundred bytes into an idle socket: written at once
             }
