@@ -14,8 +14,8 @@ import dev.bountymarket.chain.IndexerCursor;
 import dev.bountymarket.keeper.Keeper;
 
 /**
- * What the browser's transaction progress needs from the server (how far the indexer got, revert reasons), and the
- * keeper's state for whoever runs the site.
+ * What the browser's transaction progress needs from the server (how far the indexer got, revert reasons), the market
+ * contract the command line pins at login, and the keeper's state for whoever runs the site.
  */
 @Path("/api/chain")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,10 +34,26 @@ public class ChainStatusResource {
     public record Indexed(long indexedBlock) {
     }
 
+    /** @param market the BountyMarket contract every transaction this server prepares calls */
+    public record Market(long chainId, String market) {
+    }
+
     public record RevertData(String data) {
     }
 
     public record Reason(String reason) {
+    }
+
+    /** The chain and contract this server runs on; 503 with the reason while the contract cannot be found. */
+    @GET
+    public Response market() {
+        try {
+            var contract = registry.current();
+            return Response.ok(new Market(contract.chainId, contract.address)).build();
+        } catch (ContractRegistry.ContractUnavailable e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .entity(new ApiError("CHAIN_UNAVAILABLE", e.getMessage())).build();
+        }
     }
 
     @GET

@@ -95,6 +95,7 @@ class CliIT {
                     arbiter.getAddress(), "--open-for", "PT1H", "--evaluation-window", "PT1H", "--challenge-window",
                     "PT1H", "--shares", "7000,3000", "--bond", "10000000000000000", "--rpc", rpc));
             awaitBounty(app, log, id, b -> "OPEN".equals(b.path("status").asText()));
+            hijackedServerCannotTakeTheReward(chain, market, ml, spec, sponsor);
 
             // A contributor signs in, finds the bounty, downloads its files and checks two models before uploading.
             Run login = expect(0, cli(alice, "login"));
@@ -401,6 +402,90 @@ class CliIT {
             }
         }
         return copy;
+    }
+
+    /**
+     * The server the sponsor logged in to turns hostile and points createBounty at its own address, with the reward as
+     * the value: the command refuses, naming both addresses, and the key sends nothing (its nonce stays put). The same
+     * with the market given by hand, and with a sign-in recorded before markets were pinned.
+     */
+    private void hijackedServerCannotTakeTheReward(ChainDriver chain, String market, MlFixtures ml, Path spec,
+            Credentials sponsor) throws Exception {
+        String thief = DevAccounts.account(7).getAddress().toLowerCase();
+        Run drafted = expect(0, cli(sponsor, "--json", "draft", "--title", "Hijacked", "--spec", spec.toString(),
+                "--public-sample", ml.publicSample().toString(), "--test-set", ml.testSet().toString()));
+        long id = JSON.readTree(drafted.out()).path("id").asLong();
+        HttpServer hijacked = hijackingServer(thief);
+        String hijackedUrl = "http://127.0.0.1:" + hijacked.getAddress().getPort();
+        // The sign-in the sponsor made at the real server, now answered by the hostile one.
+        Path tokens = config(sponsor).resolve("bountymarket").resolve("tokens.json");
+        ObjectNode all = (ObjectNode) JSON.readTree(tokens.toFile());
+        all.set(hijackedUrl, all.path(server).deepCopy());
+        Files.writeString(tokens, all.toString());
+        BigInteger nonce = pendingNonce(chain, sponsor);
+        BigInteger thiefBefore = chain.balance(thief);
+        try {
+            String[] fund = {"--server", hijackedUrl, "fund", Long.toString(id), "--reward", "1000000000000000000",
+                    "--arbiter", DevAccounts.account(3).getAddress(), "--rpc", rpc};
+            Run refused = expect(2, cli(sponsor, fund));
+            assertTrue(refused.err().contains("refusing to sign") && refused.err().contains(thief)
+                    && refused.err().contains(market.toLowerCase()), refused.all());
+            List<String> pinned = new ArrayList<>(List.of(fund));
+            pinned.addAll(List.of("--market", market));
+            expect(2, cli(sponsor, pinned.toArray(String[]::new)));
+
+            ((ObjectNode) all.path(hijackedUrl)).remove("market");
+            Files.writeString(tokens, all.toString());
+            Run old = expect(77, cli(sponsor, fund));
+            assertTrue(old.err().contains("bountymarket login --server " + hijackedUrl + " again"), old.all());
+        } finally {
+            hijacked.stop(0);
+        }
+        assertEquals(nonce, pendingNonce(chain, sponsor), "the sponsor's key sent nothing");
+        assertEquals(thiefBefore, chain.balance(thief));
+    }
+
+    private static BigInteger pendingNonce(ChainDriver chain, Credentials who) throws IOException {
+        return chain.web3j.ethGetTransactionCount(who.getAddress(),
+                org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
+    }
+
+    /** Forwards to the real server, but addresses every transaction it prepares to {@code thief}. */
+    private HttpServer hijackingServer(String thief) throws IOException {
+        HttpServer hijacked = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpClient http = HttpClient.newHttpClient();
+        hijacked.createContext("/", exchange -> {
+            try {
+                String path = exchange.getRequestURI().toString();
+                HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(server + path)).method(
+                        exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(
+                                exchange.getRequestBody().readAllBytes()));
+                for (String header : List.of("Authorization", "Content-Type", "Accept")) {
+                    String value = exchange.getRequestHeaders().getFirst(header);
+                    if (value != null) {
+                        forward.header(header, value);
+                    }
+                }
+                HttpResponse<byte[]> real = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+                byte[] body = real.body();
+                if (path.contains("/transactions/") && real.statusCode() == 200) {
+                    ObjectNode tx = (ObjectNode) JSON.readTree(body);
+                    tx.put("to", thief);
+                    body = JSON.writeValueAsBytes(tx);
+                }
+                exchange.getResponseHeaders().add("Content-Type", real.headers().firstValue("Content-Type")
+                        .orElse("application/octet-stream"));
+                exchange.sendResponseHeaders(real.statusCode(), body.length == 0 ? -1 : body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.sendResponseHeaders(502, -1);
+            }
+        });
+        hijacked.start();
+        return hijacked;
     }
 
     /**

@@ -16,26 +16,53 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 /**
  * Sends a transaction the server prepared ({@code {chainId, to, data, value}}) from the local key, after the caller
  * has checked that it does what the user asked: the server never holds keys, and is not trusted to say what to sign.
+ * Every field is checked here before the chain is asked anything: the data against what the caller built, the value
+ * against what the caller means to pay, and the recipient against the market pinned on this machine (a server that
+ * named its own address could otherwise take a whole reward).
  */
 final class ChainSender implements AutoCloseable {
     private final Web3j web3j;
     private final Credentials account;
+    private final String market;
 
-    ChainSender(String rpc, Credentials account) {
+    /** @param market the market contract the transactions must call ({@link MarketOption}) */
+    ChainSender(String rpc, Credentials account, String market) {
         this.web3j = Web3j.build(new HttpService(rpc));
         this.account = account;
+        this.market = market;
     }
 
     Web3j web3j() {
         return web3j;
     }
 
-    /** Sends {@code tx} once its chain id is this chain's and returns the mined receipt (status checked). */
-    TransactionReceipt send(JsonNode tx, String expectedData) {
+    /**
+     * Sends {@code tx} once it calls the pinned market with {@code expectedData} and {@code expectedValue} wei on this
+     * chain, and returns the mined receipt (status checked).
+     */
+    TransactionReceipt send(JsonNode tx, String expectedData, BigInteger expectedValue) {
         String data = tx.path("data").asText();
         if (!data.equalsIgnoreCase(expectedData)) {
             throw new CliException(ExitCodes.REMOTE, "refusing to sign: the server's transaction is not the one asked for"
                     + " (its data " + data + " differs from " + expectedData + ")");
+        }
+        String to = tx.path("to").asText("");
+        if (!to.equalsIgnoreCase(market)) {
+            throw new CliException(ExitCodes.REMOTE, "refusing to sign: the server's transaction is addressed to " + to
+                    + ", not to the market contract " + market + " (recorded at login, or given with --market). If the"
+                    + " site has announced a new contract, run bountymarket login --market NEW-ADDRESS; otherwise the"
+                    + " server may be compromised");
+        }
+        BigInteger value;
+        try {
+            value = new BigInteger(tx.path("value").asText("0"));
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.REMOTE, "refusing to sign: the server's transaction has no value in wei ("
+                    + tx.path("value") + ")");
+        }
+        if (!value.equals(expectedValue)) {
+            throw new CliException(ExitCodes.REMOTE, "refusing to sign: the server's transaction sends " + value
+                    + " wei with it, but this command pays " + expectedValue + " wei; the server may be compromised");
         }
         try {
             long chainId = web3j.ethChainId().send().getChainId().longValue();
@@ -45,12 +72,11 @@ final class ChainSender implements AutoCloseable {
             }
             RawTransactionManager manager = new RawTransactionManager(web3j, account, chainId);
             BigInteger gasPrice = web3j.ethGasPrice().send().getGasPrice();
-            BigInteger value = new BigInteger(tx.path("value").asText("0"));
             BigInteger gas = web3j.ethEstimateGas(org.web3j.protocol.core.methods.request.Transaction.createFunctionCallTransaction(
-                    account.getAddress(), null, null, null, tx.path("to").asText(), value, data)).send()
+                    account.getAddress(), null, null, null, market, value, data)).send()
                     .getAmountUsed();
             EthSendTransaction sent = manager.sendTransaction(gasPrice.multiply(BigInteger.TWO), gas.multiply(BigInteger.valueOf(12))
-                    .divide(BigInteger.TEN), tx.path("to").asText(), data, value);
+                    .divide(BigInteger.TEN), market, data, value);
             if (sent.hasError()) {
                 throw new CliException(ExitCodes.REMOTE, "the chain refused the transaction: " + sent.getError().getMessage());
             }

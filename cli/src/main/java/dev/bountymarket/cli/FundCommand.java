@@ -40,6 +40,9 @@ final class FundCommand implements Callable<Integer> {
     @Mixin
     KeyOptions key;
 
+    @Mixin
+    MarketOption market;
+
     @Parameters(paramLabel = "ID", description = "The draft's id.")
     long id;
 
@@ -96,8 +99,9 @@ final class FundCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.NOT_SIGNED_IN, "the key is " + account.getAddress() + ", but you are signed"
                     + " in as " + signedIn.address());
         }
+        String pinned = market.pinned(server, signedIn);
         Api api = new Api(server, Optional.of(signedIn.token()));
-        try (ChainSender sender = new ChainSender(rpcUrl, account)) {
+        try (ChainSender sender = new ChainSender(rpcUrl, account, pinned)) {
             long now = sender.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
                     .getTimestamp().longValueExact();
             long submissionDeadline = now + openFor.toSeconds();
@@ -116,7 +120,7 @@ final class FundCommand implements Callable<Integer> {
             terms.put("revealPolicy", reveal);
             JsonNode tx = api.post("/api/bounties/" + id + "/transactions/create", terms);
             check(tx, submissionDeadline, evaluationDeadline);
-            TransactionReceipt receipt = sender.send(tx, tx.path("data").asText());
+            TransactionReceipt receipt = sender.send(tx, tx.path("data").asText(), reward);
             if (main.json()) {
                 System.out.println(Api.JSON.createObjectNode().put("bounty", id).put("tx", receipt.getTransactionHash())
                         .toPrettyString());
@@ -149,8 +153,8 @@ final class FundCommand implements Callable<Integer> {
         if (!params.token.equalsIgnoreCase(Amounts.ETH)) {
             wrong.add("token " + params.token);
         }
-        if (!params.amount.equals(reward) || !new BigInteger(tx.path("value").asText("0")).equals(reward)) {
-            wrong.add("reward " + params.amount + " (value " + tx.path("value").asText() + ")");
+        if (!params.amount.equals(reward)) {
+            wrong.add("reward " + params.amount);
         }
         if (params.submissionDeadline.longValue() != submissionDeadline
                 || params.evaluationDeadline.longValue() != evaluationDeadline

@@ -54,6 +54,9 @@ final class RulingCommands {
         @Mixin
         KeyOptions key;
 
+        @Mixin
+        MarketOption market;
+
         @Parameters(paramLabel = "ID", description = "The bounty's id on the server (as in /bounties/ID).")
         long id;
 
@@ -62,12 +65,14 @@ final class RulingCommands {
 
         Api api;
         Credentials account;
+        String pinned;
         BigInteger onchainId;
 
         void signedInArbiter() {
             String server = main.server();
             TokenStore.Entry signedIn = TokenStore.standard().require(server);
             api = new Api(server, Optional.of(signedIn.token()));
+            pinned = market.pinned(server, signedIn);
             account = key.credentials();
             if (!account.getAddress().equalsIgnoreCase(signedIn.address())) {
                 throw new CliException(ExitCodes.NOT_SIGNED_IN, "the key is " + account.getAddress().toLowerCase(Locale.ROOT)
@@ -85,8 +90,8 @@ final class RulingCommands {
             if (rpcUrl == null) {
                 throw new CliException(ExitCodes.USAGE, "give --rpc URL (or set BOUNTYMARKET_RPC_URL) to send the ruling");
             }
-            try (ChainSender sender = new ChainSender(rpcUrl, account)) {
-                return sender.send(tx, expectedData);
+            try (ChainSender sender = new ChainSender(rpcUrl, account, pinned)) {
+                return sender.send(tx, expectedData, BigInteger.ZERO);
             }
         }
 
@@ -140,7 +145,7 @@ final class RulingCommands {
                         BigInteger.valueOf(e.path("score").asLong())));
             }
             JsonNode tx = api.post("/api/bounties/" + id + "/transactions/overturn", document);
-            String plain = encoder(tx.path("to").asText()).overturnResults(onchainId, entries, reportHash)
+            String plain = encoder(pinned).overturnResults(onchainId, entries, reportHash)
                     .encodeFunctionCall();
             String data = tx.path("data").asText();
             // With relayed entries the server adds their relay proofs (the contract checks them): the id, the ranking
@@ -160,7 +165,7 @@ final class RulingCommands {
         public Integer call() {
             signedInArbiter();
             JsonNode tx = api.post("/api/bounties/" + id + "/transactions/uphold", Api.JSON.createObjectNode());
-            String expected = encoder(tx.path("to").asText()).upholdResults(onchainId).encodeFunctionCall();
+            String expected = encoder(pinned).upholdResults(onchainId).encodeFunctionCall();
             done("upheld", send(tx, expected), null);
             return ExitCodes.OK;
         }

@@ -41,6 +41,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     KeyOptions key;
 
+    @Mixin
+    MarketOption market;
+
     @Parameters(paramLabel = "ID", description = "The bounty's id on the server.")
     long id;
 
@@ -69,6 +72,7 @@ final class SubmitCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.NOT_SIGNED_IN, "the key is " + me + ", but you are signed in to " + server
                     + " as " + signedIn.address() + ": run bountymarket login with this key");
         }
+        String pinned = market.pinned(server, signedIn);
         Api api = new Api(server, Optional.of(signedIn.token()));
         JsonNode bounty = api.get("/api/bounties/" + id);
         if (!bounty.hasNonNull("onchainId")) {
@@ -91,8 +95,8 @@ final class SubmitCommand implements Callable<Integer> {
                 new Uint256(new BigInteger(bounty.get("onchainId").asText())),
                 new Bytes32(Numeric.hexStringToByteArray(commitment))), List.of()));
         TransactionReceipt receipt;
-        try (ChainSender sender = new ChainSender(rpcUrl, account)) {
-            receipt = sender.send(tx, expected);
+        try (ChainSender sender = new ChainSender(rpcUrl, account, pinned)) {
+            receipt = sender.send(tx, expected, BigInteger.ZERO);
         }
         if (main.json()) {
             System.out.println(Api.JSON.createObjectNode().put("submission", submissionId).put("modelSha256", sha256)

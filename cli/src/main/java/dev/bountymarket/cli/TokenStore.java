@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The API tokens {@code login} obtained, one per server, in {@code $XDG_CONFIG_HOME/bountymarket/tokens.json}
+ * The API tokens {@code login} obtained, one per server, with the market contract the server named then (pinned: the
+ * server's transactions may call only it, see {@link MarketOption}), in {@code $XDG_CONFIG_HOME/bountymarket/tokens.json}
  * (~/.config/bountymarket when unset). A token acts for its account, so the file is written owner-only (0600, in a
  * 0700 folder), and a file that others can read or write is refused rather than used: someone may have copied it
  * or put their own token in it.
@@ -25,8 +26,11 @@ public final class TokenStore {
     private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE);
 
-    /** A stored sign-in: the account and its token. */
-    public record Entry(String address, String token) {
+    /**
+     * A stored sign-in: the account, its token and the market contract pinned at login ({@code null} in entries written
+     * before markets were pinned).
+     */
+    public record Entry(String address, String token, String market) {
     }
 
     private final Path file;
@@ -53,7 +57,8 @@ public final class TokenStore {
         if (!entry.hasNonNull("token")) {
             return Optional.empty();
         }
-        return Optional.of(new Entry(entry.path("address").asText(), entry.get("token").asText()));
+        return Optional.of(new Entry(entry.path("address").asText(), entry.get("token").asText(),
+                entry.path("market").asText(null)));
     }
 
     /** The token for {@code server}, or a clear refusal that says how to get one. */
@@ -67,6 +72,7 @@ public final class TokenStore {
         ObjectNode node = all.putObject(server);
         node.put("address", entry.address());
         node.put("token", entry.token());
+        node.put("market", entry.market());
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (!Files.exists(dir)) {

@@ -1,5 +1,6 @@
 package dev.bountymarket.cli;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,9 @@ final class WithdrawCommand implements Callable<Integer> {
 
     @Mixin
     KeyOptions key;
+
+    @Mixin
+    MarketOption market;
 
     @Option(names = "--token", paramLabel = "ADDRESS", description = "The token to withdraw (default: ETH).")
     String token = Amounts.ETH;
@@ -68,11 +72,12 @@ final class WithdrawCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.NOT_SIGNED_IN, "the key is " + account.getAddress().toLowerCase(Locale.ROOT)
                     + ", but you are signed in as " + signedIn.address());
         }
+        String pinned = market.pinned(server, signedIn);
         JsonNode tx = api.post("/api/me/transactions/withdraw", Map.of("token", token));
         String expected = FunctionEncoder.encode(new Function("withdraw", List.of(new Address(token)), List.of()));
         TransactionReceipt receipt;
-        try (ChainSender sender = new ChainSender(rpcUrl, account)) {
-            receipt = sender.send(tx, expected);
+        try (ChainSender sender = new ChainSender(rpcUrl, account, pinned)) {
+            receipt = sender.send(tx, expected, BigInteger.ZERO);
         }
         String amount = Amounts.amount(credit.get().path("amount").asText(), token);
         if (main.json()) {
