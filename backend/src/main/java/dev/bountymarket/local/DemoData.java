@@ -122,6 +122,9 @@ public class DemoData {
             awaitStatus(finished, "committed", () -> committed(finished) == 2);
             travel(Duration.ofHours(1).plusSeconds(1));
             awaitStatus(finished, "proposed", () -> status(finished) == BountyStatus.PROPOSED);
+            // A public bounty: the keeper reveals its test set in the challenge window, so anyone can audit it; a jump
+            // past the window first would settle it as a withheld reveal.
+            awaitStatus(finished, "test set revealed", () -> revealed(finished));
             travel(Duration.ofHours(1).plusSeconds(1));
             awaitStatus(finished, "paid out", () -> status(finished) == BountyStatus.FINALIZED);
             Log.infof("Demo data: ready (live bounty %d, finished bounty %d)", live, finished);
@@ -222,6 +225,10 @@ public class DemoData {
 
     private static BountyStatus status(long bountyId) {
         return QuarkusTransaction.requiringNew().call(() -> Bounty.<Bounty>findById(bountyId).status);
+    }
+
+    private static boolean revealed(long bountyId) {
+        return QuarkusTransaction.requiringNew().call(() -> Bounty.<Bounty>findById(bountyId).testSetRevealed);
     }
 
     private static long committed(long bountyId) {
