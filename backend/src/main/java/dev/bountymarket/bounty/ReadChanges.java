@@ -81,6 +81,12 @@ public class ReadChanges {
         running = false;
         if (listener != null) {
             listener.interrupt();
+            try {
+                // It hands its connection back within one wait for notices, before the pool closes.
+                listener.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -26,12 +26,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
-import org.web3j.abi.TypeEncoder;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.generated.Bytes32;
-import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
+import dev.bountymarket.contracts.relay.RelayedSubmission;
 import dev.bountymarket.bounty.ArbiterRelease;
 import dev.bountymarket.bounty.Bounty;
 import dev.bountymarket.process.ProcessConfig;
@@ -262,9 +259,7 @@ public class SubmissionService {
 
     /** keccak256(abi.encode(bytes32 modelSha256, address contributor)), as the contract recomputes it. */
     public static String commitment(String modelSha256, String contributor) {
-        String encoded = TypeEncoder.encode(new Bytes32(Numeric.hexStringToByteArray(modelSha256)))
-                + TypeEncoder.encode(new Address(contributor));
-        return Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(encoded)));
+        return Numeric.toHexString(RelayedSubmission.commitment(Numeric.hexStringToByteArray(modelSha256), contributor));
     }
 
     /** The contributor's submit transaction, refused when the contract (or the model's own check) would make it futile. */

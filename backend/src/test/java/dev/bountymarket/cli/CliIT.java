@@ -38,6 +38,7 @@ import dev.bountymarket.contracts.BountyMarket;
 import dev.bountymarket.evaluator.report.CanonicalJson;
 import dev.bountymarket.evaluator.report.Hashes;
 import dev.bountymarket.local.DevAccounts;
+import dev.bountymarket.testing.BrowserScripts;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.MlFixtures;
 import dev.bountymarket.testing.ServerProcess;
@@ -60,6 +61,18 @@ class CliIT {
     private String server;
     private String rpc;
 
+    /** Starts the packaged server with its own chain (anvil) on free ports, and points {@code server} and {@code rpc} at them. */
+    private Process startServer(Path log) throws Exception {
+        int httpPort = TestChain.freePort();
+        int chainPort = TestChain.freePort();
+        server = "http://127.0.0.1:" + httpPort;
+        rpc = "http://127.0.0.1:" + chainPort;
+        return ServerProcess.start(Map.of("local-stack", home.resolve("stack").toString(),
+                "local-stack.chain-port", Integer.toString(chainPort), "quarkus.http.port", Integer.toString(httpPort),
+                "anvil.path", System.getProperty("anvil.path"), "demo.enabled", "false", "keeper.interval", "1s"),
+                List.of(), log);
+    }
+
     record Run(int exit, String out, String err) {
         String all() {
             return out + "\n" + err;
@@ -68,17 +81,10 @@ class CliIT {
 
     @Test
     void contributorPath_thenAuditMatchesAndCatchesEveryTamperedArtifact() throws Exception {
-        int httpPort = TestChain.freePort();
-        int chainPort = TestChain.freePort();
         Path log = home.resolve("server.log");
-        Process app = ServerProcess.start(Map.of("local-stack", home.resolve("stack").toString(),
-                "local-stack.chain-port", Integer.toString(chainPort), "quarkus.http.port", Integer.toString(httpPort),
-                "anvil.path", System.getProperty("anvil.path"), "demo.enabled", "false", "keeper.interval", "1s"),
-                List.of(), log);
-        try (ChainDriver chain = new ChainDriver("http://127.0.0.1:" + chainPort)) {
-            String market = ServerProcess.contract(ServerProcess.awaitReady(app, httpPort, log));
-            server = "http://127.0.0.1:" + httpPort;
-            rpc = "http://127.0.0.1:" + chainPort;
+        Process app = startServer(log);
+        try (ChainDriver chain = new ChainDriver(rpc)) {
+            String market = ServerProcess.contract(ServerProcess.awaitReady(app, URI.create(server).getPort(), log));
             MlFixtures ml = MlFixtures.write(Files.createDirectories(home.resolve("ml")));
             Path spec = Files.writeString(home.resolve("spec.json"), ml.spec());
             Credentials sponsor = DevAccounts.account(1);
@@ -318,17 +324,10 @@ class CliIT {
      */
     @Test
     void arbitersDeskSettlesAConfidentialDisputeInABrowser() throws Exception {
-        int httpPort = TestChain.freePort();
-        int chainPort = TestChain.freePort();
         Path log = home.resolve("server.log");
-        Process app = ServerProcess.start(Map.of("local-stack", home.resolve("stack").toString(),
-                "local-stack.chain-port", Integer.toString(chainPort), "quarkus.http.port", Integer.toString(httpPort),
-                "anvil.path", System.getProperty("anvil.path"), "demo.enabled", "false", "keeper.interval", "1s"),
-                List.of(), log);
-        try (ChainDriver chain = new ChainDriver("http://127.0.0.1:" + chainPort)) {
-            String market = ServerProcess.contract(ServerProcess.awaitReady(app, httpPort, log));
-            server = "http://127.0.0.1:" + httpPort;
-            rpc = "http://127.0.0.1:" + chainPort;
+        Process app = startServer(log);
+        try (ChainDriver chain = new ChainDriver(rpc)) {
+            String market = ServerProcess.contract(ServerProcess.awaitReady(app, URI.create(server).getPort(), log));
             MlFixtures ml = MlFixtures.write(Files.createDirectories(home.resolve("ml")));
             Path spec = Files.writeString(home.resolve("spec.json"), ml.spec());
             Credentials sponsor = DevAccounts.account(1);
@@ -341,7 +340,7 @@ class CliIT {
                     DevAccounts.account(3));
             BigInteger aliceBefore = chain.balance(alice.getAddress());
             Path screenshots = Files.createDirectories(Path.of("target", "screenshots").toAbsolutePath());
-            browserScript("dispute.mjs", Map.of("BASE_URL", server, "RPC_URL", rpc, "SCREENSHOTS", screenshots.toString(),
+            BrowserScripts.run("dispute.mjs", Map.of("BASE_URL", server, "RPC_URL", rpc, "SCREENSHOTS", screenshots.toString(),
                     "BOUNTY_ID", Long.toString(dispute.id()), "ARBITER", dispute.arbiter().getAddress(),
                     "CHALLENGER", dispute.challenger().getAddress(), "CONTRIBUTOR", alice.getAddress(),
                     "TEST_SET", ml.testSet().toString(), "CORRECTED_RESULTS", dispute.corrected().toString()), log);
@@ -349,22 +348,6 @@ class CliIT {
         } finally {
             ServerProcess.stop(app);
         }
-    }
-
-    /** Runs one browser test script with Node, as BrowserIT does; fails with its report unless every step passed. */
-    private static void browserScript(String script, Map<String, String> env, Path serverLog) throws Exception {
-        Path output = Path.of("target", script.replace(".mjs", ".log")).toAbsolutePath();
-        ProcessBuilder node = new ProcessBuilder("node", script).directory(Path.of("../frontend-templates/browser-tests")
-                .toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
-        node.environment().putAll(env);
-        Process tests = node.start();
-        if (!tests.waitFor(10, TimeUnit.MINUTES)) {
-            tests.destroyForcibly();
-            fail(script + " did not finish within 10 minutes");
-        }
-        String report = Files.readString(output);
-        System.out.println(script + ":\n" + report);
-        assertEquals(0, tests.exitValue(), script + " failed:\n" + report + "\n(server log: " + serverLog + ")");
     }
 
     private void assertRefused(Credentials who, String path, String why) throws Exception {

@@ -2,7 +2,6 @@ package dev.bountymarket.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +40,7 @@ import dev.bountymarket.evaluator.cli.EvaluatorCli;
 import dev.bountymarket.evaluator.examples.MemorisingModels;
 import dev.bountymarket.evaluator.spec.BountySpec;
 import dev.bountymarket.local.DevAccounts;
+import dev.bountymarket.testing.BrowserScripts;
 import dev.bountymarket.testing.ChainDriver;
 import dev.bountymarket.testing.KeyWallet;
 import dev.bountymarket.testing.MlFixtures;
@@ -60,8 +59,6 @@ import dev.bountymarket.testing.TestDatabase;
  * Screenshots land in target/screenshots.
  */
 class BrowserIT {
-
-    private static final Path TESTS = Path.of("../frontend-templates/browser-tests");
 
     private final TestDatabase database = new TestDatabase();
     private final TestChain chain = new TestChain();
@@ -150,7 +147,7 @@ class BrowserIT {
                 "KEEPER", DevAccounts.account(TestChain.KEEPER).getAddress(),
                 "UNATTENDED_BOUNTY", "Bounty #" + unattended,
                 "TOKEN_BOUNTY", "Bounty #" + tokenBounty));
-        runNode("run.mjs", env);
+        BrowserScripts.run("run.mjs", env, log);
 
         // The whole life of a bounty, with real models and data, and a winner whose account refuses pushed ETH.
         MlFixtures ml = MlFixtures.write(Files.createDirectories(Path.of("target", "browser-ml").toAbsolutePath()));
@@ -178,7 +175,7 @@ class BrowserIT {
                 "GOOD_MODEL", ml.goodModel().toString(),
                 "WEAK_MODEL", ml.weakModel().toString(),
                 "BROKEN_MODEL", ml.brokenModel().toString()));
-        runNode("flow.mjs", env);
+        BrowserScripts.run("flow.mjs", env, log);
         verifyResults(verify, Map.of(winner.getAddress(), ml.goodModel(), penniless.address(), ml.goodModel(),
                 env.get("CONTRIBUTOR"), ml.weakModel(), env.get("MEMORISER"), memorising));
     }
@@ -269,22 +266,6 @@ class BrowserIT {
             String receiver = driver.deployMock(DevAccounts.account(0), "ExpensiveReceiver", "");
             driver.delegate(account, receiver, DevAccounts.account(0).getAddress());
         }
-    }
-
-    /** Runs one browser test script with Node; fails with its report unless every step passed. */
-    private void runNode(String script, Map<String, String> env) throws Exception {
-        Path output = Path.of("target", script.replace(".mjs", ".log")).toAbsolutePath();
-        ProcessBuilder node = new ProcessBuilder("node", script).directory(TESTS.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        node.environment().putAll(env);
-        Process tests = node.start();
-        if (!tests.waitFor(10, TimeUnit.MINUTES)) {
-            tests.destroyForcibly();
-            fail(script + " did not finish within 10 minutes");
-        }
-        String report = Files.readString(output);
-        System.out.println(script + ":\n" + report);
-        assertEquals(0, tests.exitValue(), script + " failed:\n" + report + "\n(server log: " + log + ")");
     }
 
     static BigInteger ether(long n) {

@@ -25,6 +25,7 @@ import org.web3j.utils.Numeric;
 import dev.bountymarket.cli.CliException;
 import dev.bountymarket.cli.ExitCodes;
 import dev.bountymarket.contracts.BountyMarket;
+import dev.bountymarket.contracts.relay.RelayedSubmission;
 
 /**
  * What the chain says about one bounty, read straight from the contract over JSON-RPC: its terms and hashes, every
@@ -256,10 +257,9 @@ public record ChainFacts(String market, BigInteger bountyId, int status, String 
 
     /** keccak256(abi.encode(bytes32 modelSha256, address contributor)): a submission's commitment. */
     public static String submissionCommitment(String modelSha256, String contributor) {
-        String encoded = TypeEncoder.encode(new Bytes32(Numeric.hexStringToByteArray(modelSha256)))
-                + TypeEncoder.encode(new org.web3j.abi.datatypes.Address(contributor));
-        return hex(Hash.sha3(Numeric.hexStringToByteArray(encoded)));
+        return hex(RelayedSubmission.commitment(Numeric.hexStringToByteArray(modelSha256), contributor));
     }
+
 
     /** keccak256(abi.encode(bytes32 testSetSha256, bytes32 salt)): the test-set commitment. */
     public static String testSetCommitment(String testSetSha256, String salt) {
